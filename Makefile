@@ -1,0 +1,67 @@
+# tbsim — every build step the README promises. `make run` and `make test` are the
+# two entry points; both install what they need first.
+
+SWIFT      ?= swift
+CLANG      ?= clang
+LD         ?= ld.lld
+BUILD      := build
+GUEST_OUT  := $(BUILD)/guests
+GUEST_SRC  := guests
+GUEST_CFLAGS := --target=riscv64-unknown-elf -march=rv64gc -mabi=lp64d -mcmodel=medany \
+                -O2 -ffreestanding -fno-builtin -nostdlib -fno-pic -fno-stack-protector \
+                -Wall -Werror -I$(GUEST_SRC)/runtime
+GUEST_LDFLAGS := -T $(GUEST_SRC)/runtime/link.ld --no-relax -nostdlib
+RUNTIME_SRCS := $(wildcard $(GUEST_SRC)/runtime/*.S) $(wildcard $(GUEST_SRC)/runtime/*.c)
+RUNTIME_OBJS := $(patsubst $(GUEST_SRC)/runtime/%,$(GUEST_OUT)/runtime/%.o,$(RUNTIME_SRCS))
+PROGRAMS   := $(basename $(notdir $(wildcard $(GUEST_SRC)/programs/*.c) $(wildcard $(GUEST_SRC)/programs/*.S)))
+GUEST_ELFS := $(addprefix $(GUEST_OUT)/,$(addsuffix .elf,$(PROGRAMS)))
+TBSIM      := .build/release/tbsim
+
+APT_PACKAGES := libzmq3-dev pkg-config qemu-system-misc
+
+.PHONY: all deps guests build run test bench clean
+
+all: build guests
+
+# Debian packages the build and the tests need; installed only when missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+guests: $(GUEST_ELFS)
+
+$(GUEST_OUT)/runtime/%.o: $(GUEST_SRC)/runtime/% $(wildcard $(GUEST_SRC)/runtime/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(GUEST_CFLAGS) -c $< -o $@
+
+$(GUEST_OUT)/%.o: $(GUEST_SRC)/programs/%.c $(wildcard $(GUEST_SRC)/runtime/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(GUEST_CFLAGS) -c $< -o $@
+
+$(GUEST_OUT)/%.o: $(GUEST_SRC)/programs/%.S
+	@mkdir -p $(dir $@)
+	$(CLANG) $(GUEST_CFLAGS) -c $< -o $@
+
+$(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.o $(RUNTIME_OBJS) $(GUEST_SRC)/runtime/link.ld
+	$(LD) $(GUEST_LDFLAGS) $< $(RUNTIME_OBJS) -o $@
+
+build: deps
+	$(SWIFT) build -c release --product tbsim
+
+# The main job: the built-in default scenario, end to end.
+run: deps guests build
+	$(TBSIM) scenario scenarios/honest.yaml
+
+test: deps guests
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: deps guests build
+	$(TBSIM) bench
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+// tbsim — a simulator of Truebit's verification game. The target list is the
+// architecture (see docs/ and the design notes): machine → commitment → game →
+// transport → scenario → CLI.
+import PackageDescription
+
+let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "tbsim",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tbsim", targets: ["tbsim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .target(name: "RISCV", swiftSettings: optimise),
+        .target(name: "Commitment", dependencies: ["RISCV"], swiftSettings: optimise),
+        .target(name: "Game", dependencies: ["Commitment"]),
+        .target(name: "Transport", dependencies: ["CZeroMQ"]),
+        .target(name: "Scenario", dependencies: ["RISCV", "Commitment", "Game", "Transport", "Yams"]),
+        .target(name: "TBSimCommands", dependencies: [
+            "RISCV", "Commitment", "Game", "Transport", "Scenario",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "tbsim", dependencies: ["TBSimCommands"]),
+        .testTarget(name: "RISCVTests", dependencies: ["RISCV"]),
+        .testTarget(name: "CommitmentTests", dependencies: ["Commitment"]),
+        .testTarget(name: "GameTests", dependencies: ["Game"]),
+        .testTarget(name: "TransportTests", dependencies: ["Transport"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "TBSimCommands"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

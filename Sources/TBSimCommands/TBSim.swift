@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `tbsim` root command: lists the subcommands. Each subcommand lives in its own file
+/// so tests can drive commands in-process.
+public struct TBSim: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "tbsim",
+        abstract: "Simulate Truebit's verification game on a deterministic RV64GC machine.",
+        subcommands: []
+    )
+
+    public init() {}
+}

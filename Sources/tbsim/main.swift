@@ -1,0 +1,3 @@
+import TBSimCommands
+
+TBSim.main()
