@@ -1,0 +1,124 @@
+/// The whole committed state of one machine held in host memory: core words, RAM, the
+/// input tape and the output so far. It also remembers which RAM pages and core words were
+/// written since the last `clearDirty()` so the commitment layer can re-hash incrementally.
+public final class MachineStorage {
+    /// Granularity of dirty tracking (bytes).
+    public static let pageSize = 4096
+    /// Largest input tape and output the state format holds.
+    public static let tapeCapacity = 1 << 26
+
+    public let core: UnsafeMutablePointer<UInt64>
+    public let ram: UnsafeMutableRawPointer
+    public let ramSize: Int
+    /// One bit per RAM page written since the last `clearDirty()`.
+    public let dirtyPages: UnsafeMutablePointer<UInt64>
+    public let dirtyWordCount: Int
+    /// Set when any core word changed since the last `clearDirty()`.
+    public var coreDirty = true
+    public private(set) var input: [UInt8]
+    public var output: [UInt8] = []
+    /// Output length at the last `clearDirty()`.
+    public private(set) var outputCleanLength = 0
+
+    /// Allocates a zeroed machine with `ramSize` bytes of RAM (a multiple of the page size).
+    public init(ramSize: Int, input: [UInt8] = []) {
+        precondition(ramSize > 0 && ramSize % MachineStorage.pageSize == 0, "RAM size must be a whole number of pages")
+        precondition(input.count <= MachineStorage.tapeCapacity, "input larger than the tape")
+        self.ramSize = ramSize
+        core = .allocate(capacity: CoreLayout.count)
+        core.initialize(repeating: 0, count: CoreLayout.count)
+        ram = .allocate(byteCount: ramSize, alignment: 4096)
+        ram.initializeMemory(as: UInt8.self, repeating: 0, count: ramSize)
+        let pages = ramSize / MachineStorage.pageSize
+        dirtyWordCount = (pages + 63) / 64
+        dirtyPages = .allocate(capacity: dirtyWordCount)
+        dirtyPages.initialize(repeating: ~0, count: dirtyWordCount)
+        self.input = input
+        core[CoreLayout.inputLength] = UInt64(input.count)
+        core[CoreLayout.ramSize] = UInt64(ramSize)
+    }
+
+    deinit {
+        core.deallocate()
+        ram.deallocate()
+        dirtyPages.deallocate()
+    }
+
+    /// A deep copy (used for checkpoints).
+    public func copy() -> MachineStorage {
+        let c = MachineStorage(ramSize: ramSize, input: input)
+        c.core.update(from: core, count: CoreLayout.count)
+        c.ram.copyMemory(from: ram, byteCount: ramSize)
+        c.dirtyPages.update(from: dirtyPages, count: dirtyWordCount)
+        c.coreDirty = coreDirty
+        c.output = output
+        c.outputCleanLength = outputCleanLength
+        return c
+    }
+
+    /// Forgets what was written so far (called after the commitment layer re-hashed).
+    public func clearDirty() {
+        dirtyPages.update(repeating: 0, count: dirtyWordCount)
+        coreDirty = false
+        outputCleanLength = output.count
+    }
+
+    /// Whether RAM page `page` was written since the last `clearDirty()`.
+    @inline(__always) public func isPageDirty(_ page: Int) -> Bool {
+        dirtyPages[page >> 6] & (1 << UInt64(page & 63)) != 0
+    }
+
+    /// A direct-access view for the step semantics.
+    public var access: DirectAccess { DirectAccess(self) }
+}
+
+/// Direct access: reads and writes go straight to host memory. This is the fast path.
+public struct DirectAccess: StateAccess {
+    @usableFromInline let core: UnsafeMutablePointer<UInt64>
+    @usableFromInline let ram: UnsafeMutableRawPointer
+    @usableFromInline let dirty: UnsafeMutablePointer<UInt64>
+    @usableFromInline unowned(unsafe) let storage: MachineStorage
+
+    public init(_ storage: MachineStorage) {
+        core = storage.core
+        ram = storage.ram
+        dirty = storage.dirtyPages
+        self.storage = storage
+    }
+
+    @inline(__always) public func read(_ index: Int) -> UInt64 { core[index] }
+
+    @inline(__always) public func write(_ index: Int, _ value: UInt64) {
+        core[index] = value
+        storage.coreDirty = true
+    }
+
+    @inline(__always) public func readRAM(_ offset: UInt64, _ size: Int) -> UInt64 {
+        let p = ram + Int(offset)
+        switch size {
+        case 1: return UInt64(p.load(as: UInt8.self))
+        case 2: return UInt64(UInt16(littleEndian: p.load(as: UInt16.self)))
+        case 4: return UInt64(UInt32(littleEndian: p.load(as: UInt32.self)))
+        default: return UInt64(littleEndian: p.load(as: UInt64.self))
+        }
+    }
+
+    @inline(__always) public func writeRAM(_ offset: UInt64, _ size: Int, _ value: UInt64) {
+        let p = ram + Int(offset)
+        switch size {
+        case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
+        case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: value).littleEndian, as: UInt16.self)
+        case 4: p.storeBytes(of: UInt32(truncatingIfNeeded: value).littleEndian, as: UInt32.self)
+        default: p.storeBytes(of: value.littleEndian, as: UInt64.self)
+        }
+        let page = Int(offset >> 12)
+        dirty[page >> 6] |= 1 << UInt64(page & 63)
+    }
+
+    public func readInput(_ position: UInt64) -> UInt8 { storage.input[Int(position)] }
+
+    public func writeOutput(_ position: UInt64, _ byte: UInt8) {
+        precondition(Int(position) == storage.output.count, "output is append-only")
+        storage.output.append(byte)
+    }
+}

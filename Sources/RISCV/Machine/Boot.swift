@@ -1,0 +1,94 @@
+/// Puts a boot image into a fresh machine the way QEMU's virt board does: images in RAM,
+/// the device tree near the top of RAM, and a reset ROM at 0x1000 that passes the hart id
+/// in a0, the device tree in a1 and a firmware-info block in a2, then jumps in M-mode.
+public enum Boot {
+    /// Where a kernel goes when the program is firmware (OpenSBI fw_jump's default).
+    public static let kernelOffset: UInt64 = 0x20_0000
+
+    static func load(_ image: BootImage, into storage: MachineStorage) throws {
+        let ramBase = MachineMap.ramBase
+        let ramSize = image.ramSize
+        let ram = UnsafeMutableRawBufferPointer(start: storage.ram, count: storage.ramSize)
+        let elf = try ELFImage.parse(image.program, ramBase: ramBase, ramSize: ramSize)
+        var entry = elf.entry
+        var nextStage: UInt64 = 0
+        var reservedTop = ramBase + ramSize
+        elf.place(into: ram, ramBase: ramBase)
+        var initrdRange: (start: UInt64, end: UInt64)?
+        if let kernel = image.kernel {
+            let at = ramBase + kernelOffset
+            guard UInt64(kernel.count) <= ramSize - kernelOffset else {
+                throw MachineError("kernel image of \(kernel.count) bytes does not fit in \(ramSize >> 20) MiB of RAM")
+            }
+            let end = elf.segments.map { $0.physicalAddress + $0.memorySize }.max() ?? ramBase
+            guard end <= at else {
+                throw MachineError("firmware ends at 0x\(String(end, radix: 16)), overlapping the kernel at 0x\(String(at, radix: 16))")
+            }
+            kernel.withUnsafeBytes { src in
+                ram.baseAddress!.advanced(by: Int(kernelOffset)).copyMemory(from: src.baseAddress!, byteCount: kernel.count)
+            }
+            nextStage = at
+        }
+        if let initrd = image.initrd {
+            // Like QEMU: the initrd sits high in RAM, below the device tree.
+            let size = UInt64(initrd.count)
+            let top = ramBase + ramSize - (4 << 20)
+            guard size < ramSize / 2, top - size > ramBase + kernelOffset + UInt64(image.kernel?.count ?? 0) else {
+                throw MachineError("initrd of \(initrd.count) bytes does not fit in \(ramSize >> 20) MiB of RAM")
+            }
+            let start = (top - size) & ~0xfff
+            initrd.withUnsafeBytes { src in
+                ram.baseAddress!.advanced(by: Int(start - ramBase)).copyMemory(from: src.baseAddress!, byteCount: initrd.count)
+            }
+            initrdRange = (start, start + size)
+            reservedTop = start
+        }
+        let fdt = deviceTree(ramSize: ramSize, bootargs: image.bootargs, initrd: initrdRange)
+        let fdtAddress = (ramBase + ramSize - UInt64(fdt.count)) & ~((2 << 20) - 1)
+        guard fdtAddress >= ramBase, fdtAddress + UInt64(fdt.count) <= reservedTop || initrdRange == nil else {
+            throw MachineError("no room for the device tree")
+        }
+        fdt.withUnsafeBytes { src in
+            ram.baseAddress!.advanced(by: Int(fdtAddress - ramBase)).copyMemory(from: src.baseAddress!, byteCount: fdt.count)
+        }
+        if image.kernel == nil { nextStage = 0 }
+        writeResetROM(storage, entry: entry, fdt: fdtAddress, nextStage: nextStage)
+        entry = MachineMap.romBase
+        let core = storage.core
+        core[CoreLayout.pc] = entry
+        core[CoreLayout.priv] = Privilege.machine
+        core[CoreLayout.mtimecmp] = ~0
+    }
+
+    /// The reset ROM: six instructions, the entry and device-tree addresses, then the
+    /// firmware-dynamic-info block (magic "OSBI", version 2, next stage in S-mode).
+    static func writeResetROM(_ storage: MachineStorage, entry: UInt64, fdt: UInt64, nextStage: UInt64) {
+        let code: [UInt32] = [
+            0x0000_0297, // auipc t0, 0
+            0x0282_8613, // addi  a2, t0, 40      (firmware info block)
+            0xf140_2573, // csrr  a0, mhartid
+            0x0202_b583, // ld    a1, 32(t0)      (device tree)
+            0x0182_b283, // ld    t0, 24(t0)      (entry)
+            0x0002_8067, // jr    t0
+        ]
+        var words = [UInt64](repeating: 0, count: CoreLayout.romWords)
+        for (i, c) in code.enumerated() {
+            words[i / 2] |= UInt64(c) << (32 * UInt64(i % 2))
+        }
+        words[3] = entry
+        words[4] = fdt
+        words[5] = 0x4942_534f          // magic
+        words[6] = 2                    // version
+        words[7] = nextStage            // next_addr
+        words[8] = 1                    // next_mode: S
+        words[9] = 0                    // options
+        words[10] = 0                   // boot_hart
+        for (i, w) in words.enumerated() { storage.core[CoreLayout.rom + i] = w }
+    }
+
+    /// The device tree for this machine (see the Loader's writer).
+    static func deviceTree(ramSize: UInt64, bootargs: String, initrd: (start: UInt64, end: UInt64)?) -> [UInt8] {
+        // Filled in when the device-tree writer lands; a minimal valid empty blob for now.
+        []
+    }
+}

@@ -1,0 +1,98 @@
+/// Errors from setting up a machine (bad images, bad sizes), each naming its cause.
+public struct MachineError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// What to boot and how big the machine is.
+public struct BootImage {
+    /// Bare-metal program: an ELF entered in M-mode via the reset ROM (QEMU `-bios none -kernel`).
+    public var program: [UInt8]
+    /// Optional second stage (Linux kernel Image) loaded at RAM + 2 MiB when `program` is firmware.
+    public var kernel: [UInt8]?
+    public var initrd: [UInt8]?
+    public var bootargs: String
+    public var ramSize: UInt64
+
+    public init(program: [UInt8], kernel: [UInt8]? = nil, initrd: [UInt8]? = nil,
+                bootargs: String = "", ramSize: UInt64 = MachineMap.defaultRAMSize) {
+        self.program = program
+        self.kernel = kernel
+        self.initrd = initrd
+        self.bootargs = bootargs
+        self.ramSize = ramSize
+    }
+}
+
+/// A machine ready to run: its committed storage plus the host-side step counter.
+/// `Machine` is the fast runner; the commitment layer reads `storage` to hash it.
+public final class Machine {
+    public let storage: MachineStorage
+    /// Steps taken since boot (a claim is (root, steps); the step count is not machine state).
+    public private(set) var steps: UInt64 = 0
+
+    public init(storage: MachineStorage, steps: UInt64 = 0) {
+        self.storage = storage
+        self.steps = steps
+    }
+
+    /// Boots `image` with `input` as the UART's input tape.
+    public convenience init(_ image: BootImage, input: [UInt8] = []) throws {
+        guard image.ramSize >= 1 << 20, image.ramSize % UInt64(MachineStorage.pageSize) == 0,
+              image.ramSize <= 1 << 34 else {
+            throw MachineError("RAM size \(image.ramSize) bytes: must be a whole number of 4 KiB pages between 1 MiB and 16 GiB")
+        }
+        guard input.count <= MachineStorage.tapeCapacity else {
+            throw MachineError("input is \(input.count) bytes; the tape holds at most \(MachineStorage.tapeCapacity)")
+        }
+        let storage = MachineStorage(ramSize: Int(image.ramSize), input: input)
+        try Boot.load(image, into: storage)
+        self.init(storage: storage)
+    }
+
+    public var halted: Bool { storage.core[CoreLayout.halted] != 0 }
+    public var exitCode: UInt64 { storage.core[CoreLayout.exitCode] }
+    public var pc: UInt64 { storage.core[CoreLayout.pc] }
+    public var instret: UInt64 { storage.core[CoreLayout.minstret] }
+    public var output: [UInt8] { storage.output }
+
+    /// Runs until halted or `limit` more steps were taken; returns the steps taken. Steps
+    /// on a halted machine change nothing, so a halted machine stops counting.
+    @discardableResult
+    public func run(steps limit: UInt64) -> UInt64 {
+        var hart = Hart(storage.access)
+        var done: UInt64 = 0
+        let core = storage.core
+        while done < limit {
+            if core[CoreLayout.halted] != 0 { break }
+            // Inner loop without the halt check on every iteration would be wrong: the
+            // finisher halts mid-run, so the check stays, but it is one load.
+            let chunk = min(limit - done, 4096)
+            var i: UInt64 = 0
+            while i < chunk {
+                hart.step()
+                i += 1
+                if core[CoreLayout.halted] != 0 { break }
+            }
+            done += i
+        }
+        steps += done
+        return done
+    }
+
+    /// Runs exactly one step (counted even when halted, where it is the identity).
+    public func step() {
+        var hart = Hart(storage.access)
+        hart.step()
+        steps += 1
+    }
+
+    /// Advances the step counter over steps already known to be identities (halted machine).
+    public func skipHaltedSteps(_ n: UInt64) {
+        precondition(halted, "only a halted machine's steps can be skipped")
+        steps += n
+    }
+
+    /// A deep copy (checkpoint).
+    public func copy() -> Machine { Machine(storage: storage.copy(), steps: steps) }
+}
