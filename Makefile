@@ -41,7 +41,7 @@ $(GUEST_OUT)/runtime/%.o: $(GUEST_SRC)/runtime/% $(wildcard $(GUEST_SRC)/runtime
 	@mkdir -p $(dir $@)
 	$(CLANG) $(GUEST_CFLAGS) -c $< -o $@
 
-$(GUEST_OUT)/%.o: $(GUEST_SRC)/programs/%.c $(wildcard $(GUEST_SRC)/runtime/*.h)
+$(GUEST_OUT)/%.o: $(GUEST_SRC)/programs/%.c $(wildcard $(GUEST_SRC)/runtime/*.h) $(wildcard $(GUEST_SRC)/programs/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(GUEST_CFLAGS) -c $< -o $@
 
