@@ -3,7 +3,7 @@
 
 SWIFT      ?= swift
 CLANG      ?= clang
-LD         ?= ld.lld
+GUEST_LD   ?= ld.lld
 BUILD      := build
 GUEST_OUT  := $(BUILD)/guests
 GUEST_SRC  := guests
@@ -34,11 +34,14 @@ deps:
 
 guests: $(GUEST_ELFS)
 
+# Keep the objects (they are intermediate files to make) so rebuilds stay incremental.
+.SECONDARY:
+
 $(GUEST_OUT)/runtime/%.o: $(GUEST_SRC)/runtime/% $(wildcard $(GUEST_SRC)/runtime/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(GUEST_CFLAGS) -c $< -o $@
 
-$(GUEST_OUT)/%.o: $(GUEST_SRC)/programs/%.c $(wildcard $(GUEST_SRC)/runtime/*.h)
+$(GUEST_OUT)/%.o: $(GUEST_SRC)/programs/%.c $(wildcard $(GUEST_SRC)/runtime/*.h) $(wildcard $(GUEST_SRC)/programs/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(GUEST_CFLAGS) -c $< -o $@
 
@@ -47,7 +50,7 @@ $(GUEST_OUT)/%.o: $(GUEST_SRC)/programs/%.S
 	$(CLANG) $(GUEST_CFLAGS) -c $< -o $@
 
 $(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.o $(RUNTIME_OBJS) $(GUEST_SRC)/runtime/link.ld
-	$(LD) $(GUEST_LDFLAGS) $< $(RUNTIME_OBJS) -o $@
+	$(GUEST_LD) $(GUEST_LDFLAGS) $< $(RUNTIME_OBJS) -o $@
 
 build: deps
 	$(SWIFT) build -c release --product tbsim
