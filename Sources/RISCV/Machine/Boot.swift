@@ -9,18 +9,32 @@ public enum Boot {
         let ramBase = MachineMap.ramBase
         let ramSize = image.ramSize
         let ram = UnsafeMutableRawBufferPointer(start: storage.ram, count: storage.ramSize)
-        let elf = try ELFImage.parse(image.program, ramBase: ramBase, ramSize: ramSize)
-        var entry = elf.entry
+        var entry: UInt64
+        var programEnd: UInt64
+        if image.programIsRaw {
+            guard !image.program.isEmpty, UInt64(image.program.count) <= ramSize else {
+                throw MachineError("firmware image of \(image.program.count) bytes does not fit in RAM")
+            }
+            image.program.withUnsafeBytes { src in
+                ram.baseAddress!.copyMemory(from: src.baseAddress!, byteCount: image.program.count)
+            }
+            entry = ramBase
+            programEnd = ramBase + UInt64(image.program.count)
+        } else {
+            let elf = try ELFImage.parse(image.program, ramBase: ramBase, ramSize: ramSize)
+            elf.place(into: ram, ramBase: ramBase)
+            entry = elf.entry
+            programEnd = elf.segments.map { $0.physicalAddress + $0.memorySize }.max() ?? ramBase
+        }
         var nextStage: UInt64 = 0
         var reservedTop = ramBase + ramSize
-        elf.place(into: ram, ramBase: ramBase)
         var initrdRange: (start: UInt64, end: UInt64)?
         if let kernel = image.kernel {
             let at = ramBase + kernelOffset
             guard UInt64(kernel.count) <= ramSize - kernelOffset else {
                 throw MachineError("kernel image of \(kernel.count) bytes does not fit in \(ramSize >> 20) MiB of RAM")
             }
-            let end = elf.segments.map { $0.physicalAddress + $0.memorySize }.max() ?? ramBase
+            let end = programEnd
             guard end <= at else {
                 throw MachineError("firmware ends at 0x\(String(end, radix: 16)), overlapping the kernel at 0x\(String(at, radix: 16))")
             }

@@ -8,15 +8,19 @@ public struct MachineError: Error, CustomStringConvertible, Equatable {
 public struct BootImage {
     /// Bare-metal program: an ELF entered in M-mode via the reset ROM (QEMU `-bios none -kernel`).
     public var program: [UInt8]
+    /// Treat `program` as a raw binary loaded at the start of RAM (firmware such as
+    /// OpenSBI's fw_jump.bin) instead of an ELF.
+    public var programIsRaw: Bool
     /// Optional second stage (Linux kernel Image) loaded at RAM + 2 MiB when `program` is firmware.
     public var kernel: [UInt8]?
     public var initrd: [UInt8]?
     public var bootargs: String
     public var ramSize: UInt64
 
-    public init(program: [UInt8], kernel: [UInt8]? = nil, initrd: [UInt8]? = nil,
+    public init(program: [UInt8], programIsRaw: Bool = false, kernel: [UInt8]? = nil, initrd: [UInt8]? = nil,
                 bootargs: String = "", ramSize: UInt64 = MachineMap.defaultRAMSize) {
         self.program = program
+        self.programIsRaw = programIsRaw
         self.kernel = kernel
         self.initrd = initrd
         self.bootargs = bootargs
