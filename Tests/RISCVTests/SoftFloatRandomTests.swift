@@ -97,6 +97,8 @@ func sameF32(_ soft: UInt32, _ host: Float) -> Bool {
         for _ in 0..<Self.count {
             let a = rng.double(), b = rng.partner64(a), c = rng.double()
             let x = Double(bitPattern: a), y = Double(bitPattern: b), z = Double(bitPattern: c)
+            // An addend cancelling most of the product: exercises the wide fma path.
+            let w = (x * y).bitPattern ^ (1 << 63) &+ (rng.below(5) &- 2)
             var fl: UInt8 = 0
             let checks: [(String, UInt64, Double)] = [
                 ("add", SoftFloat.add64(a, b, .rne, &fl), x + y),
@@ -106,6 +108,7 @@ func sameF32(_ soft: UInt32, _ host: Float) -> Bool {
                 ("sqrt", SoftFloat.sqrt64(a, .rne, &fl), x.squareRoot()),
                 ("fma", SoftFloat.fma64(a, b, c, .rne, &fl), z.addingProduct(x, y)),
                 ("fma2", SoftFloat.fma64(a, b, b, .rne, &fl), y.addingProduct(x, y)),
+                ("fma3", SoftFloat.fma64(a, b, w, .rne, &fl), Double(bitPattern: w).addingProduct(x, y)),
             ]
             for (name, soft, host) in checks where !sameF64(soft, host) && failures.count < 10 {
                 failures.append("\(name) \(hex(a)) \(hex(b)) \(hex(c)): soft \(hex(soft)) host \(hex(host.bitPattern))")
@@ -120,6 +123,7 @@ func sameF32(_ soft: UInt32, _ host: Float) -> Bool {
         for _ in 0..<Self.count {
             let a = rng.single(), b = rng.partner32(a), c = rng.single()
             let x = Float(bitPattern: a), y = Float(bitPattern: b), z = Float(bitPattern: c)
+            let w = (x * y).bitPattern ^ 0x8000_0000 &+ UInt32(truncatingIfNeeded: rng.below(5) &- 2)
             var fl: UInt8 = 0
             let checks: [(String, UInt32, Float)] = [
                 ("add", SoftFloat.add32(a, b, .rne, &fl), x + y),
@@ -129,6 +133,7 @@ func sameF32(_ soft: UInt32, _ host: Float) -> Bool {
                 ("sqrt", SoftFloat.sqrt32(a, .rne, &fl), x.squareRoot()),
                 ("fma", SoftFloat.fma32(a, b, c, .rne, &fl), z.addingProduct(x, y)),
                 ("fma2", SoftFloat.fma32(a, b, b, .rne, &fl), y.addingProduct(x, y)),
+                ("fma3", SoftFloat.fma32(a, b, w, .rne, &fl), Float(bitPattern: w).addingProduct(x, y)),
             ]
             for (name, soft, host) in checks where !sameF32(soft, host) && failures.count < 10 {
                 failures.append("\(name) \(hex(UInt64(a))) \(hex(UInt64(b))) \(hex(UInt64(c))): soft \(hex(UInt64(soft))) host \(hex(UInt64(host.bitPattern)))")
