@@ -80,11 +80,11 @@ struct SoftFloatTestRNG {
 
 /// Bit-exact comparison that treats any two NaNs as equal and demands the
 /// canonical NaN from SoftFloat.
-func sameF64(_ soft: UInt64, _ host: Double) -> Bool {
+func sfSameF64(_ soft: UInt64, _ host: Double) -> Bool {
     host.isNaN ? soft == SoftFloat.canonicalNaN64 : soft == host.bitPattern
 }
 
-func sameF32(_ soft: UInt32, _ host: Float) -> Bool {
+func sfSameF32(_ soft: UInt32, _ host: Float) -> Bool {
     host.isNaN ? soft == SoftFloat.canonicalNaN32 : soft == host.bitPattern
 }
 
@@ -110,8 +110,8 @@ func sameF32(_ soft: UInt32, _ host: Float) -> Bool {
                 ("fma2", SoftFloat.fma64(a, b, b, .rne, &fl), y.addingProduct(x, y)),
                 ("fma3", SoftFloat.fma64(a, b, w, .rne, &fl), Double(bitPattern: w).addingProduct(x, y)),
             ]
-            for (name, soft, host) in checks where !sameF64(soft, host) && failures.count < 10 {
-                failures.append("\(name) \(hex(a)) \(hex(b)) \(hex(c)): soft \(hex(soft)) host \(hex(host.bitPattern))")
+            for (name, soft, host) in checks where !sfSameF64(soft, host) && failures.count < 10 {
+                failures.append("\(name) \(sfHex(a)) \(sfHex(b)) \(sfHex(c)): soft \(sfHex(soft)) host \(sfHex(host.bitPattern))")
             }
         }
         #expect(failures.isEmpty, "\(failures)")
@@ -135,8 +135,8 @@ func sameF32(_ soft: UInt32, _ host: Float) -> Bool {
                 ("fma2", SoftFloat.fma32(a, b, b, .rne, &fl), y.addingProduct(x, y)),
                 ("fma3", SoftFloat.fma32(a, b, w, .rne, &fl), Float(bitPattern: w).addingProduct(x, y)),
             ]
-            for (name, soft, host) in checks where !sameF32(soft, host) && failures.count < 10 {
-                failures.append("\(name) \(hex(UInt64(a))) \(hex(UInt64(b))) \(hex(UInt64(c))): soft \(hex(UInt64(soft))) host \(hex(UInt64(host.bitPattern)))")
+            for (name, soft, host) in checks where !sfSameF32(soft, host) && failures.count < 10 {
+                failures.append("\(name) \(sfHex(UInt64(a))) \(sfHex(UInt64(b))) \(sfHex(UInt64(c))): soft \(sfHex(UInt64(soft))) host \(sfHex(UInt64(host.bitPattern)))")
             }
         }
         #expect(failures.isEmpty, "\(failures)")
@@ -150,30 +150,30 @@ func sameF32(_ soft: UInt32, _ host: Float) -> Bool {
             var fl: UInt8 = 0
             let d = rng.double(), s = rng.single()
             let x = Double(bitPattern: d), y = Float(bitPattern: s)
-            if !sameF32(SoftFloat.f64ToF32(d, .rne, &fl), Float(x)) { note("f64ToF32 \(hex(d))") }
-            if !sameF64(SoftFloat.f32ToF64(s, &fl), Double(y)) { note("f32ToF64 \(hex(UInt64(s)))") }
+            if !sfSameF32(SoftFloat.f64ToF32(d, .rne, &fl), Float(x)) { note("f64ToF32 \(sfHex(d))") }
+            if !sfSameF64(SoftFloat.f32ToF64(s, &fl), Double(y)) { note("f32ToF64 \(sfHex(UInt64(s)))") }
             let i = Int64(bitPattern: rng.next()) >> rng.below(64)
             let u = rng.next() >> rng.below(64)
-            if !sameF64(SoftFloat.i64ToF64(i, .rne, &fl), Double(i)) { note("i64ToF64 \(i)") }
-            if !sameF64(SoftFloat.u64ToF64(u, .rne, &fl), Double(u)) { note("u64ToF64 \(u)") }
-            if !sameF32(SoftFloat.i64ToF32(i, .rne, &fl), Float(i)) { note("i64ToF32 \(i)") }
-            if !sameF32(SoftFloat.u64ToF32(u, .rne, &fl), Float(u)) { note("u64ToF32 \(u)") }
+            if !sfSameF64(SoftFloat.i64ToF64(i, .rne, &fl), Double(i)) { note("i64ToF64 \(i)") }
+            if !sfSameF64(SoftFloat.u64ToF64(u, .rne, &fl), Double(u)) { note("u64ToF64 \(u)") }
+            if !sfSameF32(SoftFloat.i64ToF32(i, .rne, &fl), Float(i)) { note("i64ToF32 \(i)") }
+            if !sfSameF32(SoftFloat.u64ToF32(u, .rne, &fl), Float(u)) { note("u64ToF32 \(u)") }
             let i32 = Int32(truncatingIfNeeded: i), u32 = UInt32(truncatingIfNeeded: u)
-            if !sameF32(SoftFloat.i32ToF32(i32, .rne, &fl), Float(i32)) { note("i32ToF32 \(i32)") }
-            if !sameF32(SoftFloat.u32ToF32(u32, .rne, &fl), Float(u32)) { note("u32ToF32 \(u32)") }
-            if !sameF64(SoftFloat.i32ToF64(i32, .rne, &fl), Double(i32)) { note("i32ToF64 \(i32)") }
-            if !sameF64(SoftFloat.u32ToF64(u32, .rne, &fl), Double(u32)) { note("u32ToF64 \(u32)") }
+            if !sfSameF32(SoftFloat.i32ToF32(i32, .rne, &fl), Float(i32)) { note("i32ToF32 \(i32)") }
+            if !sfSameF32(SoftFloat.u32ToF32(u32, .rne, &fl), Float(u32)) { note("u32ToF32 \(u32)") }
+            if !sfSameF64(SoftFloat.i32ToF64(i32, .rne, &fl), Double(i32)) { note("i32ToF64 \(i32)") }
+            if !sfSameF64(SoftFloat.u32ToF64(u32, .rne, &fl), Double(u32)) { note("u32ToF64 \(u32)") }
             // Float to integer, in range only (saturation is checked elsewhere).
             let r = x.rounded(.toNearestOrEven)
-            if let v = Int64(exactly: r), SoftFloat.f64ToI64(d, .rne, &fl) != v { note("f64ToI64 \(hex(d))") }
-            if let v = UInt64(exactly: r), SoftFloat.f64ToU64(d, .rne, &fl) != v { note("f64ToU64 \(hex(d))") }
-            if let v = Int32(exactly: r), SoftFloat.f64ToI32(d, .rne, &fl) != v { note("f64ToI32 \(hex(d))") }
-            if let v = UInt32(exactly: r), SoftFloat.f64ToU32(d, .rne, &fl) != v { note("f64ToU32 \(hex(d))") }
+            if let v = Int64(exactly: r), SoftFloat.f64ToI64(d, .rne, &fl) != v { note("f64ToI64 \(sfHex(d))") }
+            if let v = UInt64(exactly: r), SoftFloat.f64ToU64(d, .rne, &fl) != v { note("f64ToU64 \(sfHex(d))") }
+            if let v = Int32(exactly: r), SoftFloat.f64ToI32(d, .rne, &fl) != v { note("f64ToI32 \(sfHex(d))") }
+            if let v = UInt32(exactly: r), SoftFloat.f64ToU32(d, .rne, &fl) != v { note("f64ToU32 \(sfHex(d))") }
             let rs = y.rounded(.toNearestOrEven)
-            if let v = Int64(exactly: rs), SoftFloat.f32ToI64(s, .rne, &fl) != v { note("f32ToI64 \(hex(UInt64(s)))") }
-            if let v = UInt64(exactly: rs), SoftFloat.f32ToU64(s, .rne, &fl) != v { note("f32ToU64 \(hex(UInt64(s)))") }
-            if let v = Int32(exactly: rs), SoftFloat.f32ToI32(s, .rne, &fl) != v { note("f32ToI32 \(hex(UInt64(s)))") }
-            if let v = UInt32(exactly: rs), SoftFloat.f32ToU32(s, .rne, &fl) != v { note("f32ToU32 \(hex(UInt64(s)))") }
+            if let v = Int64(exactly: rs), SoftFloat.f32ToI64(s, .rne, &fl) != v { note("f32ToI64 \(sfHex(UInt64(s)))") }
+            if let v = UInt64(exactly: rs), SoftFloat.f32ToU64(s, .rne, &fl) != v { note("f32ToU64 \(sfHex(UInt64(s)))") }
+            if let v = Int32(exactly: rs), SoftFloat.f32ToI32(s, .rne, &fl) != v { note("f32ToI32 \(sfHex(UInt64(s)))") }
+            if let v = UInt32(exactly: rs), SoftFloat.f32ToU32(s, .rne, &fl) != v { note("f32ToU32 \(sfHex(UInt64(s)))") }
         }
         #expect(failures.isEmpty, "\(failures)")
     }
@@ -187,17 +187,17 @@ func sameF32(_ soft: UInt32, _ host: Float) -> Bool {
             let x = Double(bitPattern: a), y = Double(bitPattern: b)
             if SoftFloat.eq64(a, b, &fl) != (x == y) || SoftFloat.lt64(a, b, &fl) != (x < y)
                 || SoftFloat.le64(a, b, &fl) != (x <= y) {
-                if failures.count < 10 { failures.append("cmp64 \(hex(a)) \(hex(b))") }
+                if failures.count < 10 { failures.append("cmp64 \(sfHex(a)) \(sfHex(b))") }
             }
             let s = rng.single(), t = rng.partner32(s)
             let p = Float(bitPattern: s), q = Float(bitPattern: t)
             if SoftFloat.eq32(s, t, &fl) != (p == q) || SoftFloat.lt32(s, t, &fl) != (p < q)
                 || SoftFloat.le32(s, t, &fl) != (p <= q) {
-                if failures.count < 10 { failures.append("cmp32 \(hex(UInt64(s))) \(hex(UInt64(t)))") }
+                if failures.count < 10 { failures.append("cmp32 \(sfHex(UInt64(s))) \(sfHex(UInt64(t)))") }
             }
         }
         #expect(failures.isEmpty, "\(failures)")
     }
 }
 
-func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
+func sfHex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
