@@ -7,7 +7,7 @@ public struct TransportError: Error, Equatable, Sendable, CustomStringConvertibl
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
             case closed, unknownPeer, bindFailed, connectFailed, sendFailed, receiveFailed
-            case socketSetup, invalidName, duplicateName, malformedMessage, broadcastIncomplete
+            case socketSetup, invalidName, duplicateName, malformedMessage, broadcastIncomplete, invalidFault
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -35,6 +35,8 @@ public struct TransportError: Error, Equatable, Sendable, CustomStringConvertibl
         public static let malformedMessage = Code(.malformedMessage)
         /// A broadcast reached some peers but not all (see the detail).
         public static let broadcastIncomplete = Code(.broadcastIncomplete)
+        /// A fault rule is out of range (negative delay or count, probability outside [0, 1]).
+        public static let invalidFault = Code(.invalidFault)
 
         /// The code's name.
         public var description: String { base.rawValue }
