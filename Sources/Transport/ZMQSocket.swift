@@ -69,9 +69,11 @@ public final class ZMQSocket {
         /// reaches a live peer over loopback, short enough that a dead peer never
         /// makes shutdown (context termination) hang. Default 100 ms.
         public var lingerMilliseconds: Int32 = 100
-        /// Inbound frames larger than this are refused by libzmq (the connection that
-        /// carried them is dropped and the frame never delivered), so a hostile
-        /// peer cannot make a role allocate without bound. Default 64 MiB; -1 = no limit.
+        /// Inbound frames larger than this are refused by libzmq: the frame is never
+        /// delivered and the connection that carried it is dropped (a DEALER peer
+        /// reconnects by itself; messages queued behind the frame on that connection
+        /// may be lost). So a hostile peer cannot make a role allocate without bound.
+        /// Default 64 MiB; -1 = no limit.
         public var maxMessageBytes: Int64 = 64 << 20
         /// How long a blocking send may wait when the peer's queue is full before
         /// failing with EAGAIN, so a stuck peer cannot freeze the judge. Default 2 s.

@@ -114,6 +114,23 @@ struct InMemoryNetworkTests {
         #expect((try #require(throws: TransportError.self) { try judge.receive(timeoutMilliseconds: 0) }).code == .closed)
     }
 
+    @Test("broadcast reaches every live peer and reports the ones it could not reach")
+    func partialBroadcast() throws {
+        let net = InMemoryNetwork()
+        let judge = try net.endpoint(named: "judge")
+        let a = try net.endpoint(named: "a"), b = try net.endpoint(named: "b"), c = try net.endpoint(named: "c")
+        for e in [a, b, c] { try e.send(to: "judge", [0]) }
+        _ = try drain(judge)
+        #expect(judge.peers == ["a", "b", "c"])
+        b.close()
+        let error = try #require(throws: TransportError.self) { try judge.broadcast([5]) }
+        #expect(error.code == .broadcastIncomplete)
+        #expect(error.detail.contains("b:"))
+        #expect(!error.detail.contains("a:") && !error.detail.contains("c:"))
+        #expect(try a.receive(timeoutMilliseconds: 0)?.payload == [5])
+        #expect(try c.receive(timeoutMilliseconds: 0)?.payload == [5])
+    }
+
     @Test("a delay fault on a role shifts only that role's messages")
     func delayFault() throws {
         let faults = try FaultInjector(faults: LinkFaults.none.delaying(from: "solver", by: 300), generator: SeededGenerator(seed: 1))

@@ -94,6 +94,25 @@ struct ZMQTransportTests {
         #expect(try dealer.receive(timeoutMilliseconds: 5000) == [[4], [5, 6]])
     }
 
+    @Test("pair sockets over inproc exchange multipart messages")
+    func pairSockets() throws {
+        let ctx = try ZMQContext()
+        let left = try ZMQSocket(context: ctx, kind: .pair)
+        let right = try ZMQSocket(context: ctx, kind: .pair)
+        let endpoint = try left.bind("inproc://tbsim-pair-test")
+        #expect(endpoint == "inproc://tbsim-pair-test")
+        try right.connect(endpoint)
+        #expect(right.lastEndpoint == endpoint)
+        try right.send(frames: [[1, 2], [3]])
+        #expect(try left.receive(timeoutMilliseconds: 5000) == [[1, 2], [3]])
+        try left.send(frames: [[]])
+        #expect(try right.receive(timeoutMilliseconds: 5000) == [[]])
+        left.close()
+        left.close()
+        #expect(left.lastEndpoint == nil)
+        #expect((try #require(throws: TransportError.self) { try left.send(frames: [[1]]) }).code == .closed)
+    }
+
     @Test("a 4 MiB message arrives intact both ways")
     func largeMessage() throws {
         let ctx = try ZMQContext()
