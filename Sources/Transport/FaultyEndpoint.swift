@@ -54,7 +54,7 @@ public final class FaultyEndpoint<Inner: MessageEndpoint>: MessageEndpoint {
                 try inner.send(to: peer, payload)
                 return
             }
-            let deadline = max(now + max(extra, 0), queuedBefore ?? Int.min)
+            let deadline = max(now.saturatingAdd(max(extra, 0)), queuedBefore ?? Int.min)
             let index = held.firstIndex(where: { $0.deadline > deadline }) ?? held.endIndex
             held.insert(Held(deadline: deadline, to: peer, payload: payload), at: index)
         }
@@ -83,7 +83,7 @@ public final class FaultyEndpoint<Inner: MessageEndpoint>: MessageEndpoint {
     public func receive(timeoutMilliseconds: Int) throws -> Envelope? {
         if closed { throw TransportError(.closed, "faulty endpoint \(name) is closed; cannot receive") }
         try flush()
-        let deadline: Int? = timeoutMilliseconds < 0 ? nil : clock() + timeoutMilliseconds
+        let deadline: Int? = timeoutMilliseconds < 0 ? nil : clock().saturatingAdd(timeoutMilliseconds)
         while true {
             let now = clock()
             var wait = -1

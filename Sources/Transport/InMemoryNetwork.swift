@@ -89,7 +89,7 @@ public final class InMemoryNetwork {
     /// Moves the clock forward by `milliseconds` (≥ 0).
     public func advanceTime(by milliseconds: Int) {
         precondition(milliseconds >= 0, "virtual time only moves forward")
-        now += milliseconds
+        now = now.saturatingAdd(milliseconds)
     }
 
     /// Moves the clock to `time` if that is later than `now`; never moves it back.
@@ -137,7 +137,7 @@ public final class InMemoryNetwork {
             extra = ms
         }
         let link = Link(from: from, to: to)
-        let deliverAt = max(now + latency(from: from, to: to) + extra, linkTail[link] ?? Int.min)
+        let deliverAt = max(now.saturatingAdd(latency(from: from, to: to)).saturatingAdd(extra), linkTail[link] ?? Int.min)
         linkTail[link] = deliverAt
         let item = InFlight(deliverAt: deliverAt, sequence: nextSequence, envelope: Envelope(from: from, to: to, payload: payload))
         nextSequence += 1

@@ -128,7 +128,7 @@ public struct FaultInjector: Sendable {
         for (i, rule) in faults.rules.enumerated() where rule.matches(from: sender, to: receiver) {
             matchCounts[i] += 1
             switch rule.action {
-            case .delay(let ms): extra += ms
+            case .delay(let ms): extra = extra.saturatingAdd(ms)
             case .drop(let p): if generator.chance(p) { drop = true }
             case .dropAfter(let n): if matchCounts[i] > n { drop = true }
             }

@@ -35,7 +35,9 @@ public final class ZMQHub: BroadcastEndpoint {
         return actual
     }
 
-    /// Sends `payload` to the party named `peer`.
+    /// Sends `payload` to the party named `peer`. Throws `.unknownPeer` if no party of
+    /// that name is connected, and `.sendFailed` (cause `.again`) if the party's queue
+    /// stays full for the socket's send timeout.
     public func send(to peer: String, _ payload: [UInt8]) throws {
         if socket.isClosed { throw TransportError(.closed, "hub \(name) is closed; cannot send to \(peer)") }
         do {

@@ -183,7 +183,7 @@ public final class ZMQSocket {
     /// read through `zmq_msg_t`, so they arrive whole whatever their size.
     public func receive(timeoutMilliseconds: Int) throws -> [[UInt8]]? {
         let h = try open("receive")
-        let deadline = timeoutMilliseconds < 0 ? nil : monotonicMilliseconds() + timeoutMilliseconds
+        let deadline = timeoutMilliseconds < 0 ? nil : monotonicMilliseconds().saturatingAdd(timeoutMilliseconds)
         do {
             while true {
                 if let first = try LibZMQ.receiveFrame(h, dontWait: true) {

@@ -209,3 +209,21 @@ struct InMemoryNetworkTests {
         }
     }
 }
+
+@Suite("Time arithmetic")
+struct TimeArithmeticTests {
+    @Test("huge timeouts and delays saturate instead of trapping")
+    func saturation() throws {
+        #expect(Int.max.saturatingAdd(1) == Int.max)
+        #expect(Int.min.saturatingAdd(-1) == Int.min)
+        #expect(5.saturatingAdd(-7) == -2)
+        let faults = try FaultInjector(faults: LinkFaults.none.delaying(from: "a", by: Int.max).delaying(from: "a", by: Int.max),
+                                       generator: SeededGenerator(seed: 0))
+        let net = InMemoryNetwork(defaultLatencyMilliseconds: 1, faults: faults)
+        let a = try net.endpoint(named: "a"), b = try net.endpoint(named: "b")
+        net.advanceTime(by: 10)
+        try a.send(to: "b", [1])
+        #expect(net.nextDeliveryTime == Int.max)
+        #expect(try b.receive(timeoutMilliseconds: Int.max) == nil)
+    }
+}
