@@ -90,12 +90,13 @@ public struct Hart<S: StateAccess> {
         if mEnabled { candidates |= pending & ~mideleg }
         if sEnabled { candidates |= pending & mideleg }
         if candidates == 0 { return nil }
-        for cause in [Cause.machineExternal, Cause.machineSoftware, Cause.machineTimer,
-                      Cause.supervisorExternal, Cause.supervisorSoftware, Cause.supervisorTimer]
-        where candidates & (1 << cause) != 0 {
-            return cause
-        }
-        return nil
+        // Priority order: MEI, MSI, MTI, SEI, SSI, STI.
+        if candidates & (1 << Cause.machineExternal) != 0 { return Cause.machineExternal }
+        if candidates & (1 << Cause.machineSoftware) != 0 { return Cause.machineSoftware }
+        if candidates & (1 << Cause.machineTimer) != 0 { return Cause.machineTimer }
+        if candidates & (1 << Cause.supervisorExternal) != 0 { return Cause.supervisorExternal }
+        if candidates & (1 << Cause.supervisorSoftware) != 0 { return Cause.supervisorSoftware }
+        return Cause.supervisorTimer
     }
 
     /// mip as software sees it: the stored software-writable bits plus the device lines.

@@ -1,6 +1,7 @@
 /// The whole committed state of one machine held in host memory: core words, RAM, the
-/// input tape and the output so far. It also remembers which RAM pages and core words were
-/// written since the last `clearDirty()` so the commitment layer can re-hash incrementally.
+/// input tape and the output so far. It also remembers which RAM pages were written since
+/// the last `clearDirty()` so the commitment layer can re-hash incrementally (the 4 KiB of
+/// core words are cheap enough to re-hash every time).
 public final class MachineStorage {
     /// Granularity of dirty tracking (bytes).
     public static let pageSize = 4096
@@ -13,8 +14,6 @@ public final class MachineStorage {
     /// One bit per RAM page written since the last `clearDirty()`.
     public let dirtyPages: UnsafeMutablePointer<UInt64>
     public let dirtyWordCount: Int
-    /// Set when any core word changed since the last `clearDirty()`.
-    public var coreDirty = true
     public private(set) var input: [UInt8]
     public var output: [UInt8] = []
     /// Output length at the last `clearDirty()`.
@@ -50,7 +49,6 @@ public final class MachineStorage {
         c.core.update(from: core, count: CoreLayout.count)
         c.ram.copyMemory(from: ram, byteCount: ramSize)
         c.dirtyPages.update(from: dirtyPages, count: dirtyWordCount)
-        c.coreDirty = coreDirty
         c.output = output
         c.outputCleanLength = outputCleanLength
         return c
@@ -59,7 +57,6 @@ public final class MachineStorage {
     /// Forgets what was written so far (called after the commitment layer re-hashed).
     public func clearDirty() {
         dirtyPages.update(repeating: 0, count: dirtyWordCount)
-        coreDirty = false
         outputCleanLength = output.count
     }
 
@@ -90,7 +87,6 @@ public struct DirectAccess: StateAccess {
 
     @inline(__always) public func write(_ index: Int, _ value: UInt64) {
         core[index] = value
-        storage.coreDirty = true
     }
 
     @inline(__always) public func readRAM(_ offset: UInt64, _ size: Int) -> UInt64 {

@@ -1,7 +1,6 @@
 /*
  * fpvectors.c — independent oracle for SoftFloat's rounding modes and flags.
- * (Stored as fpvectors.c.txt: SwiftPM refuses a .c file inside a Swift test
- * target, and Package.swift is not ours to change.)
+ * (Excluded from the RISCVTests target in Package.swift: it is a tool, not a test.)
  *
  * Runs each operation on the host's SSE/AVX-512 unit (x86-64: IEEE-754 with
  * tininess detected after rounding, like RISC-V) under RNE/RTZ/RDN/RUP set by
@@ -17,8 +16,7 @@
  * Build and run (once; the output is embedded in SoftFloatVectors.swift).
  * Use -O0: at higher levels GCC hoists the "pure" conversion intrinsics out of
  * their switch arms and across fesetround/feclearexcept, corrupting the flags.
- *   cp fpvectors.c.txt /tmp/fpvectors.c
- *   gcc -O0 -mavx512f -mfma -frounding-math -o /tmp/fpvectors /tmp/fpvectors.c -lm
+ *   gcc -O0 -mavx512f -mfma -frounding-math -o /tmp/fpvectors fpvectors.c -lm
  *   /tmp/fpvectors > vectors.txt
  *
  * Line format (hex, no 0x): OP RM OPERAND... RESULT FLAGS
