@@ -314,4 +314,31 @@ struct DeviceTreeTests {
         #expect(console.contains("10000000Hz"))  // timer at our timebase-frequency
         #expect(console.contains("tbsim-dt-ok"))
     }
+
+    /// Opt-in (a kernel is too big to ship): with `TBSIM_LINUX_IMAGE` naming a riscv64 Linux
+    /// `Image`, boot it under QEMU with OpenSBI and our blob until it panics for want of a root
+    /// file system, and check it found every device from the tree on the way; `panic=1` plus
+    /// `-no-reboot` makes the reboot through SBI → syscon/test device end QEMU cleanly.
+    @Test(.enabled(if: linuxImage != nil && toolExists("qemu-system-riscv64") && toolExists("timeout"),
+                   "set TBSIM_LINUX_IMAGE to a riscv64 Linux Image to boot Linux with the tree"))
+    func linuxBootsWithOurTree() throws {
+        let image = try #require(linuxImage)
+        let blob = DeviceTree.virtMachine(VirtMachineDescription(ramSize: 512 << 20,
+                                                                 bootargs: "console=ttyS0 earlycon panic=1"))
+        let dtbPath = try temporaryFile(blob, suffix: ".dtb")
+        defer { try? FileManager.default.removeItem(atPath: dtbPath) }
+        let run = runTool("timeout", ["300", "qemu-system-riscv64", "-M", "virt", "-m", "512M", "-smp", "1",
+                                      "-nographic", "-monitor", "none", "-no-reboot", "-bios", "default",
+                                      "-dtb", dtbPath, "-kernel", image])
+        let console = try #require(run.output, "QEMU did not exit cleanly: \(run.errors)")
+        for line in ["Machine model: tbsim,virt", "earlycon: ns16550a0 at MMIO 0x0000000010000000",
+                     "node   0: [mem 0x0000000080000000-0x000000009fffffff]", "riscv: base ISA extensions acdfim",
+                     "riscv-intc: 64 local interrupts mapped", "sched_clock: 64 bits at 10MHz",
+                     "plic@c000000: mapped 95 interrupts", "ttyS0 at MMIO 0x10000000",
+                     "Kernel panic - not syncing: VFS: Unable to mount root fs"] {
+            #expect(console.contains(line), "Linux console lacks \(line)")
+        }
+    }
 }
+
+private let linuxImage = ProcessInfo.processInfo.environment["TBSIM_LINUX_IMAGE"]
