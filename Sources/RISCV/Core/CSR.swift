@@ -22,9 +22,9 @@ extension Hart {
         case 0xC00...0xC1F:
             try checkCounterAccess(addr, inst: inst)
             switch addr {
-            case 0xC00: return s.read(L.mcycle)
+            case 0xC00: return mcycle()
             case 0xC01: return mtime()
-            case 0xC02: return s.read(L.minstret)
+            case 0xC02: return minstret()
             default: return 0
             }
         case 0x100: return sstatusValue()
@@ -61,8 +61,8 @@ extension Hart {
         case 0x3A0: return s.read(L.pmpcfg0)
         case 0x3A2: return s.read(L.pmpcfg2)
         case 0x3B0...0x3BF: return s.read(L.pmpaddr + Int(addr - 0x3B0))
-        case 0xB00: return s.read(L.mcycle)
-        case 0xB02: return s.read(L.minstret)
+        case 0xB00: return mcycle()
+        case 0xB02: return minstret()
         case 0xB03...0xB1F: return 0
         default: throw Trap(Cause.illegalInstruction, UInt64(inst))
         }
@@ -126,8 +126,10 @@ extension Hart {
         case 0x3A0: s.write(L.pmpcfg0, v & 0x9f9f_9f9f_9f9f_9f9f)
         case 0x3A2: s.write(L.pmpcfg2, v & 0x9f9f_9f9f_9f9f_9f9f)
         case 0x3B0...0x3BF: s.write(L.pmpaddr + Int(addr - 0x3B0), v & ((1 << 54) - 1))
-        case 0xB00: s.write(L.mcycle, v); counterWritten = true
-        case 0xB02: s.write(L.minstret, v); counterWritten = true
+        // The writing instruction does not count itself: the value written is what the
+        // next instruction reads (retire() adds one to icount after this).
+        case 0xB00: s.write(L.mcycleDelta, v &- (s.read(L.icount) &+ 1))
+        case 0xB02: s.write(L.minstretDelta, v &- (s.read(L.icount) &+ 1))
         case 0xB03...0xB1F: break
         default: throw Trap(Cause.illegalInstruction, UInt64(inst))
         }

@@ -12,10 +12,12 @@ public enum CoreLayout {
     public static let priv = 1
     public static let halted = 2
     public static let exitCode = 3
-    /// Monotonic instruction clock: mtime = icount / ticksPerTimerTick + timeOffset.
+    /// Instructions retired since reset; the one counter every step increments.
     public static let icount = 4
-    public static let mcycle = 5
-    public static let minstret = 6
+    /// mcycle = icount + mcycleDelta (software writes and mcountinhibit adjust the delta).
+    public static let mcycleDelta = 5
+    /// minstret = icount + minstretDelta.
+    public static let minstretDelta = 6
     public static let mcountinhibit = 7
     public static let mstatus = 8
     public static let mie = 9
@@ -35,6 +37,9 @@ public enum CoreLayout {
     public static let inputPosition = 21
     public static let outputLength = 22
     public static let ramSize = 23
+    /// Instruction-clock ticks skipped by WFI sleeping until the timer deadline:
+    /// mtime = (icount + slept) / instructionsPerTick + timeOffset.
+    public static let slept = 24
 
     /// Integer registers x0…x31 (x0 is always zero).
     public static let x = 32

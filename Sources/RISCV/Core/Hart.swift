@@ -3,10 +3,12 @@
 /// proof logger and the judge's verifier all call it.
 public struct Hart<S: StateAccess> {
     public var s: S
-    /// Set by instructions that write minstret/mcycle so this step does not also count itself.
-    @usableFromInline var counterWritten = false
+    @usableFromInline let expansion: UnsafeMutablePointer<UInt32>
 
-    public init(_ state: S) { s = state }
+    public init(_ state: S) {
+        s = state
+        expansion = compressedExpansionTable
+    }
 
     typealias L = CoreLayout
 
@@ -27,13 +29,14 @@ public struct Hart<S: StateAccess> {
             return
         }
         let pc = s.read(L.pc)
-        do {
+        do throws(Trap) {
             let inst = try fetch(pc)
-            counterWritten = false
             if inst & 3 == 3 {
                 try execute(inst, pc: pc, length: 4)
             } else {
-                try execute(try expandCompressed(inst), pc: pc, length: 2)
+                let expanded = expansion[Int(inst)]
+                if expanded == 0 { throw Trap(Cause.illegalInstruction, UInt64(inst)) }
+                try execute(expanded, pc: pc, length: 2)
             }
             retire()
         } catch {
@@ -41,20 +44,37 @@ public struct Hart<S: StateAccess> {
         }
     }
 
-    /// Counts one retired instruction.
+    /// Counts one retired instruction. mcycle and minstret are derived from icount, so
+    /// only an inhibited counter costs extra work.
     @inline(__always) mutating func retire() {
         s.write(L.icount, s.read(L.icount) &+ 1)
         let inhibit = s.read(L.mcountinhibit)
-        if !counterWritten {
-            if inhibit & 1 == 0 { s.write(L.mcycle, s.read(L.mcycle) &+ 1) }
-            if inhibit & 4 == 0 { s.write(L.minstret, s.read(L.minstret) &+ 1) }
+        if inhibit != 0 {
+            if inhibit & 1 != 0 { s.write(L.mcycleDelta, s.read(L.mcycleDelta) &- 1) }
+            if inhibit & 4 != 0 { s.write(L.minstretDelta, s.read(L.minstretDelta) &- 1) }
         }
     }
+
+    /// mcycle as software reads it.
+    @inline(__always) mutating func mcycle() -> UInt64 { s.read(L.icount) &+ s.read(L.mcycleDelta) }
+    /// minstret as software reads it.
+    @inline(__always) mutating func minstret() -> UInt64 { s.read(L.icount) &+ s.read(L.minstretDelta) }
 
     // MARK: fetch
 
     @inline(__always) mutating func fetch(_ pc: UInt64) throws(Trap) -> UInt32 {
         let pa = try translate(pc, .fetch)
+        let off = pa &- MachineMap.ramBase
+        if off < s.read(L.ramSize) {
+            // One aligned 8-byte read holds the whole instruction unless it starts in the
+            // word's last halfword and is 32 bits long.
+            let word = s.readRAM(off & ~7, 8)
+            let inst = UInt32(truncatingIfNeeded: word >> ((off & 6) * 8))
+            if inst & 3 != 3 { return inst & 0xffff }
+            if off & 7 != 6 { return inst }
+            let pa2 = pc & 0xfff == 0xffe ? try translate(pc &+ 2, .fetch) : pa &+ 2
+            return inst & 0xffff | (try fetchHalf(pa2, va: pc &+ 2)) << 16
+        }
         let lo = try fetchHalf(pa, va: pc)
         if lo & 3 != 3 { return lo }
         let pa2: UInt64
@@ -112,7 +132,7 @@ public struct Hart<S: StateAccess> {
 
     /// The CLINT's mtime, derived from the instruction clock (never the host clock).
     @inline(__always) mutating func mtime() -> UInt64 {
-        s.read(L.icount) / MachineMap.instructionsPerTick &+ s.read(L.timeOffset)
+        (s.read(L.icount) &+ s.read(L.slept)) / MachineMap.instructionsPerTick &+ s.read(L.timeOffset)
     }
 
     /// Enters the trap handler for `trap` raised at `pc`, honouring delegation.

@@ -24,16 +24,24 @@
 }
 
 /// Sign-extends the low `bits` bits of `v`.
-@inline(__always) func signExtend(_ v: UInt32, _ bits: UInt32) -> Int32 {
+@inline(__always) @usableFromInline func signExtend(_ v: UInt32, _ bits: UInt32) -> Int32 {
     Int32(bitPattern: v << (32 - bits)) >> Int32(32 - bits)
 }
 
-extension Hart {
-    @inline(__always) func bit(_ c: UInt32, _ at: UInt32) -> UInt32 { (c >> at) & 1 }
+@inline(__always) func bit(_ c: UInt32, _ at: UInt32) -> UInt32 { (c >> at) & 1 }
 
-    /// Expands the 16-bit instruction `c` (low half of the fetched word).
-    mutating func expandCompressed(_ fetched: UInt32) throws(Trap) -> UInt32 {
-        let c = fetched & 0xffff
+/// The expansion of every 16-bit instruction, computed once: expansion is a pure function
+/// of the 16 bits, so a table is not a cache of state. 0 marks a reserved encoding.
+public let compressedExpansionTable: UnsafeMutablePointer<UInt32> = {
+    let table = UnsafeMutablePointer<UInt32>.allocate(capacity: 1 << 16)
+    for c in 0..<UInt32(1 << 16) {
+        table[Int(c)] = c & 3 == 3 ? 0 : ((try? expandCompressed(c)) ?? 0)
+    }
+    return table
+}()
+
+/// Expands the 16-bit instruction `c` to the 32-bit instruction it stands for.
+func expandCompressed(_ c: UInt32) throws(Trap) -> UInt32 {
         let bad = Trap(Cause.illegalInstruction, UInt64(c))
         let f3 = c >> 13
         let rdp = 8 + ((c >> 2) & 7)    // rd' / rs2'
@@ -87,8 +95,9 @@ extension Hart {
                 default:
                     let which = (c >> 5) & 3
                     if bit(c, 12) == 0 {
-                        let (f3r, f7): (UInt32, UInt32) = [(0, 0x20), (4, 0), (6, 0), (7, 0)][Int(which)]
-                        return Encode.r(0x33, rs1p, f3r, rs1p, rdp, f7)
+                        // C.SUB, C.XOR, C.OR, C.AND
+                        let f3r: UInt32 = which == 0 ? 0 : which == 1 ? 4 : which == 2 ? 6 : 7
+                        return Encode.r(0x33, rs1p, f3r, rs1p, rdp, which == 0 ? 0x20 : 0)
                     }
                     switch which {
                     case 0: return Encode.r(0x3b, rs1p, 0, rs1p, rdp, 0x20)                // C.SUBW
@@ -139,4 +148,3 @@ extension Hart {
             }
         }
     }
-}

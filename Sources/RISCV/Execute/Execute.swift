@@ -119,18 +119,19 @@ extension Hart {
 
     @inline(__always) mutating func op(_ inst: UInt32) throws(Trap) -> UInt64 {
         let a = x(Field.rs1(inst)), b = x(Field.rs2(inst))
-        switch (Field.funct7(inst), Field.funct3(inst)) {
-        case (0, 0): return a &+ b
-        case (0x20, 0): return a &- b
-        case (0, 1): return a << (b & 63)
-        case (0, 2): return Int64(bitPattern: a) < Int64(bitPattern: b) ? 1 : 0
-        case (0, 3): return a < b ? 1 : 0
-        case (0, 4): return a ^ b
-        case (0, 5): return a >> (b & 63)
-        case (0x20, 5): return UInt64(bitPattern: Int64(bitPattern: a) >> (b & 63))
-        case (0, 6): return a | b
-        case (0, 7): return a & b
-        case (1, let f3): return mulDiv(f3, a, b)
+        // Key: funct7 << 3 | funct3.
+        switch Field.funct7(inst) << 3 | Field.funct3(inst) {
+        case 0: return a &+ b
+        case 0x100: return a &- b
+        case 1: return a << (b & 63)
+        case 2: return Int64(bitPattern: a) < Int64(bitPattern: b) ? 1 : 0
+        case 3: return a < b ? 1 : 0
+        case 4: return a ^ b
+        case 5: return a >> (b & 63)
+        case 0x105: return UInt64(bitPattern: Int64(bitPattern: a) >> (b & 63))
+        case 6: return a | b
+        case 7: return a & b
+        case 8...15: return mulDiv(Field.funct3(inst), a, b)
         default: throw illegal(inst)
         }
     }
@@ -230,8 +231,10 @@ extension Hart {
         guard cmp >= offset else { return }
         let ticks = cmp &- offset
         guard ticks <= UInt64.max / MachineMap.instructionsPerTick else { return }
+        // Clock value (icount + slept) at which mtime reaches mtimecmp; retire() adds
+        // one for the WFI itself.
         let target = ticks * MachineMap.instructionsPerTick
-        // retire() adds the one for WFI itself.
-        if target > s.read(L.icount) { s.write(L.icount, target &- 1) }
+        let clock = s.read(L.icount) &+ s.read(L.slept) &+ 1
+        if target > clock { s.write(L.slept, s.read(L.slept) &+ (target - clock)) }
     }
 }

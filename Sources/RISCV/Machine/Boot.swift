@@ -58,7 +58,7 @@ public enum Boot {
             reservedTop = start
         }
         let fdt = deviceTree(ramSize: ramSize, bootargs: image.bootargs, initrd: initrdRange)
-        let fdtAddress = (ramBase + ramSize - UInt64(fdt.count)) & ~((2 << 20) - 1)
+        let fdtAddress = (ramBase + ramSize - UInt64(fdt.count) - 0x1_0000) & ~((2 << 20) - 1)
         guard fdtAddress >= ramBase, fdtAddress + UInt64(fdt.count) <= reservedTop || initrdRange == nil else {
             throw MachineError("no room for the device tree")
         }
@@ -100,9 +100,8 @@ public enum Boot {
         for (i, w) in words.enumerated() { storage.core[CoreLayout.rom + i] = w }
     }
 
-    /// The device tree for this machine (see the Loader's writer).
+    /// The device tree for this machine, padded so firmware can grow it in place.
     static func deviceTree(ramSize: UInt64, bootargs: String, initrd: (start: UInt64, end: UInt64)?) -> [UInt8] {
-        // Filled in when the device-tree writer lands; a minimal valid empty blob for now.
-        []
+        DeviceTree.virtMachine(VirtMachineDescription(ramSize: ramSize, bootargs: bootargs, initrd: initrd))
     }
 }

@@ -57,7 +57,8 @@ public final class Machine {
     public var halted: Bool { storage.core[CoreLayout.halted] != 0 }
     public var exitCode: UInt64 { storage.core[CoreLayout.exitCode] }
     public var pc: UInt64 { storage.core[CoreLayout.pc] }
-    public var instret: UInt64 { storage.core[CoreLayout.minstret] }
+    /// minstret as the guest sees it.
+    public var instret: UInt64 { storage.core[CoreLayout.icount] &+ storage.core[CoreLayout.minstretDelta] }
     public var output: [UInt8] { storage.output }
 
     /// Runs until halted or `limit` more steps were taken; returns the steps taken. Steps
