@@ -2,7 +2,7 @@
  * sign-injection and conversion instruction over special and ordinary operands, under all
  * five rounding modes where rounding matters, with fflags after each operation; then
  * static rounding modes, NaN-boxing, fcsr fields, a reserved frm and mstatus.FS.
- * Line format (checked by guests/check/fp.py): OP RM a=.. [b=..] [c=..] -> RESULT fflags=..
+ * Line format (checked by guests/check/fp-verify.py): OP RM a=.. [b=..] [c=..] -> RESULT fflags=..
  * Single-precision values are printed as 8 hex digits, doubles and integers as 16. */
 #include "runtime.h"
 
