@@ -19,7 +19,7 @@ TBSIM      := .build/release/tbsim
 
 APT_PACKAGES := libzmq3-dev pkg-config qemu-system-misc
 
-.PHONY: all deps guests build run test bench clean
+.PHONY: all deps guests guests-check build run test bench clean
 
 all: build guests
 
@@ -33,6 +33,10 @@ deps:
 	fi
 
 guests: $(GUEST_ELFS)
+
+# Re-run every guest on QEMU (the oracle) and compare with guests/expected and the models.
+guests-check: deps guests
+	guests/check-expected.sh
 
 # Keep the objects (they are intermediate files to make) so rebuilds stay incremental.
 .SECONDARY:
