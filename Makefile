@@ -10,7 +10,7 @@ GUEST_SRC  := guests
 GUEST_CFLAGS := --target=riscv64-unknown-elf -march=rv64gc -mabi=lp64d -mcmodel=medany \
                 -O2 -ffreestanding -fno-builtin -nostdlib -fno-pic -fno-stack-protector \
                 -Wall -Werror -I$(GUEST_SRC)/runtime
-GUEST_LDFLAGS := -T $(GUEST_SRC)/runtime/link.ld --no-relax -nostdlib
+GUEST_LDFLAGS := -T $(GUEST_SRC)/runtime/link.ld --no-relax -nostdlib -z nognustack
 RUNTIME_SRCS := $(wildcard $(GUEST_SRC)/runtime/*.S) $(wildcard $(GUEST_SRC)/runtime/*.c)
 RUNTIME_OBJS := $(patsubst $(GUEST_SRC)/runtime/%,$(GUEST_OUT)/runtime/%.o,$(RUNTIME_SRCS))
 PROGRAMS   := $(basename $(notdir $(wildcard $(GUEST_SRC)/programs/*.c) $(wildcard $(GUEST_SRC)/programs/*.S)))
@@ -19,7 +19,7 @@ TBSIM      := .build/release/tbsim
 
 APT_PACKAGES := libzmq3-dev pkg-config qemu-system-misc
 
-.PHONY: all deps guests build run test bench clean
+.PHONY: all deps guests guests-check build run test bench clean
 
 all: build guests
 
@@ -33,6 +33,10 @@ deps:
 	fi
 
 guests: $(GUEST_ELFS)
+
+# Re-run every guest on QEMU (the oracle) and compare with guests/expected and the models.
+guests-check: deps guests
+	guests/check-expected.sh
 
 # Keep the objects (they are intermediate files to make) so rebuilds stay incremental.
 .SECONDARY:

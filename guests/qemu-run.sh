@@ -19,14 +19,17 @@ timeout_s=${QEMU_TIMEOUT:-120}
 # descriptor": magic "TIMINPUT" (little-endian u64), then the byte count (u64). The runtime
 # reads exactly that many bytes from the UART, then reports end of input. tbsim has no
 # descriptor (that RAM is zero) and ends input when LSR.DR = 0.
-len=$(stat -L -c %s "$input" 2>/dev/null || wc -c <"$input")
-[ -f "$input" ] || len=0
-
 # The UART is QEMU's stdio chardev: stdin redirected from the input file (QEMU 7.2's file
 # chardev has no input path), stdout into a temporary file that is printed at the end.
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 : >"$tmp/out"
+# A pipe or device (e.g. <(…)) is copied first: its size must be known up front.
+if [ ! -f "$input" ]; then
+  cat "$input" >"$tmp/in"
+  input=$tmp/in
+fi
+len=$(stat -L -c %s "$input")
 
 set +e
 # -icount shift=0,sleep=off: one virtual nanosecond per instruction, time never waits on

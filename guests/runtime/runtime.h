@@ -57,6 +57,9 @@ void rt_trap_entry(void);
 void rt_strap_entry(void);
 void rt_default_trap(struct rt_trap_frame *f);
 
+/* Called by _start before main: records hartid/FDT, looks for QEMU's input descriptor. */
+void rt_init(uint64_t hartid, uint64_t fdt);
+
 /* Hart id and FDT address handed over by the reset ROM. */
 extern uint64_t rt_hartid, rt_fdt;
 

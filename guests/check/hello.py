@@ -1,0 +1,3 @@
+#!/usr/bin/env python3
+"""Expected output of guests/programs/hello.c."""
+print("Hello from tbsim guest!")
