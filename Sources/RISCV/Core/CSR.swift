@@ -126,10 +126,10 @@ extension Hart {
         case 0x3A0: s.write(L.pmpcfg0, v & 0x9f9f_9f9f_9f9f_9f9f)
         case 0x3A2: s.write(L.pmpcfg2, v & 0x9f9f_9f9f_9f9f_9f9f)
         case 0x3B0...0x3BF: s.write(L.pmpaddr + Int(addr - 0x3B0), v & ((1 << 54) - 1))
-        // The writing instruction does not count itself: the value written is what the
-        // next instruction reads (retire() adds one to icount after this).
-        case 0xB00: s.write(L.mcycleDelta, v &- (s.read(L.icount) &+ 1))
-        case 0xB02: s.write(L.minstretDelta, v &- (s.read(L.icount) &+ 1))
+        // As on QEMU, the writing instruction still counts itself: the next read after
+        // `csrw minstret, X` sees X + 1.
+        case 0xB00: s.write(L.mcycleDelta, v &- s.read(L.icount))
+        case 0xB02: s.write(L.minstretDelta, v &- s.read(L.icount))
         case 0xB03...0xB1F: break
         default: throw Trap(Cause.illegalInstruction, UInt64(inst))
         }

@@ -183,8 +183,8 @@ extension Hart {
         switch inst {
         case 0x0000_0073: // ECALL
             throw Trap(priv == Privilege.user ? Cause.ecallFromU : priv == Privilege.supervisor ? Cause.ecallFromS : Cause.ecallFromM)
-        case 0x0010_0073: // EBREAK
-            throw Trap(Cause.breakpoint, pc)
+        case 0x0010_0073: // EBREAK (mtval 0, as QEMU writes it; the spec allows 0 or pc)
+            throw Trap(Cause.breakpoint, 0)
         case 0x3020_0073: // MRET
             guard priv == Privilege.machine else { throw illegal(inst) }
             var m = s.read(L.mstatus)
