@@ -3,11 +3,12 @@
 /// proof logger and the judge's verifier all call it.
 public struct Hart<S: StateAccess> {
     public var s: S
-    @usableFromInline let expansion: UnsafeMutablePointer<UInt32>
+    /// Remembered decodes (pure function of the bits); nil decodes every time.
+    @usableFromInline let memo: DecodeMemo?
 
-    public init(_ state: S) {
+    public init(_ state: S, memo: DecodeMemo? = nil) {
         s = state
-        expansion = compressedExpansionTable
+        self.memo = memo
     }
 
     typealias L = CoreLayout
@@ -24,20 +25,22 @@ public struct Hart<S: StateAccess> {
     @inline(__always)
     public mutating func step() {
         if s.read(L.halted) != 0 { return }
+        stepRunning()
+    }
+
+    /// `step()` for a machine known not to be halted (the fast runner checks after each
+    /// step, so it need not check twice).
+    @inline(__always)
+    mutating func stepRunning() {
         if let cause = pendingInterrupt() {
             takeTrap(Trap(cause | Cause.interruptBit), pc: s.read(L.pc))
             return
         }
         let pc = s.read(L.pc)
         do throws(Trap) {
-            let inst = try fetch(pc)
-            if inst & 3 == 3 {
-                try execute(inst, pc: pc, length: 4)
-            } else {
-                let expanded = expansion[Int(inst)]
-                if expanded == 0 { throw Trap(Cause.illegalInstruction, UInt64(inst)) }
-                try execute(expanded, pc: pc, length: 2)
-            }
+            let bits = try fetch(pc)
+            let decoded = memo?.lookup(bits) ?? Decoded.decode(bits)
+            try execute(decoded, pc: pc)
             retire()
         } catch {
             takeTrap(error, pc: pc)

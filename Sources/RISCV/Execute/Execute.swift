@@ -3,151 +3,85 @@
 extension Hart {
     @inline(__always) func illegal(_ inst: UInt32) -> Trap { Trap(Cause.illegalInstruction, UInt64(inst)) }
 
-    /// Executes one 32-bit instruction (compressed ones arrive expanded, with `length` 2)
-    /// and advances pc. Throws the trap the instruction raises; state is then unchanged
-    /// apart from what the spec allows (A/D bits of a completed page walk).
+    @inline(__always) mutating func xr(_ r: UInt8) -> UInt64 { r == 0 ? 0 : s.read(L.x + Int(r)) }
+    @inline(__always) mutating func setXr(_ r: UInt8, _ v: UInt64) { if r != 0 { s.write(L.x + Int(r), v) } }
+
+    /// Executes one decoded instruction and advances pc. Throws the trap the instruction
+    /// raises; state is then unchanged apart from what the spec allows (A/D bits of a
+    /// completed page walk).
     @inline(__always)
-    mutating func execute(_ inst: UInt32, pc: UInt64, length: UInt64) throws(Trap) {
-        var next = pc &+ length
-        let rd = Field.rd(inst)
-        switch inst & 0x7f {
-        case 0x37: // LUI
-            setX(rd, Field.immU(inst))
-        case 0x17: // AUIPC
-            setX(rd, pc &+ Field.immU(inst))
-        case 0x6f: // JAL
-            setX(rd, next)
-            next = pc &+ Field.immJ(inst)
-        case 0x67: // JALR
-            guard Field.funct3(inst) == 0 else { throw illegal(inst) }
-            let target = (x(Field.rs1(inst)) &+ Field.immI(inst)) & ~1
-            setX(rd, next)
+    mutating func execute(_ d: Decoded, pc: UInt64) throws(Trap) {
+        var next = pc &+ UInt64(d.length)
+        let rd = d.rd
+        switch d.op {
+        case .lui: setXr(rd, d.imm)
+        case .auipc: setXr(rd, pc &+ d.imm)
+        case .jal:
+            setXr(rd, next)
+            next = pc &+ d.imm
+        case .jalr:
+            let target = (xr(d.rs1) &+ d.imm) & ~1
+            setXr(rd, next)
             next = target
-        case 0x63: // BRANCH
-            let a = x(Field.rs1(inst)), b = x(Field.rs2(inst))
-            let taken: Bool
-            switch Field.funct3(inst) {
-            case 0: taken = a == b
-            case 1: taken = a != b
-            case 4: taken = Int64(bitPattern: a) < Int64(bitPattern: b)
-            case 5: taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
-            case 6: taken = a < b
-            case 7: taken = a >= b
-            default: throw illegal(inst)
-            }
-            if taken { next = pc &+ Field.immB(inst) }
-        case 0x03: // LOAD
-            let addr = x(Field.rs1(inst)) &+ Field.immI(inst)
-            let v: UInt64
-            switch Field.funct3(inst) {
-            case 0: v = UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: try load(addr, 1))))
-            case 1: v = UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: try load(addr, 2))))
-            case 2: v = sext32(try load(addr, 4))
-            case 3: v = try load(addr, 8)
-            case 4: v = try load(addr, 1)
-            case 5: v = try load(addr, 2)
-            case 6: v = try load(addr, 4)
-            default: throw illegal(inst)
-            }
-            setX(rd, v)
-        case 0x23: // STORE
-            let addr = x(Field.rs1(inst)) &+ Field.immS(inst)
-            let f3 = Field.funct3(inst)
-            guard f3 < 4 else { throw illegal(inst) }
-            try store(addr, 1 << Int(f3), x(Field.rs2(inst)))
-        case 0x13: // OP-IMM
-            setX(rd, try opImm(inst))
-        case 0x1b: // OP-IMM-32
-            setX(rd, try opImm32(inst))
-        case 0x33: // OP
-            setX(rd, try op(inst))
-        case 0x3b: // OP-32
-            setX(rd, try op32(inst))
-        case 0x0f: // MISC-MEM: FENCE, FENCE.I — nothing to order or flush (no caches are kept).
-            guard Field.funct3(inst) <= 1 else { throw illegal(inst) }
-        case 0x73:
-            try system(inst, pc: pc, next: &next)
-        case 0x2f:
-            try atomic(inst)
-        case 0x07, 0x27, 0x43, 0x47, 0x4b, 0x4f, 0x53:
-            try floatingPoint(inst)
-        default:
-            throw illegal(inst)
+        case .beq: if xr(d.rs1) == xr(d.rs2) { next = pc &+ d.imm }
+        case .bne: if xr(d.rs1) != xr(d.rs2) { next = pc &+ d.imm }
+        case .blt: if Int64(bitPattern: xr(d.rs1)) < Int64(bitPattern: xr(d.rs2)) { next = pc &+ d.imm }
+        case .bge: if Int64(bitPattern: xr(d.rs1)) >= Int64(bitPattern: xr(d.rs2)) { next = pc &+ d.imm }
+        case .bltu: if xr(d.rs1) < xr(d.rs2) { next = pc &+ d.imm }
+        case .bgeu: if xr(d.rs1) >= xr(d.rs2) { next = pc &+ d.imm }
+        case .lb: setXr(rd, UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: try load(xr(d.rs1) &+ d.imm, 1)))))
+        case .lh: setXr(rd, UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: try load(xr(d.rs1) &+ d.imm, 2)))))
+        case .lw: setXr(rd, sext32(try load(xr(d.rs1) &+ d.imm, 4)))
+        case .ld: setXr(rd, try load(xr(d.rs1) &+ d.imm, 8))
+        case .lbu: setXr(rd, try load(xr(d.rs1) &+ d.imm, 1))
+        case .lhu: setXr(rd, try load(xr(d.rs1) &+ d.imm, 2))
+        case .lwu: setXr(rd, try load(xr(d.rs1) &+ d.imm, 4))
+        case .sb: try store(xr(d.rs1) &+ d.imm, 1, xr(d.rs2))
+        case .sh: try store(xr(d.rs1) &+ d.imm, 2, xr(d.rs2))
+        case .sw: try store(xr(d.rs1) &+ d.imm, 4, xr(d.rs2))
+        case .sd: try store(xr(d.rs1) &+ d.imm, 8, xr(d.rs2))
+        case .addi: setXr(rd, xr(d.rs1) &+ d.imm)
+        case .slti: setXr(rd, Int64(bitPattern: xr(d.rs1)) < Int64(bitPattern: d.imm) ? 1 : 0)
+        case .sltiu: setXr(rd, xr(d.rs1) < d.imm ? 1 : 0)
+        case .xori: setXr(rd, xr(d.rs1) ^ d.imm)
+        case .ori: setXr(rd, xr(d.rs1) | d.imm)
+        case .andi: setXr(rd, xr(d.rs1) & d.imm)
+        case .slli: setXr(rd, xr(d.rs1) << d.imm)
+        case .srli: setXr(rd, xr(d.rs1) >> d.imm)
+        case .srai: setXr(rd, UInt64(bitPattern: Int64(bitPattern: xr(d.rs1)) >> d.imm))
+        case .addiw: setXr(rd, sext32(xr(d.rs1) &+ d.imm))
+        case .slliw: setXr(rd, sext32(UInt64(UInt32(truncatingIfNeeded: xr(d.rs1)) << UInt32(d.imm))))
+        case .srliw: setXr(rd, sext32(UInt64(UInt32(truncatingIfNeeded: xr(d.rs1)) >> UInt32(d.imm))))
+        case .sraiw: setXr(rd, UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: xr(d.rs1)) >> Int32(d.imm))))
+        case .add: setXr(rd, xr(d.rs1) &+ xr(d.rs2))
+        case .sub: setXr(rd, xr(d.rs1) &- xr(d.rs2))
+        case .sll: setXr(rd, xr(d.rs1) << (xr(d.rs2) & 63))
+        case .slt: setXr(rd, Int64(bitPattern: xr(d.rs1)) < Int64(bitPattern: xr(d.rs2)) ? 1 : 0)
+        case .sltu: setXr(rd, xr(d.rs1) < xr(d.rs2) ? 1 : 0)
+        case .xor: setXr(rd, xr(d.rs1) ^ xr(d.rs2))
+        case .srl: setXr(rd, xr(d.rs1) >> (xr(d.rs2) & 63))
+        case .sra: setXr(rd, UInt64(bitPattern: Int64(bitPattern: xr(d.rs1)) >> (xr(d.rs2) & 63)))
+        case .or: setXr(rd, xr(d.rs1) | xr(d.rs2))
+        case .and: setXr(rd, xr(d.rs1) & xr(d.rs2))
+        case .mul, .mulh, .mulhsu, .mulhu, .div, .divu, .rem, .remu:
+            setXr(rd, mulDiv(UInt32(d.op.rawValue - Decoded.Op.mul.rawValue), xr(d.rs1), xr(d.rs2)))
+        case .addw: setXr(rd, sext32(xr(d.rs1) &+ xr(d.rs2)))
+        case .subw: setXr(rd, sext32(xr(d.rs1) &- xr(d.rs2)))
+        case .sllw: setXr(rd, sext32(UInt64(UInt32(truncatingIfNeeded: xr(d.rs1)) << (UInt32(truncatingIfNeeded: xr(d.rs2)) & 31))))
+        case .srlw: setXr(rd, sext32(UInt64(UInt32(truncatingIfNeeded: xr(d.rs1)) >> (UInt32(truncatingIfNeeded: xr(d.rs2)) & 31))))
+        case .sraw: setXr(rd, UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: xr(d.rs1)) >> Int32(xr(d.rs2) & 31))))
+        case .mulw: setXr(rd, try mulDiv32(0, UInt32(truncatingIfNeeded: xr(d.rs1)), UInt32(truncatingIfNeeded: xr(d.rs2)), d.inst))
+        case .divw: setXr(rd, try mulDiv32(4, UInt32(truncatingIfNeeded: xr(d.rs1)), UInt32(truncatingIfNeeded: xr(d.rs2)), d.inst))
+        case .divuw: setXr(rd, try mulDiv32(5, UInt32(truncatingIfNeeded: xr(d.rs1)), UInt32(truncatingIfNeeded: xr(d.rs2)), d.inst))
+        case .remw: setXr(rd, try mulDiv32(6, UInt32(truncatingIfNeeded: xr(d.rs1)), UInt32(truncatingIfNeeded: xr(d.rs2)), d.inst))
+        case .remuw: setXr(rd, try mulDiv32(7, UInt32(truncatingIfNeeded: xr(d.rs1)), UInt32(truncatingIfNeeded: xr(d.rs2)), d.inst))
+        case .fence: break // nothing to order or flush: no caches are kept
+        case .system: try system(d.inst, pc: pc, next: &next)
+        case .atomic: try atomic(d.inst)
+        case .fp: try floatingPoint(d.inst)
+        case .illegal: throw Trap(Cause.illegalInstruction, UInt64(d.bits))
         }
         s.write(L.pc, next)
-    }
-
-    @inline(__always) mutating func opImm(_ inst: UInt32) throws(Trap) -> UInt64 {
-        let a = x(Field.rs1(inst))
-        let imm = Field.immI(inst)
-        switch Field.funct3(inst) {
-        case 0: return a &+ imm
-        case 1:
-            guard inst >> 26 == 0 else { throw illegal(inst) }
-            return a << (imm & 63)
-        case 2: return Int64(bitPattern: a) < Int64(bitPattern: imm) ? 1 : 0
-        case 3: return a < imm ? 1 : 0
-        case 4: return a ^ imm
-        case 5:
-            switch inst >> 26 {
-            case 0: return a >> (imm & 63)
-            case 0x10: return UInt64(bitPattern: Int64(bitPattern: a) >> (imm & 63))
-            default: throw illegal(inst)
-            }
-        case 6: return a | imm
-        default: return a & imm
-        }
-    }
-
-    @inline(__always) mutating func opImm32(_ inst: UInt32) throws(Trap) -> UInt64 {
-        let a = x(Field.rs1(inst))
-        let shamt = UInt32((inst >> 20) & 31)
-        switch Field.funct3(inst) {
-        case 0: return sext32(a &+ Field.immI(inst))
-        case 1:
-            guard Field.funct7(inst) == 0 else { throw illegal(inst) }
-            return sext32(UInt64(UInt32(truncatingIfNeeded: a) << shamt))
-        case 5:
-            switch Field.funct7(inst) {
-            case 0: return sext32(UInt64(UInt32(truncatingIfNeeded: a) >> shamt))
-            case 0x20: return UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: a) >> Int32(shamt)))
-            default: throw illegal(inst)
-            }
-        default: throw illegal(inst)
-        }
-    }
-
-    @inline(__always) mutating func op(_ inst: UInt32) throws(Trap) -> UInt64 {
-        let a = x(Field.rs1(inst)), b = x(Field.rs2(inst))
-        // Key: funct7 << 3 | funct3.
-        switch Field.funct7(inst) << 3 | Field.funct3(inst) {
-        case 0: return a &+ b
-        case 0x100: return a &- b
-        case 1: return a << (b & 63)
-        case 2: return Int64(bitPattern: a) < Int64(bitPattern: b) ? 1 : 0
-        case 3: return a < b ? 1 : 0
-        case 4: return a ^ b
-        case 5: return a >> (b & 63)
-        case 0x105: return UInt64(bitPattern: Int64(bitPattern: a) >> (b & 63))
-        case 6: return a | b
-        case 7: return a & b
-        case 8...15: return mulDiv(Field.funct3(inst), a, b)
-        default: throw illegal(inst)
-        }
-    }
-
-    @inline(__always) mutating func op32(_ inst: UInt32) throws(Trap) -> UInt64 {
-        let a = x(Field.rs1(inst)), b = x(Field.rs2(inst))
-        let a32 = UInt32(truncatingIfNeeded: a), b32 = UInt32(truncatingIfNeeded: b)
-        switch (Field.funct7(inst), Field.funct3(inst)) {
-        case (0, 0): return sext32(UInt64(a32 &+ b32))
-        case (0x20, 0): return sext32(UInt64(a32 &- b32))
-        case (0, 1): return sext32(UInt64(a32 << (b32 & 31)))
-        case (0, 5): return sext32(UInt64(a32 >> (b32 & 31)))
-        case (0x20, 5): return UInt64(bitPattern: Int64(Int32(bitPattern: a32) >> Int32(b32 & 31)))
-        case (1, let f3): return try mulDiv32(f3, a32, b32, inst)
-        default: throw illegal(inst)
-        }
     }
 
     // MARK: SYSTEM

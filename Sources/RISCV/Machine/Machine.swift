@@ -34,6 +34,8 @@ public final class Machine {
     public let storage: MachineStorage
     /// Steps taken since boot (a claim is (root, steps); the step count is not machine state).
     public private(set) var steps: UInt64 = 0
+    /// Decodes remembered by instruction bits (not state: see `DecodeMemo`).
+    let memo = DecodeMemo()
 
     public init(storage: MachineStorage, steps: UInt64 = 0) {
         self.storage = storage
@@ -65,7 +67,7 @@ public final class Machine {
     /// on a halted machine change nothing, so a halted machine stops counting.
     @discardableResult
     public func run(steps limit: UInt64) -> UInt64 {
-        var hart = Hart(storage.access)
+        var hart = Hart(storage.access, memo: memo)
         var done: UInt64 = 0
         let core = storage.core
         while done < limit {
@@ -75,7 +77,7 @@ public final class Machine {
             let chunk = min(limit - done, 4096)
             var i: UInt64 = 0
             while i < chunk {
-                hart.step()
+                hart.stepRunning()
                 i += 1
                 if core[CoreLayout.halted] != 0 { break }
             }
@@ -87,7 +89,7 @@ public final class Machine {
 
     /// Runs exactly one step (counted even when halted, where it is the identity).
     public func step() {
-        var hart = Hart(storage.access)
+        var hart = Hart(storage.access, memo: memo)
         hart.step()
         steps += 1
     }
