@@ -137,7 +137,11 @@ extension GameMessage {
             let task = try r.u64("task_id")
             let accepted = try r.bool("accepted")
             let hasWinner = try r.bool("has_winner")
+            let at = r.offset
             let winner = try r.u32("winner")
+            guard hasWinner || winner == 0 else {
+                throw GameMessageError(.invalidValue(field: "winner", detail: "must be 0 when has_winner is 0"), at: at)
+            }
             m = .settled(taskID: task, accepted: accepted, winner: hasWinner ? PartyID(winner) : nil,
                          reason: try r.string("reason"))
         }
@@ -203,7 +207,7 @@ struct FrameReader {
         let at = offset
         let n = Int(try u32(f + ".count"))
         guard n <= remaining / elementSize else {
-            throw GameMessageError(.truncated(field: f, needed: n * elementSize, available: remaining), at: at + 4)
+            throw GameMessageError(.truncated(field: f, needed: n * elementSize, available: remaining), at: at)
         }
         return n
     }
