@@ -177,8 +177,11 @@ public struct JudgeStateMachine {
                 if let a = v.active {
                     guard currentBlock > a.turn.deadline else { return actions }
                     let solverLate: Bool
-                    if case .solver = a.turn { solverLate = true } else { solverLate = false }
-                    let winner = solverLate ? solver : a.challenger
+                    switch a.turn {
+                    case .solver(_, _): solverLate = true
+                    case .challenger(_, _, _): solverLate = false
+                    }
+                    let winner = solverLate ? a.challenger : solver
                     let late = solverLate ? solver : a.challenger
                     let g = gas.txBase + gas.storageWrite
                     charge(winner, g, dispute: a.id)
