@@ -29,7 +29,7 @@ import Testing
 
     @Test(arguments: arities)
     func everyDivergenceStepForSmallN(k: Int) throws {
-        for n: UInt64 in 1...28 {
+        for n: UInt64 in 1...24 {
             let lo = Bisection.floorLog(n, base: k), hi = Bisection.ceilLog(n, base: k)
             var most = 0
             for d in 0..<n {
