@@ -272,4 +272,26 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
         let bytes = GameMessage.taskPosted(s.world.task).encode().count * 2
         #expect(r.bytes > bytes)
     }
+
+    @Test func zeroStepTaskDisputeIsDecidedAtOnce() {
+        // The program halts immediately: the claim is the initial root after 0 steps, and a
+        // trace challenge has nothing to bisect — step 0 is agreed by construction.
+        var s = GameSetup()
+        s.world = FakeWorld(seed: 5, haltStep: 0)
+        s.verifiers = [(nil, [.challengeCorrectResult(kind: .trace)])]
+        let (g, r) = s.run()
+        #expect(r.taskSteps == 0 && r.outcome.accepted)
+        #expect(r.disputes[0].winner == solverID && r.disputes[0].picks == 0 && r.disputes[0].reason.contains("zero-step"))
+        expectConservation(g, r)
+    }
+
+    @Test func oneStepTaskGoesStraightToTheProof() {
+        var s = GameSetup()
+        s.world = FakeWorld(seed: 5, haltStep: 1)
+        s.solverOracle = FakeOracle(world: s.world, corruptAt: 0)
+        s.verifiers = [(nil, [])]
+        let (_, r) = s.run()
+        #expect(r.outcome.winner == v1 && r.disputes[0].picks == 0 && r.disputes[0].rounds == 2)
+        #expect(r.disputes[0].divergenceStep == 0 && r.disputes[0].proofBytes == 74)
+    }
 }
