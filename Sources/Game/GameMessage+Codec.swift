@@ -163,7 +163,12 @@ struct FrameWriter {
     mutating func claim(_ c: Claim) { digest(c.root); u64(c.steps); digest(c.outputHash) }
     mutating func string(_ s: String) {
         var utf8 = Array(s.utf8)
-        if utf8.count > Int(UInt16.max) { utf8 = Array(utf8.prefix(Int(UInt16.max))) }
+        if utf8.count > Int(UInt16.max) {
+            // Cut at a character boundary so the result stays valid UTF-8.
+            var cut = Int(UInt16.max)
+            while cut > 0 && utf8[cut] & 0xC0 == 0x80 { cut -= 1 }
+            utf8 = Array(utf8.prefix(cut))
+        }
         u16(UInt16(utf8.count)); out.append(contentsOf: utf8)
     }
 }

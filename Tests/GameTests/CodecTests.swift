@@ -102,4 +102,11 @@ let sampleMessages: [GameMessage] = {
         }
         #expect(decoded > 0)
     }
+
+    @Test func overlongReasonsAreCutAtACharacterBoundary() throws {
+        let long = String(repeating: "é", count: 40_000)          // 80 000 bytes of 2-byte characters
+        let f = GameMessage.settled(taskID: 1, accepted: true, winner: nil, reason: long).encode()
+        guard case let .settled(_, _, _, reason) = try GameMessage.decode(f) else { Issue.record("wrong kind"); return }
+        #expect(reason.utf8.count == 65_534 && reason.allSatisfy { $0 == "é" })
+    }
 }
