@@ -12,17 +12,21 @@ public struct PartyID: Hashable, Comparable, Codable, Sendable, CustomStringConv
     /// The judge: the simulated chain every transaction is sent to.
     public static let judge = PartyID(0)
 
+    /// A party is a bare number in JSON and YAML.
     public init(from decoder: Decoder) throws {
         rawValue = try decoder.singleValueContainer().decode(UInt32.self)
     }
 
+    /// Writes the bare number.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(rawValue)
     }
 
+    /// Orders by number, so reports list parties deterministically.
     public static func < (a: PartyID, b: PartyID) -> Bool { a.rawValue < b.rawValue }
 
+    /// "judge" or "partyN", for logs.
     public var description: String { self == .judge ? "judge" : "party\(rawValue)" }
 }
 
@@ -44,6 +48,7 @@ public struct Claim: Equatable, Hashable, Codable, Sendable {
 
     enum CodingKeys: String, CodingKey { case root, steps, outputHash = "output_hash" }
 
+    /// Reads snake_case keys with digests as `0x` + 64 hex digits.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         root = try c.decodeDigest(forKey: .root)
@@ -51,6 +56,7 @@ public struct Claim: Equatable, Hashable, Codable, Sendable {
         outputHash = try c.decodeDigest(forKey: .outputHash)
     }
 
+    /// Writes snake_case keys with digests as `0x` + 64 hex digits.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(root.hex, forKey: .root)
@@ -76,6 +82,7 @@ public struct TaskSpec: Equatable, Codable, Sendable {
 
     enum CodingKeys: String, CodingKey { case id, initialRoot = "initial_root", stepLimit = "step_limit" }
 
+    /// Reads snake_case keys with digests as `0x` + 64 hex digits.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(UInt64.self, forKey: .id)
@@ -83,6 +90,7 @@ public struct TaskSpec: Equatable, Codable, Sendable {
         stepLimit = try c.decode(UInt64.self, forKey: .stepLimit)
     }
 
+    /// Writes snake_case keys with digests as `0x` + 64 hex digits.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)

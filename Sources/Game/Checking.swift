@@ -30,6 +30,7 @@ public struct CheckError: Error, Equatable, Sendable, CustomStringConvertible {
     public var reason: String
     /// Wraps a cause.
     public init(_ reason: String) { self.reason = reason }
+    /// The cause.
     public var description: String { reason }
 }
 

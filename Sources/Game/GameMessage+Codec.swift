@@ -26,6 +26,7 @@ public struct GameMessageError: Error, Equatable, Sendable, CustomStringConverti
     /// Builds an error.
     public init(_ kind: Kind, at offset: Int) { self.kind = kind; self.offset = offset }
 
+    /// The cause and the byte offset, in words.
     public var description: String {
         switch kind {
         case let .oversized(size, max): return "frame of \(size) bytes exceeds the maximum of \(max) bytes"

@@ -60,6 +60,7 @@ import Testing
         #expect(try JSONDecoder().decode([VerifierFault].self, from: JSONEncoder().encode(v)) == v)
         let text = String(decoding: try JSONEncoder().encode(VerifierFault.challengeCorrectResult(kind: .trace)), as: UTF8.self)
         #expect(text == #"{"challengeCorrectResult":{"kind":"trace"}}"#)
+        #expect(String(decoding: try JSONEncoder().encode(SolverFault.wrongOutput), as: UTF8.self) == #"{"wrongOutput":{}}"#)
     }
 
     @Test func claimAndTaskUseHexDigests() throws {
