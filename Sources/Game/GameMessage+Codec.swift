@@ -155,9 +155,13 @@ struct FrameWriter {
     var out: [UInt8] = []
     mutating func u8(_ v: UInt8) { out.append(v) }
     mutating func u16(_ v: UInt16) { out.append(UInt8(v >> 8)); out.append(UInt8(v & 0xff)) }
-    mutating func u32(_ v: UInt32) { for s in stride(from: 24, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt32(s))) } }
-    mutating func u64(_ v: UInt64) { for s in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt64(s))) } }
-    mutating func digest(_ d: Digest) { out.append(contentsOf: d.bytes) }
+    mutating func u32(_ v: UInt32) {
+        out.append(UInt8(truncatingIfNeeded: v >> 24)); out.append(UInt8(truncatingIfNeeded: v >> 16))
+        out.append(UInt8(truncatingIfNeeded: v >> 8)); out.append(UInt8(truncatingIfNeeded: v))
+    }
+    mutating func u64(_ v: UInt64) { u32(UInt32(truncatingIfNeeded: v >> 32)); u32(UInt32(truncatingIfNeeded: v)) }
+    /// A digest is its four lanes, big-endian: the same 32 bytes as `Digest.bytes`.
+    mutating func digest(_ d: Digest) { u64(d.w0); u64(d.w1); u64(d.w2); u64(d.w3) }
     mutating func bytes(_ b: [UInt8]) { u32(UInt32(b.count)); out.append(contentsOf: b) }
     mutating func u64s(_ v: [UInt64]) { u32(UInt32(v.count)); for x in v { u64(x) } }
     mutating func kind(_ k: DisputeKind) { u8(k == .trace ? 0 : 1) }
@@ -187,11 +191,32 @@ struct FrameReader {
         defer { offset += n }
         return frame[offset..<offset + n]
     }
-    mutating func u8(_ f: String) throws -> UInt8 { try take(1, f).first! }
-    mutating func u16(_ f: String) throws -> UInt16 { try take(2, f).reduce(0) { $0 << 8 | UInt16($1) } }
-    mutating func u32(_ f: String) throws -> UInt32 { try take(4, f).reduce(0) { $0 << 8 | UInt32($1) } }
-    mutating func u64(_ f: String) throws -> UInt64 { try take(8, f).reduce(0) { $0 << 8 | UInt64($1) } }
-    mutating func digest(_ f: String) throws -> Digest { Digest(bytes: try take(32, f)) }
+    /// Checks that `n` bytes remain for `field`, then returns the offset they start at.
+    mutating func claim(_ n: Int, _ field: String) throws -> Int {
+        guard n <= remaining else {
+            throw GameMessageError(.truncated(field: field, needed: n, available: remaining), at: offset)
+        }
+        defer { offset += n }
+        return offset
+    }
+    /// Big-endian value of `n` ≤ 8 bytes, read by index (no slices: this is the hot path).
+    mutating func uint(_ n: Int, _ f: String) throws -> UInt64 {
+        let at = try claim(n, f)
+        var v: UInt64 = 0
+        var i = at
+        while i < at + n { v = v << 8 | UInt64(frame[i]); i += 1 }
+        return v
+    }
+    mutating func u8(_ f: String) throws -> UInt8 { UInt8(try uint(1, f)) }
+    mutating func u16(_ f: String) throws -> UInt16 { UInt16(try uint(2, f)) }
+    mutating func u32(_ f: String) throws -> UInt32 { UInt32(try uint(4, f)) }
+    mutating func u64(_ f: String) throws -> UInt64 { try uint(8, f) }
+    mutating func digest(_ f: String) throws -> Digest {
+        guard remaining >= 32 else {
+            throw GameMessageError(.truncated(field: f, needed: 32, available: remaining), at: offset)
+        }
+        return Digest(w0: try u64(f), w1: try u64(f), w2: try u64(f), w3: try u64(f))
+    }
     mutating func bool(_ f: String) throws -> Bool {
         let at = offset
         switch try u8(f) {

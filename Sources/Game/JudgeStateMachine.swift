@@ -130,8 +130,15 @@ public struct JudgeStateMachine {
     public var currentBlock: UInt64 { block(at: now) }
 
     /// Everything a frame could change, for tests that prove rejected frames change nothing.
-    public var gameStateSnapshot: String {
-        "\(state)|\(now)|\(balances.sorted { $0.key < $1.key })|\(escrow.sorted { $0.key < $1.key })|\(burned)|\(ledger)|\(disputes)"
+    public struct Snapshot: Equatable {
+        let state: State, now: UInt64, balances: [PartyID: UInt64], escrow: [PartyID: UInt64]
+        let burned: UInt64, ledger: [TimelineEntry], disputes: [DisputeReport], claim: Claim?
+    }
+
+    /// The current `Snapshot` (everything but the rejected-frame counter).
+    public var gameStateSnapshot: Snapshot {
+        Snapshot(state: state, now: now, balances: balances, escrow: escrow, burned: burned,
+                 ledger: ledger, disputes: disputes, claim: claim)
     }
 
     /// True once settled.
