@@ -47,7 +47,20 @@ public struct GameConfig: Codable, Equatable, Sendable {
         if blockIntervalMs == 0 { p.append("`block_interval_ms` must be > 0") }
         if moveTimeoutBlocks == 0 { p.append("`move_timeout_blocks` must be > 0") }
         if winnerShareBps > 10_000 { p.append("`winner_share_bps` must be ≤ 10000, got \(winnerShareBps)") }
-        if maxFrameBytes < 64 { p.append("`max_frame_bytes` must be ≥ 64, got \(maxFrameBytes)") }
+        if maxFrameBytes < 256 { p.append("`max_frame_bytes` must be ≥ 256, got \(maxFrameBytes)") }
+        // A round's post_roots frame carries k − 1 roots and must fit in a frame.
+        let rootsFrame = 2 + 8 + 4 + 4 + 32 * max(0, arity - 1)
+        if arity >= 2, rootsFrame > maxFrameBytes {
+            p.append("`arity` \(arity) needs post_roots frames of \(rootsFrame) bytes, more than `max_frame_bytes` (\(maxFrameBytes))")
+        }
         return p
     }
+}
+
+/// An unusable game configuration; `problems` names each offending key.
+public struct GameConfigError: Error, Equatable, CustomStringConvertible {
+    /// One line per problem, each naming its key.
+    public var problems: [String]
+    /// "invalid game config: " + the problems.
+    public var description: String { "invalid game config: " + problems.joined(separator: "; ") }
 }

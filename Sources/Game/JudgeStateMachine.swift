@@ -111,10 +111,15 @@ public struct JudgeStateMachine {
     let initialBalances: [PartyID: UInt64]
 
     /// Creates the judge of one task. Every party in `solver` + `verifiers` starts with the
-    /// balance given in `balances` (0 if absent).
+    /// balance given in `balances` (0 if absent). Throws `GameConfigError` listing every
+    /// problem of an unusable configuration, or if a party number is repeated or is 0.
     public init(task: TaskSpec, config: GameConfig, gas: GasSchedule = .default, checker: any ProofChecker,
-                solver: PartyID, verifiers: [PartyID], balances: [PartyID: UInt64]) {
-        precondition(config.problems().isEmpty, "invalid game config: \(config.problems())")
+                solver: PartyID, verifiers: [PartyID], balances: [PartyID: UInt64]) throws {
+        var problems = config.problems()
+        let everyone = [solver] + verifiers
+        if Set(everyone).count != everyone.count { problems.append("party numbers must be distinct: \(everyone)") }
+        if everyone.contains(.judge) { problems.append("party number 0 is the judge's") }
+        guard problems.isEmpty else { throw GameConfigError(problems: problems) }
         self.task = task; self.config = config; self.gas = gas; self.checker = checker
         self.solver = solver; self.verifiers = verifiers
         var b: [PartyID: UInt64] = [:]

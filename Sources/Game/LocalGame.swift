@@ -33,16 +33,16 @@ public struct LocalGame {
     public static func verifierID(_ i: Int) -> PartyID { PartyID(UInt32(2 + i)) }
 
     /// Sets up a game. Every party starts with `initialBalance`; `latencyMs(from, to)` is
-    /// the one-way delay of each frame.
+    /// the one-way delay of each frame. Throws `GameConfigError` for an unusable config.
     public init(task: TaskSpec, config: GameConfig, gas: GasSchedule = .default, checker: any ProofChecker,
                 solver: (oracle: any TraceOracle, faults: [SolverFault]),
                 verifiers: [(oracle: any TraceOracle, faults: [VerifierFault])],
                 initialBalance: UInt64 = 10_000,
-                latencyMs: @escaping (PartyID, PartyID) -> UInt64 = { _, _ in 100 }) {
+                latencyMs: @escaping (PartyID, PartyID) -> UInt64 = { _, _ in 100 }) throws {
         let vids = verifiers.indices.map(LocalGame.verifierID)
         var balances: [PartyID: UInt64] = [LocalGame.solverID: initialBalance]
         for v in vids { balances[v] = initialBalance }
-        judge = JudgeStateMachine(task: task, config: config, gas: gas, checker: checker,
+        judge = try JudgeStateMachine(task: task, config: config, gas: gas, checker: checker,
                                   solver: LocalGame.solverID, verifiers: vids, balances: balances)
         self.solver = SolverStateMachine(id: LocalGame.solverID, oracle: solver.oracle, faults: solver.faults)
         self.verifiers = verifiers.enumerated().map {

@@ -144,7 +144,7 @@ struct GameSetup {
 
     func makeGame() -> LocalGame {
         let latency = latencyMs
-        return LocalGame(task: world.task, config: config, gas: gas, checker: FakeChecker(seed: world.seed),
+        return try! LocalGame(task: world.task, config: config, gas: gas, checker: FakeChecker(seed: world.seed),
                          solver: (solverOracle ?? FakeOracle(world: world), solverFaults),
                          verifiers: verifiers.map { ($0.oracle ?? FakeOracle(world: world), $0.faults) },
                          initialBalance: balance, latencyMs: { _, _ in latency })

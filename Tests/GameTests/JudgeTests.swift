@@ -12,7 +12,7 @@ struct JudgeHarness {
 
     init(config: GameConfig = GameConfig(arity: 4), verifier3Balance: UInt64 = 500) {
         honest = FakeOracle(world: world)
-        judge = JudgeStateMachine(task: world.task, config: config, checker: FakeChecker(seed: 9),
+        judge = try! JudgeStateMachine(task: world.task, config: config, checker: FakeChecker(seed: 9),
                                   solver: PartyID(1), verifiers: [PartyID(2), PartyID(3)],
                                   balances: [PartyID(1): 5_000, PartyID(2): 5_000, PartyID(3): verifier3Balance])
         _ = judge.start(now: 0)
@@ -229,18 +229,33 @@ func expectRejected(_ h: inout JudgeHarness, _ frame: [UInt8], from p: UInt32, a
         #expect(accepted < 300)
     }
 
-    @Test func configProblemsNameTheirKeys() {
+    @Test func configProblemsNameTheirKeys() throws {
         let bad = GameConfig(arity: 1, blockIntervalMs: 0, moveTimeoutBlocks: 0, winnerShareBps: 10_001, maxFrameBytes: 3)
         let p = bad.problems().joined(separator: "\n")
         for key in ["arity", "block_interval_ms", "move_timeout_blocks", "winner_share_bps", "max_frame_bytes"] {
             #expect(p.contains("`\(key)`"))
         }
         #expect(GameConfig().problems().isEmpty)
+        // k = 40 000 needs 1.28 MB root postings: over the 1 MiB default frame limit.
+        #expect(GameConfig(arity: 40_000).problems().first?.contains("`max_frame_bytes`") == true)
+        #expect(GameConfig(arity: 32_000).problems().isEmpty)
+        let w = FakeWorld(seed: 1, haltStep: 3)
+        #expect(throws: GameConfigError.self) {
+            _ = try JudgeStateMachine(task: w.task, config: bad, checker: FakeChecker(seed: 1),
+                                      solver: PartyID(1), verifiers: [PartyID(2)], balances: [:])
+        }
+        do {
+            _ = try JudgeStateMachine(task: w.task, config: GameConfig(), checker: FakeChecker(seed: 1),
+                                      solver: PartyID(1), verifiers: [PartyID(1), PartyID(0)], balances: [:])
+            Issue.record("accepted duplicate parties")
+        } catch let e as GameConfigError {
+            #expect(e.problems.count == 2 && "\(e)".contains("distinct") && "\(e)".contains("judge"))
+        }
     }
 
     @Test func oversizedFramesAreRejectedUnread() {
-        var h = JudgeHarness(config: GameConfig(arity: 4, maxFrameBytes: 100))
-        let big = GameMessage.commit(taskID: 7, claim: h.claim, haltProof: [UInt8](repeating: 1, count: 200)).encode()
+        var h = JudgeHarness(config: GameConfig(arity: 4, maxFrameBytes: 256))
+        let big = GameMessage.commit(taskID: 7, claim: h.claim, haltProof: [UInt8](repeating: 1, count: 300)).encode()
         expectRejected(&h, big, from: 1, at: 10, "exceeds the maximum")
     }
 }
