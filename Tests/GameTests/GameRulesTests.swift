@@ -225,8 +225,7 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
         var s = GameSetup()
         s.solverFaults = [.wrongOutput]
         s.verifiers = [(nil, [])]
-        let (g, r) = s.run()
-        let gs = GasSchedule.default
+        let (_, r) = s.run()
         func calldata(_ f: [UInt8]) -> UInt64 { f.reduce(0) { $0 + ($1 == 0 ? 4 : 16) } }
         let claim = try FakeOracle(world: s.world).finalClaim()
         var bad = claim; bad.outputHash = corrupted(bad.outputHash)
@@ -247,7 +246,6 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
         #expect(r.gas.totalGas == r.timeline.reduce(0) { $0 + $1.gas })
         #expect(abs(r.gas.totalUsd - Double(r.gas.totalGas) * 20e-9 * 3_000) < 1e-9)
         #expect(r.disputes[0].gas == r.timeline.filter { $0.dispute == 1 }.reduce(0) { $0 + $1.gas })
-        _ = gs; _ = g
     }
 
     @Test func reportEncodesWithSnakeCaseKeysAndRoundTrips() throws {
@@ -293,5 +291,37 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
         let (_, r) = s.run()
         #expect(r.outcome.winner == v1 && r.disputes[0].picks == 0 && r.disputes[0].rounds == 2)
         #expect(r.disputes[0].divergenceStep == 0 && r.disputes[0].proofBytes == 74)
+    }
+
+    @Test func injectedGarbageChangesNothing() {
+        var s = GameSetup()
+        s.solverOracle = FakeOracle(world: s.world, corruptAt: 33)
+        s.verifiers = [(nil, []), (nil, [.challengeCorrectResult(kind: .output)])]
+        let (_, clean) = s.run()
+        var g = s.makeGame()
+        var rng = SplitMix64(seed: 5)
+        for i in 0..<60 {
+            let frame = (0..<Int(rng.next() % 90)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            g.inject(frame: frame, from: PartyID(UInt32(rng.next() % 6)), at: UInt64(i) * 97)
+        }
+        // Well-formed moves from the wrong parties or at the wrong time.
+        g.inject(frame: GameMessage.pick(taskID: 7, dispute: 1, index: 0).encode(), from: PartyID(42), at: 1_000)
+        g.inject(frame: GameMessage.pick(taskID: 7, dispute: 1, index: 0).encode(), from: solverID, at: 1_000)
+        g.inject(frame: GameMessage.challenge(taskID: 7, kind: .trace, claim: s.world.trueClaim).encode(), from: v1, at: 900)
+        g.inject(frame: GameMessage.settled(taskID: 7, accepted: true, winner: solverID, reason: "").encode(), from: v2, at: 950)
+        let r = g.run()
+        #expect(r.rejectedFrames == clean.rejectedFrames + 64)
+        #expect(r.outcome == clean.outcome && r.disputes == clean.disputes && r.timeline == clean.timeline)
+        #expect(r.balances == clean.balances && r.gas == clean.gas && r.burned == clean.burned)
+    }
+
+    @Test func theSameGameGivesTheSameReport() {
+        var s = GameSetup()
+        s.config.arity = 3
+        s.solverOracle = FakeOracle(world: s.world, corruptAt: 71, faultyHalt: 130)
+        s.verifiers = [(nil, [.lieInBisection(fromRound: 2)]), (nil, [.silent(fromMove: 3)]), (nil, [])]
+        let a = s.run().1, b = s.run().1
+        #expect(a == b)
+        #expect(a.disputes.count == 3 && a.outcome.winner == v3)
     }
 }

@@ -134,7 +134,7 @@ func expectRejected(_ h: inout JudgeHarness, _ frame: [UInt8], from p: UInt32, a
             h.send(.pick(taskID: 7, dispute: 1, index: 0), from: 2, at: t)
         }
         #expect(a.lo == 50 && a.hi == 51)
-        // A proof of another step, then a forged one, would lose — but only the real one is sent.
+        // The honest proof of step 50 settles it for the solver.
         let proof = try h.honest.stepProof(atStep: 50)
         let acts = h.send(.stepProof(taskID: 7, dispute: 1, proof: proof), from: 1, at: t + 100)
         #expect(acts.contains(.send(to: PartyID(2), .disputeResolved(taskID: 7, dispute: 1, challenger: PartyID(2),
@@ -186,8 +186,9 @@ func expectRejected(_ h: inout JudgeHarness, _ frame: [UInt8], from p: UInt32, a
     }
 
     /// Garbage, truncated and mutated frames, at every stage of a game, never change the
-    /// judge: either they fail to decode (rejected, nothing changed) or they decode to a
-    /// transaction the rules refuse (likewise) — or, rarely, to a legal move.
+    /// judge: either they fail to decode or they decode to a move the rules refuse — both
+    /// rejected with nothing changed — or, rarely, a mutation yields a legal move of a
+    /// known party, which the judge may take.
     @Test func fuzzedFramesNeverChangeTheJudge() throws {
         var stages: [JudgeHarness] = []
         var h = JudgeHarness()
