@@ -90,15 +90,10 @@ public struct LocalGame {
             carry(judge.receive(d.frame, from: d.from, now: clock), from: .judge)
             return
         }
-        let message: GameMessage
-        do { message = try GameMessage.decode(d.frame) } catch {
-            log.append("\(clock) ms: \(d.to) could not decode a frame: \(error)")
-            return
-        }
         if d.to == solver.id {
-            carry(solver.receive(message, from: d.from, now: clock), from: d.to)
+            carry(solver.receive(frame: d.frame, from: d.from, now: clock), from: d.to)
         } else if let i = verifiers.firstIndex(where: { $0.id == d.to }) {
-            carry(verifiers[i].receive(message, from: d.from, now: clock), from: d.to)
+            carry(verifiers[i].receive(frame: d.frame, from: d.from, now: clock), from: d.to)
         }
     }
 

@@ -40,6 +40,14 @@ public struct SolverStateMachine {
         self.id = id; self.oracle = oracle; self.faults = faults
     }
 
+    /// Handles a raw frame from the judge: decodes it (an undecodable frame is logged and
+    /// ignored) and passes it on to `receive(_:from:now:)`.
+    public mutating func receive(frame: [UInt8], from sender: PartyID, now: UInt64) -> [GameAction] {
+        do { return receive(try GameMessage.decode(frame), from: sender, now: now) } catch {
+            return [.log("\(id): ignored an undecodable frame from \(sender): \(error)")]
+        }
+    }
+
     /// Handles a notification from the judge arriving at virtual time `now`.
     public mutating func receive(_ message: GameMessage, from sender: PartyID, now: UInt64) -> [GameAction] {
         guard sender == .judge else { return [.log("\(id): ignored \(message.kindName) from \(sender)")] }
@@ -142,6 +150,14 @@ public struct VerifierStateMachine {
         self.id = id; self.oracle = oracle; self.faults = faults
     }
 
+    /// Handles a raw frame from the judge: decodes it (an undecodable frame is logged and
+    /// ignored) and passes it on to `receive(_:from:now:)`.
+    public mutating func receive(frame: [UInt8], from sender: PartyID, now: UInt64) -> [GameAction] {
+        do { return receive(try GameMessage.decode(frame), from: sender, now: now) } catch {
+            return [.log("\(id): ignored an undecodable frame from \(sender): \(error)")]
+        }
+    }
+
     /// Handles a notification from the judge arriving at virtual time `now`.
     public mutating func receive(_ message: GameMessage, from sender: PartyID, now: UInt64) -> [GameAction] {
         guard sender == .judge else { return [.log("\(id): ignored \(message.kindName) from \(sender)")] }
@@ -153,7 +169,11 @@ public struct VerifierStateMachine {
                 state = .watching(taskID: spec.id)
                 return []
             case let .committed(task, _, claim, _):
-                guard case .watching = state else { return [] }
+                // (A commit seen before the task itself is fine: the commit names the task.)
+                switch state {
+                case .waitingForTask, .watching: break
+                default: return []
+                }
                 var mine = try oracle.finalClaim()
                 let kind: DisputeKind
                 if mine.root != claim.root {

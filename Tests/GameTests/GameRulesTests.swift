@@ -325,3 +325,29 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
         #expect(a.disputes.count == 3 && a.outcome.winner == v3)
     }
 }
+
+@Suite struct PartyTests {
+    @Test func partiesIgnoreGarbageAndStrangers() {
+        let w = FakeWorld(seed: 2, haltStep: 10)
+        var solver = SolverStateMachine(id: PartyID(1), oracle: FakeOracle(world: w))
+        var verifier = VerifierStateMachine(id: PartyID(2), oracle: FakeOracle(world: w))
+        #expect(solver.receive(frame: [9, 9, 9], from: .judge, now: 0).allSatisfy { if case .log = $0 { true } else { false } })
+        #expect(verifier.receive(frame: [], from: .judge, now: 0).allSatisfy { if case .log = $0 { true } else { false } })
+        // Only the judge is listened to.
+        let posted = GameMessage.taskPosted(w.task).encode()
+        #expect(solver.receive(frame: posted, from: PartyID(2), now: 0).allSatisfy { if case .log = $0 { true } else { false } })
+        #expect(solver.state == .waitingForTask)
+        let acts = solver.receive(frame: posted, from: .judge, now: 0)
+        guard case let .send(to, .commit(task, claim, _))? = acts.first else { Issue.record("no commit: \(acts)"); return }
+        #expect(to == .judge && task == 7 && claim == w.trueClaim)
+    }
+
+    @Test func aVerifierThatSeesTheCommitFirstStillChallenges() {
+        let w = FakeWorld(seed: 2, haltStep: 10)
+        var verifier = VerifierStateMachine(id: PartyID(2), oracle: FakeOracle(world: w))
+        var wrong = w.trueClaim; wrong.root = corrupted(wrong.root)
+        let acts = verifier.receive(.committed(taskID: 7, solver: PartyID(1), claim: wrong, challengeDeadline: 9), from: .judge, now: 0)
+        guard case .send(_, .challenge(7, .trace, w.trueClaim))? = acts.first else { Issue.record("\(acts)"); return }
+        #expect(verifier.state == .challenging(kind: .trace))
+    }
+}
