@@ -47,6 +47,15 @@ public struct GameConfig: Codable, Equatable, Sendable {
         if blockIntervalMs == 0 { p.append("`block_interval_ms` must be > 0") }
         if moveTimeoutBlocks == 0 { p.append("`move_timeout_blocks` must be > 0") }
         if winnerShareBps > 10_000 { p.append("`winner_share_bps` must be ≤ 10000, got \(winnerShareBps)") }
+        // Bounds that keep every block and money sum far from UInt64 overflow.
+        let blockBound: UInt64 = 1 << 32, moneyBound: UInt64 = 1 << 56
+        for (key, v) in [("commit_timeout_blocks", commitTimeoutBlocks), ("challenge_window_blocks", challengeWindowBlocks),
+                         ("move_timeout_blocks", moveTimeoutBlocks), ("block_interval_ms", blockIntervalMs)] where v > blockBound {
+            p.append("`\(key)` must be ≤ \(blockBound), got \(v)")
+        }
+        for (key, v) in [("solver_deposit", solverDeposit), ("challenger_deposit", challengerDeposit)] where v > moneyBound {
+            p.append("`\(key)` must be ≤ \(moneyBound), got \(v)")
+        }
         if maxFrameBytes < 256 { p.append("`max_frame_bytes` must be ≥ 256, got \(maxFrameBytes)") }
         // A round's post_roots frame carries k − 1 roots and must fit in a frame.
         let rootsFrame = 2 + 8 + 4 + 4 + 32 * max(0, arity - 1)

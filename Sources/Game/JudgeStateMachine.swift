@@ -469,7 +469,7 @@ public struct JudgeStateMachine {
     private mutating func slash(_ loser: PartyID, _ amount: UInt64, to winner: PartyID) {
         let taken = min(amount, escrow[loser] ?? 0)
         escrow[loser, default: 0] -= taken
-        let share = taken * config.winnerShareBps / 10_000
+        let share = UInt64(10_000).dividingFullWidth(taken.multipliedFullWidth(by: config.winnerShareBps)).quotient
         balances[winner, default: 0] += share
         burned += taken - share
     }

@@ -240,6 +240,8 @@ func expectRejected(_ h: inout JudgeHarness, _ frame: [UInt8], from p: UInt32, a
         // k = 40 000 needs 1.28 MB root postings: over the 1 MiB default frame limit.
         #expect(GameConfig(arity: 40_000).problems().first?.contains("`max_frame_bytes`") == true)
         #expect(GameConfig(arity: 32_000).problems().isEmpty)
+        let huge = GameConfig(moveTimeoutBlocks: .max, solverDeposit: .max)
+        #expect(huge.problems().count == 2 && huge.problems()[0].contains("`move_timeout_blocks`"))
         let w = FakeWorld(seed: 1, haltStep: 3)
         #expect(throws: GameConfigError.self) {
             _ = try JudgeStateMachine(task: w.task, config: bad, checker: FakeChecker(seed: 1),
