@@ -74,6 +74,13 @@ public struct DisputeReport: Codable, Equatable, Sendable {
 public struct GasReport: Codable, Equatable, Sendable {
     /// One entry per party that sent at least one transaction, by party number.
     public var byParty: [PartyGas]
+    /// One entry per move kind (commit, challenge, post_roots, …) that was charged, in
+    /// order of first appearance in the ledger.
+    public var byMove: [MoveGas]
+    /// The price used for the conversions, gwei per gas.
+    public var gasPriceGwei: Double
+    /// The ETH price used for the conversions, in USD.
+    public var ethPriceUsd: Double
     /// Sum over all parties.
     public var totalGas: UInt64
     /// `totalGas` in ETH.
@@ -81,7 +88,10 @@ public struct GasReport: Codable, Equatable, Sendable {
     /// `totalGas` in USD.
     public var totalUsd: Double
 
-    enum CodingKeys: String, CodingKey { case byParty = "by_party", totalGas = "total_gas", totalEth = "total_eth", totalUsd = "total_usd" }
+    enum CodingKeys: String, CodingKey {
+        case byParty = "by_party", byMove = "by_move", gasPriceGwei = "gas_price_gwei", ethPriceUsd = "eth_price_usd"
+        case totalGas = "total_gas", totalEth = "total_eth", totalUsd = "total_usd"
+    }
 }
 
 /// Gas one party paid.
@@ -90,6 +100,20 @@ public struct PartyGas: Codable, Equatable, Sendable {
     public var party: PartyID
     /// Transactions charged to it.
     public var transactions: Int
+    /// Gas.
+    public var gas: UInt64
+    /// In ETH.
+    public var eth: Double
+    /// In USD.
+    public var usd: Double
+}
+
+/// Gas spent on one kind of move, over all parties.
+public struct MoveGas: Codable, Equatable, Sendable {
+    /// Move kind as in the timeline.
+    public var kind: String
+    /// How many such moves were charged.
+    public var count: Int
     /// Gas.
     public var gas: UInt64
     /// In ETH.

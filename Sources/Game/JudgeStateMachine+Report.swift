@@ -16,6 +16,15 @@ extension JudgeStateMachine {
             let x = perParty[p]!
             return PartyGas(party: p, transactions: x.n, gas: x.gas, eth: gas.eth(x.gas), usd: gas.usd(x.gas))
         }
+        var moves: [MoveGas] = []
+        for e in ledger where e.party != .judge && e.gas > 0 {
+            if let i = moves.firstIndex(where: { $0.kind == e.kind }) {
+                moves[i].count += 1; moves[i].gas += e.gas
+            } else {
+                moves.append(MoveGas(kind: e.kind, count: 1, gas: e.gas, eth: 0, usd: 0))
+            }
+        }
+        for i in moves.indices { moves[i].eth = gas.eth(moves[i].gas); moves[i].usd = gas.usd(moves[i].gas) }
         let total = byParty.reduce(0) { $0 + $1.gas }
         let outcome: GameOutcome
         switch state {
@@ -27,7 +36,8 @@ extension JudgeStateMachine {
             BalanceEntry(party: $0, start: initialBalances[$0] ?? 0, end: balances[$0] ?? 0)
         }
         return GameReport(taskID: task.id, outcome: outcome, taskSteps: claim?.steps, arity: config.arity, disputes: disputes,
-                          gas: GasReport(byParty: byParty, totalGas: total, totalEth: gas.eth(total), totalUsd: gas.usd(total)),
+                          gas: GasReport(byParty: byParty, byMove: moves, gasPriceGwei: gas.gasPriceGwei,
+                                         ethPriceUsd: gas.ethPriceUSD, totalGas: total, totalEth: gas.eth(total), totalUsd: gas.usd(total)),
                           balances: balanceEntries, burned: burned, messages: messages, bytes: bytes,
                           rejectedFrames: rejectedFrames, timeline: ledger,
                           finalBlock: currentBlock, finalTimeMs: now)

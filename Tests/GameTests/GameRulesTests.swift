@@ -243,6 +243,9 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
                 == 21_000 + calldata(open) + 20_000 + (30 + 6 * 2) + UInt64(opening.count))
         // Totals add up, and convert at 20 gwei, 3000 USD/ETH.
         #expect(r.gas.totalGas == r.gas.byParty.reduce(0) { $0 + $1.gas })
+        #expect(r.gas.totalGas == r.gas.byMove.reduce(0) { $0 + $1.gas })
+        #expect(r.gas.byMove.map(\.kind) == ["commit", "challenge", "output_opening"])
+        #expect(r.gas.byMove.allSatisfy { $0.count == 1 })
         #expect(r.gas.totalGas == r.timeline.reduce(0) { $0 + $1.gas })
         #expect(abs(r.gas.totalUsd - Double(r.gas.totalGas) * 20e-9 * 3_000) < 1e-9)
         #expect(r.disputes[0].gas == r.timeline.filter { $0.dispute == 1 }.reduce(0) { $0 + $1.gas })
