@@ -270,8 +270,16 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
         let (_, r) = s.run()
         // task_posted ×2, commit, committed ×2, settled ×2
         #expect(r.messages == 7)
-        let bytes = GameMessage.taskPosted(s.world.task).encode().count * 2
-        #expect(r.bytes > bytes)
+        let claim = s.world.trueClaim
+        let frames: [GameMessage] = [
+            .taskPosted(s.world.task), .taskPosted(s.world.task),
+            .commit(taskID: 7, claim: claim, haltProof: FakeProof.encode(step: 100, pre: claim.root, post: claim.root, halted: true)),
+            .committed(taskID: 7, solver: solverID, claim: claim, challengeDeadline: 10),
+            .committed(taskID: 7, solver: solverID, claim: claim, challengeDeadline: 10),
+            .settled(taskID: 7, accepted: true, winner: solverID, reason: "no challenge in the window"),
+            .settled(taskID: 7, accepted: true, winner: solverID, reason: "no challenge in the window"),
+        ]
+        #expect(r.bytes == frames.reduce(0) { $0 + $1.encode().count })
     }
 
     @Test func zeroStepTaskDisputeIsDecidedAtOnce() {
