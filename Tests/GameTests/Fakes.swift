@@ -1,0 +1,158 @@
+import Commitment
+@testable import Game
+
+// A toy machine for testing the game without the real RISC-V machine or keccak tree.
+//
+// A state is (seed, branch, step, haltStep) and its "root" spells these out in the four
+// lanes of a Digest: w0 = seed, w1 = branch, w2 = step, w3 = haltStep. Branch 0 is the
+// true execution; branch b > 0 is an execution that went wrong at step b − 1 (the
+// transition b − 1 → b was corrupted) and then ran correctly from the wrong state, halting
+// at its own haltStep. A state halts when step == haltStep; stepping a halted state is the
+// identity.
+//
+// Step proofs are 74 bytes (+ optional padding): "P", step (u64 BE), pre root, post root,
+// halted flag. `FakeChecker` validates one statelessly: pre and post must be well-formed
+// roots of the world's seed, pre.step must equal the proof's step, and post must be the
+// successor of pre (same branch, step + 1, or pre itself when pre is halted), with the flag
+// telling the truth. So a corrupted step (branch 0 → branch b) never verifies, while later
+// steps of a wrong branch do — exactly like a real machine that computes correctly from a
+// wrong state. Output openings are "O" + root; the output hash is a fixed function of
+// the root (`FakeWorld.outputHash`).
+
+struct FakeWorld {
+    var seed: UInt64
+    /// Halt step of the true execution.
+    var haltStep: UInt64
+
+    func root(branch: UInt64, step: UInt64, halt: UInt64) -> Digest {
+        Digest(w0: seed, w1: branch, w2: min(step, halt), w3: halt)
+    }
+
+    static func outputHash(of root: Digest) -> Digest {
+        Digest(w0: 0x7777_0000_7777_0000 ^ root.w3, w1: root.w2 &* 31, w2: root.w1 ^ 0x5555, w3: root.w0 &+ 7)
+    }
+
+    var initialRoot: Digest { root(branch: 0, step: 0, halt: haltStep) }
+
+    var task: TaskSpec { TaskSpec(id: 7, initialRoot: initialRoot, stepLimit: 1 << 40) }
+
+    var trueClaim: Claim {
+        let r = root(branch: 0, step: haltStep, halt: haltStep)
+        return Claim(root: r, steps: haltStep, outputHash: FakeWorld.outputHash(of: r))
+    }
+}
+
+/// One party's execution in the toy world: the true one, or one corrupted at step
+/// `corruptAt` (the transition corruptAt → corruptAt + 1 goes wrong) that then halts at
+/// `faultyHalt`.
+final class FakeOracle: TraceOracle {
+    let world: FakeWorld
+    let corruptAt: UInt64?
+    let faultyHalt: UInt64
+    let proofPadding: Int
+
+    init(world: FakeWorld, corruptAt: UInt64? = nil, faultyHalt: UInt64? = nil, proofPadding: Int = 0) {
+        self.world = world; self.corruptAt = corruptAt
+        self.faultyHalt = faultyHalt ?? world.haltStep
+        self.proofPadding = proofPadding
+        if let c = corruptAt { precondition(c < world.haltStep && c < self.faultyHalt) }
+    }
+
+    var haltStep: UInt64 { corruptAt == nil ? world.haltStep : faultyHalt }
+
+    func rootAt(_ s: UInt64) -> Digest {
+        if let c = corruptAt, s > c { return world.root(branch: c + 1, step: s, halt: faultyHalt) }
+        return world.root(branch: 0, step: s, halt: world.haltStep)
+    }
+
+    func finalClaim() throws -> Claim {
+        let r = rootAt(haltStep)
+        return Claim(root: r, steps: haltStep, outputHash: FakeWorld.outputHash(of: r))
+    }
+
+    func root(atStep s: UInt64) throws -> Digest { rootAt(s) }
+
+    func stepProof(atStep s: UInt64) throws -> [UInt8] {
+        FakeProof.encode(step: s, pre: rootAt(s), post: rootAt(s + 1), halted: s >= haltStep, padding: proofPadding)
+    }
+
+    func outputOpening() throws -> [UInt8] { [0x4F] + rootAt(haltStep).bytes }
+}
+
+enum FakeProof {
+    static func encode(step: UInt64, pre: Digest, post: Digest, halted: Bool, padding: Int = 0) -> [UInt8] {
+        var out: [UInt8] = [0x50]
+        for s in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: step >> UInt64(s))) }
+        out += pre.bytes + post.bytes + [halted ? 1 : 0]
+        out += [UInt8](repeating: 0xAA, count: padding)
+        return out
+    }
+}
+
+/// The judge's stateless checker for the toy world (see the comment at the top).
+struct FakeChecker: ProofChecker {
+    let seed: UInt64
+    var workUnits = 10
+
+    func checkStep(_ proof: [UInt8]) -> StepCheck {
+        guard proof.count >= 74, proof[0] == 0x50 else { return .invalid("not a fake step proof") }
+        let step = proof[1..<9].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        let pre = Digest(bytes: proof[9..<41]), post = Digest(bytes: proof[41..<73])
+        let flag = proof[73]
+        guard flag <= 1 else { return .invalid("bad halted flag") }
+        guard pre.w0 == seed, post.w0 == seed else { return .invalid("root from another world") }
+        guard pre.w2 <= pre.w3, post.w2 <= post.w3 else { return .invalid("malformed root") }
+        guard pre.w2 == min(step, pre.w3) else { return .invalid("pre-state is not at step \(step)") }
+        let halted = pre.w2 == pre.w3
+        guard (flag == 1) == halted else { return .invalid("halted flag lies") }
+        let expected = halted ? pre : Digest(w0: pre.w0, w1: pre.w1, w2: pre.w2 + 1, w3: pre.w3)
+        guard post == expected else { return .invalid("post-state is not the successor of pre") }
+        return .valid(pre: pre, post: post, preHalted: halted, workUnits: workUnits)
+    }
+
+    func checkOutput(_ opening: [UInt8], root: Digest) -> Result<Digest, CheckError> {
+        guard opening.count == 33, opening[0] == 0x4F else { return .failure(CheckError("not a fake output opening")) }
+        let r = Digest(bytes: opening[1...])
+        guard r == root else { return .failure(CheckError("opening is for another root")) }
+        return .success(FakeWorld.outputHash(of: r))
+    }
+}
+
+/// SplitMix64: the tests' seeded generator, so every "random" case is reproducible.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Builds and runs a LocalGame in the toy world.
+struct GameSetup {
+    var world = FakeWorld(seed: 42, haltStep: 100)
+    var config = GameConfig()
+    var gas = GasSchedule.default
+    var solverOracle: FakeOracle? = nil
+    var solverFaults: [SolverFault] = []
+    var verifiers: [(oracle: FakeOracle?, faults: [VerifierFault])] = []
+    var latencyMs: UInt64 = 100
+    var balance: UInt64 = 10_000
+
+    func makeGame() -> LocalGame {
+        let latency = latencyMs
+        return try! LocalGame(task: world.task, config: config, gas: gas, checker: FakeChecker(seed: world.seed),
+                         solver: (solverOracle ?? FakeOracle(world: world), solverFaults),
+                         verifiers: verifiers.map { ($0.oracle ?? FakeOracle(world: world), $0.faults) },
+                         initialBalance: balance, latencyMs: { _, _ in latency })
+    }
+
+    func run() -> (LocalGame, GameReport) {
+        var g = makeGame()
+        let r = g.run()
+        return (g, r)
+    }
+}

@@ -1,0 +1,82 @@
+import Testing
+@testable import Game
+
+/// Rounds of a trace dispute over n steps (see docs/GAME.md): 1 opening move (the
+/// challenge) + P pick rounds + 1 closing move (the step proof). With evenly spaced
+/// points P lies in ⌊log_k n⌋ … ⌈log_k n⌉, the maximum over divergence steps is exactly
+/// ⌈log_k n⌉, and when n ≤ k or n is a power of k every divergence step takes exactly
+/// ⌈log_k n⌉. These tests play whole games through LocalGame.
+@Suite struct RoundsTests {
+    static let arities = [2, 3, 4, 8, 16, 32]
+
+    /// Plays a wrong-trace solver (corrupted at step d of n) against one honest verifier.
+    static func play(n: UInt64, d: UInt64, k: Int) -> DisputeReport? {
+        var s = GameSetup()
+        s.world = FakeWorld(seed: 3, haltStep: n)
+        s.config.arity = k
+        s.solverOracle = FakeOracle(world: s.world, corruptAt: d)
+        s.verifiers = [(nil, [])]
+        let (_, r) = s.run()
+        guard !r.outcome.accepted, r.outcome.winner == v1, r.disputes.count == 1 else { return nil }
+        return r.disputes[0]
+    }
+
+    static func isPower(_ n: UInt64, of k: Int) -> Bool {
+        var p: UInt64 = 1
+        while p < n { p *= UInt64(k) }
+        return p == n
+    }
+
+    @Test(arguments: arities)
+    func everyDivergenceStepForSmallN(k: Int) throws {
+        for n: UInt64 in 1...24 {
+            let lo = Bisection.floorLog(n, base: k), hi = Bisection.ceilLog(n, base: k)
+            var most = 0
+            for d in 0..<n {
+                let r = try #require(RoundsTests.play(n: n, d: d, k: k), "n \(n) d \(d) k \(k)")
+                #expect(r.divergenceStep == d, "n \(n) d \(d) k \(k)")
+                #expect(r.rounds == r.picks + 2)
+                #expect((lo...hi).contains(r.picks), "n \(n) d \(d) k \(k): \(r.picks) picks")
+                if n <= UInt64(k) || RoundsTests.isPower(n, of: k) {
+                    #expect(r.picks == hi, "n \(n) d \(d) k \(k)")
+                }
+                most = max(most, r.picks)
+            }
+            #expect(most == hi, "n \(n) k \(k): worst case \(most) ≠ ⌈log_k n⌉ = \(hi)")
+        }
+    }
+
+    @Test(arguments: arities)
+    func sampledDivergenceStepsForLargeN(k: Int) throws {
+        var rng = SplitMix64(seed: UInt64(k))
+        for n: UInt64 in [100, 1_000, 4_096, 65_536, 1_000_003, 1 << 30] {
+            var ds: [UInt64] = [0, n / 2, n - 1]
+            for _ in 0..<3 { ds.append(rng.next() % n) }
+            for d in ds {
+                let r = try #require(RoundsTests.play(n: n, d: d, k: k))
+                #expect(r.divergenceStep == d && r.rounds == r.picks + 2)
+                #expect((Bisection.floorLog(n, base: k)...Bisection.ceilLog(n, base: k)).contains(r.picks))
+                if RoundsTests.isPower(n, of: k) { #expect(r.picks == Bisection.ceilLog(n, base: k)) }
+            }
+        }
+    }
+
+    /// The worst case is reached by a divergence in the last step: the honest challenger
+    /// then always names the last part, which has ⌈n/m⌉ steps.
+    @Test(arguments: arities)
+    func lastStepDivergenceTakesTheMaximum(k: Int) throws {
+        for n: UInt64 in [2, 5, 9, 17, 33, 100, 257, 1_000, 12_345] {
+            let r = try #require(RoundsTests.play(n: n, d: n - 1, k: k))
+            #expect(r.picks == Bisection.ceilLog(n, base: k), "n \(n) k \(k)")
+        }
+    }
+
+    /// The counterexample in docs/GAME.md: no split of 5 steps into ≤ 2 parts makes every
+    /// path take ⌈log2 5⌉ = 3 picks.
+    @Test func fiveStepsWithK2TakeTwoOrThreePicks() throws {
+        let picks = try (0..<5 as Range<UInt64>).map { try #require(RoundsTests.play(n: 5, d: $0, k: 2)).picks }
+        // Point 2 splits [0,5] into [0,2] | [2,5]; [0,2] splits at 1; [2,5] at 3 into
+        // [2,3] (one step) | [3,5] (two steps, one more pick).
+        #expect(picks == [2, 2, 2, 3, 3])
+    }
+}
