@@ -1,0 +1,73 @@
+import Testing
+import RISCV
+@testable import Commitment
+
+struct StateTreeTests {
+    /// A small hand-filled state: a few core words, scattered RAM bytes, an input tape
+    /// and some output.
+    static func sample() -> MachineStorage {
+        let s = MachineStorage(ramSize: 64 << 10, input: Array("the input tape".utf8))
+        s.core[CoreLayout.pc] = 0x8000_0000
+        s.core[CoreLayout.x + 5] = 0xdead_beef_0123_4567
+        s.core[CoreLayout.rom + 3] = 42
+        s.ram.storeBytes(of: 0x1122_3344_5566_7788, toByteOffset: 8, as: UInt64.self)
+        s.ram.storeBytes(of: 0xff, toByteOffset: 40_000, as: UInt8.self)
+        s.output = Array("hello".utf8)
+        s.core[CoreLayout.outputLength] = 5
+        return s
+    }
+
+    @Test func coldRootMatchesTheReferenceTree() {
+        let s = Self.sample()
+        #expect(StateTree(s).root() == ReferenceRoot.root(s))
+    }
+
+    @Test func emptyStateRootMatchesTheReference() {
+        let s = MachineStorage(ramSize: 4096)
+        #expect(StateTree(s).root() == ReferenceRoot.root(s))
+    }
+
+    @Test func incrementalRootFollowsEveryKindOfChange() {
+        let s = Self.sample()
+        let tree = StateTree(s)
+        let before = tree.root()
+        #expect(tree.root() == before, "no change, same root")
+
+        // A RAM write through the step-semantics access marks the page dirty.
+        let a = s.access
+        a.writeRAM(50_000, 4, 0xabcd_ef01)
+        a.write(CoreLayout.x + 7, 99)
+        a.writeOutput(5, 0x21)
+        s.core[CoreLayout.outputLength] = 6
+        let after = tree.root()
+        #expect(after != before)
+        #expect(after == ReferenceRoot.root(s))
+        #expect(after == StateTree(s.copy()).root())
+
+        // Output crossing a page boundary.
+        for i in 6..<5000 { a.writeOutput(UInt64(i), UInt8(i & 0xff)) }
+        s.core[CoreLayout.outputLength] = 5000
+        #expect(tree.root() == ReferenceRoot.root(s))
+    }
+
+    @Test func changingAnyRegionChangesTheRoot() {
+        let base = StateTree(Self.sample()).root()
+        let edits: [(MachineStorage) -> Void] = [
+            { $0.core[CoreLayout.priv] ^= 1 },
+            { $0.ram.storeBytes(of: 1, toByteOffset: 65535, as: UInt8.self) },
+            { $0.output.append(7) },
+        ]
+        for edit in edits {
+            let s = Self.sample()
+            edit(s)
+            #expect(StateTree(s).root() != base)
+        }
+        // A different input tape (same length) is a different state.
+        let s = MachineStorage(ramSize: 64 << 10, input: Array("the input tapf".utf8))
+        let t = Self.sample()
+        s.core.update(from: t.core, count: CoreLayout.count)
+        s.ram.copyMemory(from: t.ram, byteCount: t.ramSize)
+        s.output = t.output
+        #expect(StateTree(s).root() != base)
+    }
+}
