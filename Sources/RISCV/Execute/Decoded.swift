@@ -18,17 +18,22 @@
         case fence, system, atomic, fp
     }
 
+    // 16 bytes in all, so a decode is copied with two loads.
+    @usableFromInline var imm: UInt64 = 0
+    /// The fetched bits (16-bit instructions zero-extended): the memo's key.
+    @usableFromInline var bits: UInt32 = 0
     @usableFromInline var op: Op = .illegal
     @usableFromInline var rd: UInt8 = 0
     @usableFromInline var rs1: UInt8 = 0
     @usableFromInline var rs2: UInt8 = 0
+
     /// 2 or 4.
-    @usableFromInline var length: UInt8 = 0
-    /// The fetched bits (16-bit instructions zero-extended): the memo's key.
-    @usableFromInline var bits: UInt32 = 0
+    @inline(__always) var length: UInt64 { bits & 3 == 3 ? 4 : 2 }
+
     /// The 32-bit form (compressed instructions expanded), for handlers that re-read fields.
-    @usableFromInline var inst: UInt32 = 0
-    @usableFromInline var imm: UInt64 = 0
+    @inline(__always) var inst: UInt32 {
+        bits & 3 == 3 ? bits : compressedExpansionTable[Int(bits & 0xffff)]
+    }
 
     @inline(__always) init() {}
 
@@ -37,10 +42,8 @@
         var d = Decoded()
         d.bits = bits
         if bits & 3 == 3 {
-            d.length = 4
             d.decode32(bits)
         } else {
-            d.length = 2
             let expanded = compressedExpansionTable[Int(bits & 0xffff)]
             if expanded != 0 { d.decode32(expanded) }
         }
@@ -48,7 +51,6 @@
     }
 
     @inline(__always) mutating func decode32(_ i: UInt32) {
-        inst = i
         rd = UInt8(Field.rd(i))
         rs1 = UInt8(Field.rs1(i))
         rs2 = UInt8(Field.rs2(i))

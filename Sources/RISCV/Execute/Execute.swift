@@ -11,7 +11,7 @@ extension Hart {
     /// completed page walk).
     @inline(__always)
     mutating func execute(_ d: Decoded, pc: UInt64) throws(Trap) {
-        var next = pc &+ UInt64(d.length)
+        var next = pc &+ d.length
         let rd = d.rd
         switch d.op {
         case .lui: setXr(rd, d.imm)
