@@ -9,6 +9,9 @@
 # Env:   TBSIM_CACHE (default /var/cache/tbsim), JOBS (default 2),
 #        TBSIM_LINUX_REBUILD=1 ignores a cached result.
 set -euo pipefail
+# The whole script is one { ... } block: bash parses it completely before running it,
+# so editing this file during a build cannot derail the running build.
+{
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 OUT=${1:?usage: build.sh OUTDIR}
@@ -58,7 +61,7 @@ fi
 mkdir -p "$CACHE_ROOT"
 # One builder at a time per cache; a second caller waits and then takes the cache hit.
 exec 9>"$CACHE_ROOT/linux.lock"
-say "waiting for $CACHE_ROOT/linux.lock" ; flock 9
+flock -n 9 || { say "another build holds $CACHE_ROOT/linux.lock: waiting"; flock 9; }
 if cache_complete && [ "${TBSIM_LINUX_REBUILD:-0}" != 1 ]; then
     say "cache filled by another build: $CACHED"
     publish
@@ -110,7 +113,9 @@ LIBCVER=$(dpkg-query -W -f='${Version}' libc6-dev-riscv64-cross)
 
 # --- 2. sources, unpacked once per Debian version under $CACHE_ROOT/src ----------
 SRC="$CACHE_ROOT/src"; mkdir -p "$SRC"
-KSRC="$SRC/linux-source-6.1_$KVER"
+# (make cannot cope with ":" in paths, and Debian versions may carry an epoch)
+safe() { printf %s "$1" | tr ':~' '_-'; }
+KSRC="$SRC/linux-source-6.1_$(safe "$KVER")"
 if [ ! -f "$KSRC/.unpacked" ]; then
     say "unpacking $KTAR (linux-source-6.1 $KVER, ~1 min)"
     rm -rf "$KSRC" "$KSRC.tmp"; mkdir -p "$KSRC.tmp"
@@ -118,7 +123,7 @@ if [ ! -f "$KSRC/.unpacked" ]; then
     mv "$KSRC.tmp/linux-source-6.1" "$KSRC"; rmdir "$KSRC.tmp"
     touch "$KSRC/.unpacked"
 fi
-BBSRC="$SRC/busybox_$BBVER"
+BBSRC="$SRC/busybox_$(safe "$BBVER")"
 if [ ! -f "$BBSRC/.unpacked" ]; then
     say "fetching busybox $BBVER source (apt-get source)"
     rm -rf "$BBSRC" "$BBSRC.tmp"; mkdir -p "$BBSRC.tmp"
@@ -131,7 +136,7 @@ if [ ! -f "$BBSRC/.unpacked" ]; then
     touch "$BBSRC/.unpacked"
 fi
 
-WORK="$CACHE_ROOT/work-linux-$KEY"
+WORK="$CACHE_ROOT/build/linux-$KEY"
 rm -rf "$WORK"; mkdir -p "$WORK/logs" "$WORK/out"
 LOGS="$WORK/logs"
 
@@ -167,45 +172,73 @@ check_fragment() {
     [ $bad = 0 ] || die "$conf does not satisfy $frag (options above)"
 }
 
+# The kernel and busybox are also cached on their own ($CACHE_ROOT/parts), keyed by
+# their fragment, the Debian versions and a recipe string, so changing only /init or
+# only the busybox fragment does not recompile the kernel. Their build trees
+# ($CACHE_ROOT/build) survive a failed or interrupted run and resume incrementally.
+# Bump RECIPE when a build step below changes in a way the fragments do not show.
+RECIPE="r1 $CROSS $GCCVER $LIBCVER $KBUILD_BUILD_TIMESTAMP $EPOCH"
+KHASH=$(cat "$HERE/kernel.config" <(echo "$KVER $RECIPE") | sha256sum | cut -c1-16)
+BHASH=$(cat "$HERE/busybox.config" <(echo "$BBVER $RECIPE") | sha256sum | cut -c1-16)
+KPART="$CACHE_ROOT/parts/kernel-$KHASH"
+BPART="$CACHE_ROOT/parts/busybox-$BHASH"
+
 # --- 3. kernel -------------------------------------------------------------------
-KB="$WORK/kernel"; mkdir -p "$KB"
-kmake() { make -C "$KSRC" O="$KB" ARCH=riscv CROSS_COMPILE=$CROSS "$@"; }
-say "kernel: tinyconfig + kernel.config"
-run kconfig.log kmake tinyconfig
-run kmerge.log "$KSRC/scripts/kconfig/merge_config.sh" -m -O "$KB" "$KB/.config" "$HERE/kernel.config"
-run kolddef.log kmake olddefconfig
-check_fragment "$HERE/kernel.config" "$KB/.config"
-say "kernel: compiling Image with -j$JOBS (the long step: ~10-20 min on 2 busy cores)"
-run kbuild.log kmake -j"$JOBS" Image
-cp "$KB/arch/riscv/boot/Image" "$KB/vmlinux" "$WORK/out/"
-cp "$KB/.config" "$WORK/out/kernel.config.full"
-say "kernel: done ($(stat -c %s "$KB/arch/riscv/boot/Image") bytes Image)"
+if [ -f "$KPART/.complete" ]; then
+    say "kernel: cached in $KPART"
+else
+    KB="$CACHE_ROOT/build/kernel-$KHASH"; mkdir -p "$KB"
+    kmake() { make -C "$KSRC" O="$KB" ARCH=riscv CROSS_COMPILE=$CROSS "$@"; }
+    say "kernel: tinyconfig + kernel.config"
+    run kconfig.log kmake tinyconfig
+    run kmerge.log "$KSRC/scripts/kconfig/merge_config.sh" -m -O "$KB" "$KB/.config" "$HERE/kernel.config"
+    run kolddef.log kmake olddefconfig
+    check_fragment "$HERE/kernel.config" "$KB/.config"
+    say "kernel: compiling Image with -j$JOBS (the long step: ~10-20 min on 2 busy cores, log $LOGS/kbuild.log)"
+    run kbuild.log kmake -j"$JOBS" Image
+    rm -rf "$KPART.tmp"; mkdir -p "$KPART.tmp"
+    cp "$KB/arch/riscv/boot/Image" "$KB/vmlinux" "$KPART.tmp/"
+    cp "$KB/.config" "$KPART.tmp/kernel.config.full"
+    cp "$KB/include/config/kernel.release" "$KPART.tmp/"
+    touch "$KPART.tmp/.complete"; rm -rf "$KPART"; mv "$KPART.tmp" "$KPART"
+    rm -rf "$KB"
+    say "kernel: done ($(stat -c %s "$KPART/Image") bytes Image)"
+fi
 
 # --- 4. busybox --------------------------------------------------------------------
-BB="$WORK/busybox"; mkdir -p "$BB"
-bbmake() { make -C "$BBSRC" O="$BB" "$@"; }
-say "busybox: allnoconfig + busybox.config"
-run bbconfig.log bbmake allnoconfig
-# Apply the fragment: drop every line that mentions one of its options, append it.
-opts=$(grep -oE '^(# )?CONFIG_[A-Za-z0-9_]+' "$HERE/busybox.config" | sed 's/^# //' | sort -u)
-grep -vwF -f <(echo "$opts") "$BB/.config" >"$BB/.config.new" || true
-grep -E '^(CONFIG_|# CONFIG_)' "$HERE/busybox.config" >>"$BB/.config.new"
-mv "$BB/.config.new" "$BB/.config"
-run bboldconfig.log bash -c "yes '' | make -C '$BBSRC' O='$BB' oldconfig"
-check_fragment "$HERE/busybox.config" "$BB/.config"
-say "busybox: compiling static riscv64 binary with -j$JOBS"
-run bbbuild.log bbmake -j"$JOBS" busybox
-run bblinks.log bbmake busybox.links
-file "$BB/busybox" | grep -q 'statically linked' || die "busybox is not static: $(file "$BB/busybox")"
-file "$BB/busybox" | grep -q 'RISC-V' || die "busybox is not RISC-V: $(file "$BB/busybox")"
-cp "$BB/.config" "$WORK/out/busybox.config.full"
-say "busybox: done ($(stat -c %s "$BB/busybox") bytes, $(wc -l <"$BB/busybox.links") applets)"
+if [ -f "$BPART/.complete" ]; then
+    say "busybox: cached in $BPART"
+else
+    BB="$CACHE_ROOT/build/busybox-$BHASH"; mkdir -p "$BB"
+    bbmake() { make -C "$BBSRC" O="$BB" "$@"; }
+    say "busybox: allnoconfig + busybox.config"
+    run bbconfig.log bbmake allnoconfig
+    # Apply the fragment: drop every line that names one of its options, append it.
+    opts=$(grep -oE '^(# )?CONFIG_[A-Za-z0-9_]+' "$HERE/busybox.config" | sed 's/^# //' | sort -u)
+    grep -vwF -f <(echo "$opts") "$BB/.config" >"$BB/.config.new" || true
+    grep -E '^(CONFIG_|# CONFIG_)' "$HERE/busybox.config" >>"$BB/.config.new"
+    mv "$BB/.config.new" "$BB/.config"
+    run bboldconfig.log bash -c "yes '' | make -C '$BBSRC' O='$BB' oldconfig"
+    check_fragment "$HERE/busybox.config" "$BB/.config"
+    say "busybox: compiling a static riscv64 binary with -j$JOBS (~2-5 min, log $LOGS/bbbuild.log)"
+    run bbbuild.log bbmake -j"$JOBS" busybox
+    run bblinks.log bbmake busybox.links
+    file "$BB/busybox" | grep -q 'statically linked' || die "busybox is not static: $(file "$BB/busybox")"
+    file "$BB/busybox" | grep -q 'RISC-V' || die "busybox is not RISC-V: $(file "$BB/busybox")"
+    rm -rf "$BPART.tmp"; mkdir -p "$BPART.tmp"
+    cp "$BB/busybox" "$BB/busybox.links" "$BPART.tmp/"
+    cp "$BB/.config" "$BPART.tmp/busybox.config.full"
+    touch "$BPART.tmp/.complete"; rm -rf "$BPART"; mv "$BPART.tmp" "$BPART"
+    rm -rf "$BB"
+    say "busybox: done ($(stat -c %s "$BPART/busybox") bytes, $(wc -l <"$BPART/busybox.links") applets)"
+fi
+cp "$KPART/Image" "$KPART/vmlinux" "$KPART/kernel.config.full" "$BPART/busybox.config.full" "$WORK/out/"
 
 # --- 5. initramfs ----------------------------------------------------------------
 say "initramfs: cpio (newc) + gzip"
 gcc -O2 -o "$WORK/gen_init_cpio" "$KSRC/usr/gen_init_cpio.c"
 ST="$WORK/stage"; mkdir -p "$ST"
-install -m 0755 "$BB/busybox" "$ST/busybox"
+install -m 0755 "$BPART/busybox" "$ST/busybox"
 install -m 0755 "$HERE/init" "$ST/init"
 touch -h -d "@$EPOCH" "$ST/busybox" "$ST/init"
 {
@@ -217,7 +250,7 @@ touch -h -d "@$EPOCH" "$ST/busybox" "$ST/init"
     echo "nod /dev/null 0666 0 0 c 1 3"
     echo "file /bin/busybox $ST/busybox 0755 0 0"
     echo "file /init $ST/init 0755 0 0"
-    sort -u "$BB/busybox.links" | while read -r l; do
+    sort -u "$BPART/busybox.links" | while read -r l; do
         [ "$l" = /bin/busybox ] || echo "slink $l /bin/busybox 0777 0 0"
     done
 } >"$WORK/initramfs.list"
@@ -234,7 +267,7 @@ busybox (source) $BBVER
 opensbi $OSBIVER ($FW)
 gcc-riscv64-linux-gnu $GCCVER ($(${CROSS}gcc -dumpfullversion))
 libc6-dev-riscv64-cross $LIBCVER
-uname -r $(cat "$KB/include/config/kernel.release")
+uname -r $(cat "$KPART/kernel.release")
 EOF
 touch "$WORK/out/.complete"
 rm -rf "$CACHED"
@@ -242,3 +275,5 @@ mv "$WORK/out" "$CACHED"
 rm -rf "$WORK"
 say "built and cached in $CACHED"
 publish
+exit 0
+}
