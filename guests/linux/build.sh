@@ -5,7 +5,7 @@
 #   initrd   gzip'd cpio (newc) with busybox, its applet links and guests/linux/init
 #   firmware Debian opensbi's generic fw_jump.bin
 # Usage: guests/linux/build.sh OUTDIR   (OUTDIR gets Image vmlinux initramfs.cpio.gz
-#        fw_jump.bin versions.txt)
+#        fw_jump.bin versions.txt, and the full kernel/busybox configs and cpio list)
 # Env:   TBSIM_CACHE (default /var/cache/tbsim), JOBS (default 2),
 #        TBSIM_LINUX_REBUILD=1 ignores a cached result.
 set -euo pipefail
@@ -41,7 +41,7 @@ die() { printf '[guest-linux] error: %s\n' "$*" >&2; exit 1; }
 # TBSIM_LINUX_REBUILD=1 or edit a file here to rebuild.
 KEY=$(cd "$HERE" && cat build.sh kernel.config busybox.config init | sha256sum | cut -c1-16)
 CACHED="$CACHE_ROOT/linux-$KEY"
-ARTIFACTS=(Image vmlinux initramfs.cpio.gz fw_jump.bin versions.txt)
+ARTIFACTS=(Image vmlinux initramfs.cpio.gz fw_jump.bin versions.txt kernel.config.full busybox.config.full initramfs.list)
 
 publish() {
     mkdir -p "$OUT"

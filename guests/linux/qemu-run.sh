@@ -42,7 +42,7 @@ t0=$(now)
 timeout --signal=KILL "$TMO" "$QEMU" -M virt -m 128M -nographic -monitor none \
     -serial stdio \
     -bios "$DIR/fw_jump.bin" -kernel "$DIR/Image" -initrd "$DIR/initramfs.cpio.gz" \
-    -append "console=ttyS0 earlycon=uart8250,mmio,0x10000000" \
+    -append "console=ttyS0 earlycon=uart8250,mmio,0x10000000 initramfs_async=0" \
     <&3 >"$OUTF" 2>"$tmp/qemu.err" &
 qpid=$!
 
