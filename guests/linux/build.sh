@@ -69,7 +69,7 @@ if cache_complete && [ "${TBSIM_LINUX_REBUILD:-0}" != 1 ]; then
 fi
 
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-apt() { $SUDO apt-get -o DPkg::Lock::Timeout=900 -qq "$@"; }
+aptget() { $SUDO apt-get -o DPkg::Lock::Timeout=900 -qq "$@"; }
 
 # --- 1. Debian packages (installed only when missing) --------------------------
 missing=()
@@ -78,8 +78,8 @@ for p in "${PACKAGES[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
     say "installing Debian packages: ${missing[*]}"
-    apt update
-    apt install -y "${missing[@]}" >/dev/null
+    aptget update
+    aptget install -y "${missing[@]}" >/dev/null
 fi
 [ -f "$KTAR" ] || die "$KTAR missing although linux-source-6.1 is installed"
 FW=$(dpkg -L opensbi | grep '/generic/fw_jump\.bin$' | head -n1)
@@ -97,10 +97,10 @@ Suites: $VERSION_CODENAME
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
-    apt update
+    aptget update
 fi
 if ! apt-cache showsrc busybox 2>/dev/null | grep -q '^Version:'; then
-    apt update
+    aptget update
     apt-cache showsrc busybox 2>/dev/null | grep -q '^Version:' \
         || die "apt knows no busybox source package even with a deb-src line"
 fi
