@@ -70,5 +70,7 @@ test: deps guests
 bench: deps guests build
 	$(TBSIM) bench
 
+include guests/linux/linux.mk
+
 clean:
 	rm -rf $(BUILD)

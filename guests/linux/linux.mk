@@ -1,0 +1,19 @@
+# tbsim's heavy guest: riscv64 Linux + busybox initramfs + OpenSBI, from Debian
+# packages only (guests/linux/README.md). Included by the top-level Makefile.
+
+LINUX_OUT  := $(or $(BUILD),build)/linux
+LINUX_SRC  := guests/linux
+LINUX_QEMU_TIMEOUT ?= 120
+
+.PHONY: guest-linux compare-qemu-linux
+
+# Builds once per content of guests/linux/{build.sh,kernel.config,busybox.config,init}
+# into $${TBSIM_CACHE:-/var/cache/tbsim}; later calls only copy the cached files.
+guest-linux:
+	JOBS=2 bash $(LINUX_SRC)/build.sh $(LINUX_OUT)
+
+# Boots the guest on QEMU's virt machine with the sample script on the UART;
+# console output goes to $(LINUX_OUT)/qemu-stdout.txt.
+compare-qemu-linux: guest-linux
+	bash $(LINUX_SRC)/qemu-run.sh $(LINUX_OUT) $(LINUX_SRC)/sample-stdin.txt \
+	    $(LINUX_OUT)/qemu-stdout.txt $(LINUX_QEMU_TIMEOUT)
