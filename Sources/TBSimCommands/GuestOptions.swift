@@ -28,6 +28,12 @@ public struct GuestOptions: ParsableArguments {
     @Option(help: "Kernel command line (with --linux).")
     public var bootargs: String = "console=ttyS0 earlycon=uart8250,mmio,0x10000000 quiet"
 
+    @Option(help: ArgumentHelp("Hold the input until the guest has printed this text (default with --linux: the init script's ready line).", valueName: "TEXT"))
+    public var inputAfter: String?
+
+    /// The Linux guest's /init prints this once it reads its script from the console.
+    public static let linuxReadyMarker = "tbsim-guest: ready"
+
     public init() {}
 
     public func validate() throws {
@@ -36,6 +42,9 @@ public struct GuestOptions: ParsableArguments {
         }
         if !linux && program == nil {
             throw ValidationError("missing PROGRAM (an RV64 ELF), or --linux to boot the Linux workload")
+        }
+        if let m = inputAfter, m.utf8.count > 32 {
+            throw ValidationError("--input-after takes at most 32 bytes (got \(m.utf8.count))")
         }
         if ramMiB < 1 || ramMiB > 16384 {
             throw ValidationError("--ram must be between 1 and 16384 MiB (got \(ramMiB))")
@@ -51,9 +60,11 @@ public struct GuestOptions: ParsableArguments {
                               programIsRaw: true,
                               kernel: try readFile(kernel, what: "kernel (run `make guest-linux`)"),
                               initrd: try readFile(initrd, what: "initrd (run `make guest-linux`)"),
-                              bootargs: bootargs, ramSize: ramMiB << 20)
+                              bootargs: bootargs, ramSize: ramMiB << 20,
+                              inputMarker: Array((inputAfter ?? GuestOptions.linuxReadyMarker).utf8))
         } else {
-            image = BootImage(program: try readFile(program!, what: "program"), ramSize: ramMiB << 20)
+            image = BootImage(program: try readFile(program!, what: "program"), ramSize: ramMiB << 20,
+                              inputMarker: Array((inputAfter ?? "").utf8))
         }
         do {
             return try Machine(image, input: input)

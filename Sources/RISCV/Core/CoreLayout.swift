@@ -40,6 +40,11 @@ public enum CoreLayout {
     /// Instruction-clock ticks skipped by WFI sleeping until the timer deadline:
     /// mtime = (icount + slept) / instructionsPerTick + timeOffset.
     public static let slept = 24
+    /// Input gate: the UART receiver shows no data until the guest has written this
+    /// marker (length 0 = open from the start), like a user who types only once the
+    /// prompt appears. `inputMarkerMatched` counts marker bytes matched so far.
+    public static let inputMarkerLength = 25
+    public static let inputMarkerMatched = 26
 
     /// Integer registers x0…x31 (x0 is always zero).
     public static let x = 32
@@ -92,6 +97,10 @@ public enum CoreLayout {
     /// The 128-byte reset ROM at 0x1000 (sixteen words), as on QEMU's virt board.
     public static let rom = 256
     public static let romWords = 16
+
+    /// Up to 32 bytes of the input gate's marker.
+    public static let inputMarker = 272
+    public static let inputMarkerWords = 4
 }
 
 /// Fixed facts of the machine and its address map (QEMU `virt`).

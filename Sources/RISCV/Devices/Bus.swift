@@ -41,7 +41,7 @@ extension Hart {
             return
         }
         if pa &- MachineMap.finisherBase < 0x1000 {
-            if pa == MachineMap.finisherBase && size >= 4 { finisherWrite(UInt32(truncatingIfNeeded: value)) }
+            if pa == MachineMap.finisherBase && size >= 2 { finisherWrite(UInt32(truncatingIfNeeded: value)) }
             return
         }
         throw Trap(Cause.storeAccessFault, va)
@@ -61,7 +61,7 @@ extension Hart {
     // MARK: SiFive test finisher
 
     /// 0x5555 = pass (exit 0), (code << 16) | 0x3333 = fail with code, 0x7777 (reset) halts
-    /// with 0; anything else is ignored. Halting makes every later step the identity.
+    /// with 0; anything else is ignored. 16-bit writes count (OpenSBI uses them). Halting makes every later step the identity.
     mutating func finisherWrite(_ value: UInt32) {
         switch value & 0xffff {
         case 0x5555, 0x7777:

@@ -3,7 +3,24 @@
 /// empty and the receiver holds data exactly while unread input remains.
 extension Hart {
     mutating func uartDataReady() -> Bool {
-        s.read(L.inputPosition) < s.read(L.inputLength)
+        s.read(L.inputPosition) < s.read(L.inputLength) && s.read(L.inputMarkerMatched) == s.read(L.inputMarkerLength)
+    }
+
+    /// Advances the input gate's marker match by one output byte.
+    mutating func uartMatchMarker(_ byte: UInt8) {
+        let length = s.read(L.inputMarkerLength)
+        let matched = s.read(L.inputMarkerMatched)
+        guard matched < length else { return }
+        func markerByte(_ i: UInt64) -> UInt8 {
+            UInt8(truncatingIfNeeded: s.read(L.inputMarker + Int(i / 8)) >> (8 * (i % 8)))
+        }
+        var next: UInt64 = 0
+        if byte == markerByte(matched) {
+            next = matched + 1
+        } else if byte == markerByte(0) {
+            next = 1
+        }
+        s.write(L.inputMarkerMatched, next)
     }
 
     mutating func uartRead(_ off: UInt64) -> UInt64 {
@@ -11,8 +28,8 @@ extension Hart {
         switch off {
         case 0:
             if dlab { return s.read(L.uartDLL) }
+            guard uartDataReady() else { return 0 }
             let pos = s.read(L.inputPosition)
-            guard pos < s.read(L.inputLength) else { return 0 }
             let byte = s.readInput(pos)
             s.write(L.inputPosition, pos + 1)
             uartUpdateIRQ()
@@ -48,6 +65,7 @@ extension Hart {
                 s.writeOutput(len, byte)
                 s.write(L.outputLength, len + 1)
             }
+            uartMatchMarker(byte)
             // The byte left at once: the holding register is empty again.
             if s.read(L.uartIER) & 2 != 0 { s.write(L.uartTHRE, 1) }
             uartUpdateIRQ()

@@ -27,7 +27,8 @@ public enum Boot {
             programEnd = elf.segments.map { $0.physicalAddress + $0.memorySize }.max() ?? ramBase
         }
         var nextStage: UInt64 = 0
-        var reservedTop = ramBase + ramSize
+        // The highest byte any image occupies; the device tree must sit above it.
+        var reservedTop = programEnd
         var initrdRange: (start: UInt64, end: UInt64)?
         if let kernel = image.kernel {
             let at = ramBase + kernelOffset
@@ -42,25 +43,25 @@ public enum Boot {
                 ram.baseAddress!.advanced(by: Int(kernelOffset)).copyMemory(from: src.baseAddress!, byteCount: kernel.count)
             }
             nextStage = at
+            reservedTop = max(reservedTop, at + UInt64(kernel.count))
         }
         if let initrd = image.initrd {
-            // Like QEMU: the initrd sits high in RAM, below the device tree.
+            // Like QEMU's virt board: far enough above the kernel that unpacking the
+            // kernel cannot clobber it (kernel + min(RAM/2, 128 MiB)).
             let size = UInt64(initrd.count)
-            let top = ramBase + ramSize - (4 << 20)
-            guard size < ramSize / 2, top - size > ramBase + kernelOffset + UInt64(image.kernel?.count ?? 0) else {
-                throw MachineError("initrd of \(initrd.count) bytes does not fit in \(ramSize >> 20) MiB of RAM")
-            }
-            let start = (top - size) & ~0xfff
-            initrd.withUnsafeBytes { src in
-                ram.baseAddress!.advanced(by: Int(start - ramBase)).copyMemory(from: src.baseAddress!, byteCount: initrd.count)
-            }
+            let start = ramBase + kernelOffset + min(ramSize / 2, 128 << 20)
             initrdRange = (start, start + size)
-            reservedTop = start
+            reservedTop = start + size
         }
         let fdt = deviceTree(ramSize: ramSize, bootargs: image.bootargs, initrd: initrdRange)
         let fdtAddress = (ramBase + ramSize - UInt64(fdt.count) - 0x1_0000) & ~((2 << 20) - 1)
-        guard fdtAddress >= ramBase, fdtAddress + UInt64(fdt.count) <= reservedTop || initrdRange == nil else {
-            throw MachineError("no room for the device tree")
+        guard fdtAddress >= reservedTop else {
+            throw MachineError("the images (\((reservedTop - ramBase) >> 20) MiB) leave no room for the device tree in \(ramSize >> 20) MiB of RAM; use more RAM")
+        }
+        if let initrd = image.initrd, let range = initrdRange {
+            initrd.withUnsafeBytes { src in
+                ram.baseAddress!.advanced(by: Int(range.start - ramBase)).copyMemory(from: src.baseAddress!, byteCount: initrd.count)
+            }
         }
         fdt.withUnsafeBytes { src in
             ram.baseAddress!.advanced(by: Int(fdtAddress - ramBase)).copyMemory(from: src.baseAddress!, byteCount: fdt.count)
@@ -69,6 +70,11 @@ public enum Boot {
         writeResetROM(storage, entry: entry, fdt: fdtAddress, nextStage: nextStage)
         entry = MachineMap.romBase
         let core = storage.core
+        guard image.inputMarker.count <= CoreLayout.inputMarkerWords * 8 else {
+            throw MachineError("input marker is \(image.inputMarker.count) bytes; at most \(CoreLayout.inputMarkerWords * 8)")
+        }
+        core[CoreLayout.inputMarkerLength] = UInt64(image.inputMarker.count)
+        for (i, b) in image.inputMarker.enumerated() { core[CoreLayout.inputMarker + i / 8] |= UInt64(b) << UInt64(8 * (i % 8)) }
         core[CoreLayout.pc] = entry
         core[CoreLayout.priv] = Privilege.machine
         core[CoreLayout.mtimecmp] = ~0

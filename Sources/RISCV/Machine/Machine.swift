@@ -16,9 +16,12 @@ public struct BootImage {
     public var initrd: [UInt8]?
     public var bootargs: String
     public var ramSize: UInt64
+    /// The input gate's marker (at most 32 bytes; empty = input readable from the start).
+    public var inputMarker: [UInt8]
 
     public init(program: [UInt8], programIsRaw: Bool = false, kernel: [UInt8]? = nil, initrd: [UInt8]? = nil,
-                bootargs: String = "", ramSize: UInt64 = MachineMap.defaultRAMSize) {
+                bootargs: String = "", ramSize: UInt64 = MachineMap.defaultRAMSize, inputMarker: [UInt8] = []) {
+        self.inputMarker = inputMarker
         self.program = program
         self.programIsRaw = programIsRaw
         self.kernel = kernel
