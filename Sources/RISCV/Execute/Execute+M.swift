@@ -1,7 +1,16 @@
 /// The M extension: multiply and divide, with the spec's results for division by zero
 /// and signed overflow (no traps).
 extension Hart {
-    @inline(__always) func mulDiv(_ f3: UInt32, _ a: UInt64, _ b: UInt64) -> UInt64 {
+    @inline(__always) func mulDiv(_ f3: UInt32, _ a: UInt64, _ b: UInt64) -> UInt64 { mulDivResult(f3, a, b) }
+
+    @inline(__always) func mulDiv32(_ f3: UInt32, _ a: UInt32, _ b: UInt32, _ inst: UInt32) throws(Trap) -> UInt64 {
+        guard f3 == 0 || f3 >= 4 else { throw illegal(inst) }
+        return mulDiv32Result(f3, a, b)
+    }
+}
+
+/// MUL/MULH/MULHSU/MULHU/DIV/DIVU/REM/REMU by funct3.
+@inline(__always) func mulDivResult(_ f3: UInt32, _ a: UInt64, _ b: UInt64) -> UInt64 {
         let sa = Int64(bitPattern: a), sb = Int64(bitPattern: b)
         switch f3 {
         case 0: return a &* b
@@ -23,7 +32,8 @@ extension Hart {
         }
     }
 
-    @inline(__always) func mulDiv32(_ f3: UInt32, _ a: UInt32, _ b: UInt32, _ inst: UInt32) throws(Trap) -> UInt64 {
+/// MULW/DIVW/DIVUW/REMW/REMUW by funct3 (0, 4, 5, 6, 7).
+@inline(__always) func mulDiv32Result(_ f3: UInt32, _ a: UInt32, _ b: UInt32) -> UInt64 {
         let sa = Int32(bitPattern: a), sb = Int32(bitPattern: b)
         switch f3 {
         case 0: return sext32(UInt64(a &* b))
@@ -36,8 +46,6 @@ extension Hart {
             if b == 0 { return sext32(UInt64(a)) }
             if sa == .min && sb == -1 { return 0 }
             return sext32(UInt64(UInt32(bitPattern: sa % sb)))
-        case 7: return sext32(UInt64(b == 0 ? a : a % b))
-        default: throw illegal(inst)
+        default: return sext32(UInt64(b == 0 ? a : a % b))
         }
-    }
 }

@@ -67,24 +67,31 @@ public final class Machine {
     public var output: [UInt8] { storage.output }
 
     /// Runs until halted or `limit` more steps were taken; returns the steps taken. Steps
-    /// on a halted machine change nothing, so a halted machine stops counting.
+    /// on a halted machine change nothing, so a halted machine stops counting. Plain
+    /// instructions go through the fast path, everything else through `Hart.step`.
     @discardableResult
     public func run(steps limit: UInt64) -> UInt64 {
+        run(steps: limit, fastPath: true)
+    }
+
+    /// `run(steps:)` with the fast path switchable off, so tests can compare the two.
+    @discardableResult
+    public func run(steps limit: UInt64, fastPath: Bool) -> UInt64 {
         var hart = Hart(storage.access, memo: memo)
+        let fast = FastRunner(storage: storage, memo: memo)
         var done: UInt64 = 0
         let core = storage.core
-        while done < limit {
-            if core[CoreLayout.halted] != 0 { break }
-            // Inner loop without the halt check on every iteration would be wrong: the
-            // finisher halts mid-run, so the check stays, but it is one load.
-            let chunk = min(limit - done, 4096)
-            var i: UInt64 = 0
-            while i < chunk {
-                hart.stepRunning()
-                i += 1
-                if core[CoreLayout.halted] != 0 { break }
+        while done < limit && core[CoreLayout.halted] == 0 {
+            if fastPath {
+                let budget = fast.budget()
+                if budget > 0 {
+                    let ran = fast.run(min(budget, limit - done))
+                    done += ran
+                    if ran > 0 { continue }
+                }
             }
-            done += i
+            hart.stepRunning()
+            done += 1
         }
         steps += done
         return done
