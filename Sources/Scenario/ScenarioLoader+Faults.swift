@@ -36,7 +36,7 @@ extension ScenarioLoader {
                     throw nameNode.error("`\(name)` is not a \(roleName) fault; a \(roleName) may have: \(allowed.joined(separator: ", "))")
                 }
                 var message = "unknown fault `\(name)`"
-                if let guess = closest(to: name, in: allowed) { message += "; did you mean `\(guess)`?" }
+                message += closest(to: name, in: allowed).map { "; did you mean `\($0)`?" } ?? "."
                 throw nameNode.error(message + " A \(roleName) may have: \(allowed.joined(separator: ", "))")
             }
             if name != "corrupt", let earlier = seen[name] {

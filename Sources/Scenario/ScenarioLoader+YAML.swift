@@ -42,6 +42,14 @@ struct YAMLDocument {
             if let context {
                 message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
             }
+            // libyaml's complaint about a tab is cryptic; say what to do.
+            let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+            if mark.line >= 1, mark.line <= lines.count {
+                let scalars = Array(lines[mark.line - 1].unicodeScalars)
+                if mark.column >= 1, mark.column <= scalars.count, scalars[mark.column - 1] == "\t" {
+                    message += "; a tab is not allowed here (YAML indents with spaces)"
+                }
+            }
             return ScenarioError(file: file, line: mark.line, column: mark.column, key: nil, message: message)
         }
         switch error {
@@ -111,14 +119,14 @@ struct YAMLValue {
     }
 
     /// Any non-null scalar as text.
-    func string() throws -> String {
-        guard case let .scalar(s) = node, !isNull else { throw error("expected a string, got \(described)") }
+    func string(_ what: String = "a string") throws -> String {
+        guard case let .scalar(s) = node, !isNull else { throw error("expected \(what), got \(described)") }
         return s.string
     }
 
     /// A non-empty string (for paths and names).
     func nonEmptyString(_ what: String = "a non-empty string") throws -> String {
-        let s = try string()
+        let s = try string(what)
         guard !s.isEmpty else { throw error("expected \(what), got an empty string") }
         return s
     }
@@ -178,7 +186,7 @@ struct YAMLValue {
             let name = ks.string
             guard allowed.contains(name) else {
                 var message = "unknown key `\(name)`"
-                if let guess = closest(to: name, in: allowed) { message += "; did you mean `\(guess)`?" }
+                message += closest(to: name, in: allowed).map { "; did you mean `\($0)`?" } ?? "."
                 message += " Allowed keys here: \(allowed.joined(separator: ", "))"
                 throw YAMLValue(node: k, key: childKey(name), document: document).error(message)
             }
