@@ -453,6 +453,27 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
         if range.upperBound < UInt64(Int.max) { #expect(!problems(range.upperBound + 1).isEmpty) }
     }
 
+    /// The example in docs/SCENARIOS.md parses to what the text says it means.
+    @Test func documentedExampleParses() throws {
+        let doc = try String(contentsOfFile: repoRoot + "/docs/SCENARIOS.md", encoding: .utf8)
+        let blocks = doc.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
+        #expect(blocks.count == 2)
+        let spec = try parse(blocks[0], file: "scenarios/faulty-solver.yaml", base: repoRoot)
+        var game = ScenarioSpec.defaultGame
+        game.arity = 4; game.challengeWindowBlocks = 30
+        #expect(spec == ScenarioSpec(
+            name: "faulty-solver", description: "The solver flips bit 3 of x10 after step 5000; alice catches it, bob sleeps.",
+            seed: 7,
+            task: TaskSpecification(image: .program(path: repoRoot + "/build/guests/sha256.elf"),
+                                    stdin: repoRoot + "/guests/expected/sha256.in", maxSteps: 200_000_000),
+            game: game, gas: .default, network: NetworkSpec(),
+            solver: PartySpec(name: "solver", faults: [.corrupt(step: 5000, target: .register(10), bit: 3)]),
+            verifiers: [PartySpec(name: "alice"), PartySpec(name: "lazy-bob", faults: [.verifier(.silent(fromMove: 1))])],
+            expect: Expectations(accepted: false, winner: "alice", minRounds: 3, maxRounds: 12, divergenceStep: 5000, disputes: 1)))
+        let minimal = try parse(blocks[1], file: "scenarios/min.yaml")
+        #expect(minimal == ScenarioSpec(name: "min", task: TaskSpecification(image: .program(path: "build/guests/sort.elf"))))
+    }
+
     @Test func gasFileReferencedFromAScenario() throws {
         let dir = try scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
