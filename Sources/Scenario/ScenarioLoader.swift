@@ -172,7 +172,7 @@ public enum ScenarioLoader {
             let text = problem.replacingOccurrences(of: "`arity`", with: "`k`")
             let node = m.optional(name) ?? v
             throw ScenarioError(file: v.document.file, line: node.node.mark?.line, column: node.node.mark?.column,
-                                key: v.childKey(name.isEmpty ? "" : name), message: text)
+                                key: name.isEmpty ? v.key : v.childKey(name), message: text)
         }
         var gas = GasSchedule.default
         if let s = m.optional("gas") {
@@ -332,10 +332,9 @@ public enum ScenarioLoader {
         guard let data = FileManager.default.contents(atPath: path) else { throw fail("cannot read the file") }
         let bytes = [UInt8](data)
         if let bad = firstInvalidUTF8(bytes) {
-            let e = ScenarioError(file: file, line: nil, column: nil, key: nil,
-                                  message: "not UTF-8 text: invalid byte 0x\(String(bytes[bad], radix: 16)) at byte offset \(bad)")
-            if let from { throw from.error("\(e)") }
-            throw e
+            // About the file itself (a referenced config file names itself, not the scenario).
+            throw ScenarioError(file: file, line: nil, column: nil, key: nil,
+                                message: "not UTF-8 text: invalid byte 0x\(String(bytes[bad], radix: 16)) at byte offset \(bad)")
         }
         return String(decoding: bytes, as: UTF8.self)
     }

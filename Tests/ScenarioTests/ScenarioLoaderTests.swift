@@ -386,6 +386,8 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
         #expect(tabs?.line == 2 && tabs?.column == 1 && tabs?.message.hasSuffix("a tab is not allowed here (YAML indents with spaces)") == true)
         let colon = failure("task:\n  program: a.elf\n  stdin: a: b\n")
         #expect(colon?.line == 3 && colon?.column == 11)
+        let control = failure("task: {program: a.elf}\nname: \"é\u{7}\"\n")
+        #expect(control?.line == 2 && control?.column == 9 && control?.message.hasPrefix("malformed YAML: control characters") == true)
         let duplicate = failure("task: {program: a.elf}\nseed: 1\nseed: 2\n")
         #expect(duplicate?.line == 2 && duplicate?.message.contains("duplicate key `seed`") == true)
     }
