@@ -1,0 +1,367 @@
+import Foundation
+import Game
+import RISCV
+import Yams
+
+/// A scenario (or configuration) file that cannot be used: names the file, the line and
+/// column of the offending YAML node, its full dotted key, and what is wrong — so a typo
+/// in a long scenario can be found without guessing.
+public struct ScenarioError: Error, CustomStringConvertible, Equatable {
+    /// The file as named to the loader (or the config file it references).
+    public var file: String
+    /// 1-based line of the offending node, when known.
+    public var line: Int?
+    /// 1-based column (in Unicode scalars) of the offending node, when known.
+    public var column: Int?
+    /// Full dotted key, e.g. `verifiers[1].faults[0].lie_in_bisection.from_round`.
+    public var key: String?
+    /// What is wrong and, where possible, what would be right.
+    public var message: String
+
+    /// Builds an error; see the properties.
+    public init(file: String, line: Int?, column: Int?, key: String?, message: String) {
+        self.file = file; self.line = line; self.column = column; self.key = key; self.message = message
+    }
+
+    /// `file:line:column: key `k`: message`, leaving out what is unknown.
+    public var description: String {
+        var s = file
+        if let line {
+            s += ":\(line)"
+            if let column { s += ":\(column)" }
+        }
+        s += ": "
+        if let key { s += "key `\(key)`: " }
+        return s + message
+    }
+}
+
+/// Reads scenario files (YAML) into `ScenarioSpec`, and gas schedules into `GasSchedule`.
+/// Strict by design: unknown keys, wrong types and out-of-range values are errors that
+/// name the file, key, line and column. The schema is documented in docs/SCENARIOS.md.
+public enum ScenarioLoader {
+    /// Loads the scenario at `path`. Relative paths inside it (program, gas schedule, …)
+    /// are relative to the current directory, not to the scenario file: scenarios are
+    /// written with repository-root-relative paths and tbsim runs from the repository root.
+    public static func load(path: String) throws -> ScenarioSpec {
+        try parse(yaml: readText(path, file: path, from: nil), file: path, baseDirectory: "")
+    }
+
+    /// Parses scenario text. `file` names the source in errors and gives the default
+    /// scenario name; relative paths are joined to `baseDirectory` ("" or "." leaves them
+    /// as given, i.e. relative to the current directory).
+    public static func parse(yaml: String, file: String, baseDirectory: String) throws -> ScenarioSpec {
+        let document = YAMLDocument(file: file, baseDirectory: baseDirectory)
+        let root = try document.compose(yaml, what: "a scenario mapping with at least a `task:` key")
+        guard case .mapping = root.node else {
+            throw root.error("the top level of a scenario must be a mapping of keys (name, task, game, …), got \(root.described)")
+        }
+        let top = try root.mapping(allowed: ["name", "description", "seed", "task", "game", "network",
+                                             "solver", "verifiers", "expect"])
+        let defaultName = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        var spec = ScenarioSpec(name: defaultName.isEmpty ? "scenario" : defaultName,
+                                task: try parseTask(top.required("task")))
+        if let v = top.optional("name") { spec.name = try v.nonEmptyString() }
+        if let v = top.optional("description") { spec.description = try v.string() }
+        if let v = top.optional("seed") { spec.seed = try v.integer(UInt64.min...UInt64.max) }
+        if let v = top.optional("game") { (spec.game, spec.gas) = try parseGame(v) }
+        if let v = top.optional("network") { spec.network = try parseNetwork(v) }
+        var names: [String: YAMLValue] = [:]
+        if let v = top.optional("solver") {
+            spec.solver = try parseParty(v, role: .solver, defaultName: "solver", ramMiB: spec.task.ramMiB, names: &names)
+        } else {
+            names["solver"] = root
+        }
+        if let v = top.optional("verifiers") {
+            spec.verifiers = try v.sequence(of: "verifiers (each a mapping with `name` and `faults`)").enumerated().map { i, item in
+                try parseParty(item, role: .verifier, defaultName: "verifier-\(i + 1)", ramMiB: spec.task.ramMiB, names: &names)
+            }
+        } else if let taken = names["verifier-1"] {
+            throw taken.error("the party name `verifier-1` is taken by the default verifier; name the solver differently or list `verifiers:`")
+        }
+        if let v = top.optional("expect") {
+            spec.expect = try parseExpectations(v, parties: [spec.solver.name] + spec.verifiers.map(\.name))
+        }
+        return spec
+    }
+
+    /// Loads a gas schedule (e.g. configs/gas-default.yaml): a mapping of `GasSchedule`'s
+    /// snake_case keys; keys left out keep their default values.
+    public static func loadGasSchedule(path: String) throws -> GasSchedule {
+        let document = YAMLDocument(file: path, baseDirectory: "")
+        return try parseGasSchedule(document.compose(readText(path, file: path, from: nil), what: "a mapping of gas keys"))
+    }
+
+    // MARK: sections
+
+    static func parseTask(_ v: YAMLValue) throws -> TaskSpecification {
+        let m = try v.mapping(allowed: ["program", "linux", "stdin", "max_steps", "ram_mib"])
+        let image: TaskSpecification.Image
+        switch (m.optional("program"), m.present("linux")) {
+        case let (program?, nil):
+            image = .program(path: v.document.resolve(try program.nonEmptyString("a path")))
+        case let (nil, linux?):
+            image = try parseLinux(linux)
+        case (_?, let linux?):
+            throw linux.error("give either `program` or `linux`, not both")
+        case (nil, nil):
+            throw v.error("missing key `program` (a guest ELF) or `linux` (the Linux workload)")
+        }
+        var task = TaskSpecification(image: image)
+        if let s = m.optional("stdin") { task.stdin = v.document.resolve(try s.nonEmptyString("a path")) }
+        if let s = m.optional("max_steps") { task.maxSteps = try s.integer(1...UInt64.max) }
+        if let s = m.optional("ram_mib") { task.ramMiB = try s.integer(1...16_384) }
+        return task
+    }
+
+    /// Defaults of the Linux workload, relative to the repository root.
+    static let linuxDefaults = (firmware: "build/linux/fw_jump.bin", kernel: "build/linux/Image",
+                                initrd: "build/linux/initramfs.cpio.gz", bootargs: "console=ttyS0 earlycon")
+
+    static func parseLinux(_ v: YAMLValue) throws -> TaskSpecification.Image {
+        let d = v.document
+        var (firmware, kernel, initrd, bootargs) = linuxDefaults
+        if case .scalar = v.node, !v.isNull {
+            guard try v.bool() else {
+                throw v.error("`linux: false` does not choose a task; give `program:` instead, or `linux: true`")
+            }
+        } else if !v.isNull {
+            let m = try v.mapping(allowed: ["firmware", "kernel", "initrd", "bootargs"],
+                                  what: "true or a mapping with keys firmware, kernel, initrd, bootargs")
+            if let s = m.optional("firmware") { firmware = try s.nonEmptyString("a path") }
+            if let s = m.optional("kernel") { kernel = try s.nonEmptyString("a path") }
+            if let s = m.optional("initrd") { initrd = try s.nonEmptyString("a path") }
+            if let s = m.present("bootargs") { bootargs = s.isNull ? "" : try s.string() }
+            if bootargs.unicodeScalars.contains("\0") { throw m.present("bootargs")!.error("bootargs must not contain NUL") }
+        }
+        return .linux(firmware: d.resolve(firmware), kernel: d.resolve(kernel), initrd: d.resolve(initrd), bootargs: bootargs)
+    }
+
+    /// Game keys in the order documented, with their ranges (the same bounds
+    /// `GameConfig.problems()` enforces; a test keeps the two in step).
+    static let gameKeys: [(name: String, range: ClosedRange<UInt64>)] = [
+        ("k", 2...65_536), ("block_interval_ms", 1...(1 << 32)), ("commit_timeout_blocks", 0...(1 << 32)),
+        ("challenge_window_blocks", 0...(1 << 32)), ("move_timeout_blocks", 1...(1 << 32)),
+        ("solver_deposit", 0...(1 << 56)), ("challenger_deposit", 0...(1 << 56)), ("winner_share_bps", 0...10_000),
+        ("max_frame_bytes", 256...UInt64(Int.max)),
+    ]
+
+    static func parseGame(_ v: YAMLValue) throws -> (GameConfig, GasSchedule) {
+        let m = try v.mapping(allowed: gameKeys.map(\.name) + ["gas"])
+        var g = ScenarioSpec.defaultGame
+        for (name, range) in gameKeys {
+            guard let node = m.optional(name) else { continue }
+            let x = try node.integer(range)
+            switch name {
+            case "k": g.arity = Int(x)
+            case "block_interval_ms": g.blockIntervalMs = x
+            case "commit_timeout_blocks": g.commitTimeoutBlocks = x
+            case "challenge_window_blocks": g.challengeWindowBlocks = x
+            case "move_timeout_blocks": g.moveTimeoutBlocks = x
+            case "solver_deposit": g.solverDeposit = x
+            case "challenger_deposit": g.challengerDeposit = x
+            case "winner_share_bps": g.winnerShareBps = x
+            default: g.maxFrameBytes = Int(x)
+            }
+        }
+        // Whatever GameConfig still objects to (e.g. k too large for max_frame_bytes),
+        // reported at the key it names, in this file's vocabulary (`k`, not `arity`).
+        if let problem = g.problems().first {
+            var name = problem.split(separator: "`", omittingEmptySubsequences: false).dropFirst().first.map(String.init) ?? ""
+            if name == "arity" { name = "k" }
+            let text = problem.replacingOccurrences(of: "`arity`", with: "`k`")
+            let node = m.optional(name) ?? v
+            throw ScenarioError(file: v.document.file, line: node.node.mark?.line, column: node.node.mark?.column,
+                                key: name.isEmpty ? v.key : v.childKey(name), message: text)
+        }
+        var gas = GasSchedule.default
+        if let s = m.optional("gas") {
+            if case .mapping = s.node {
+                gas = try parseGasSchedule(s)
+            } else {
+                let path = v.document.resolve(try s.nonEmptyString("a path to a gas schedule file"))
+                let file = YAMLDocument(file: path, baseDirectory: "")
+                gas = try parseGasSchedule(file.compose(readText(path, file: path, from: s), what: "a mapping of gas keys"))
+            }
+        }
+        return (g, gas)
+    }
+
+    /// Integer gas keys (bounded so sums of charges stay far from overflow) and the two prices.
+    static let gasIntegerKeys = ["tx_base", "calldata_zero_byte", "calldata_nonzero_byte", "storage_write",
+                                 "keccak_base", "keccak_per_word", "step_verify_base",
+                                 "step_verify_per_proof_byte", "step_verify_per_work_unit"]
+    static let gasPriceKeys = ["gas_price_gwei", "eth_price_usd"]
+
+    static func parseGasSchedule(_ v: YAMLValue) throws -> GasSchedule {
+        let m = try v.mapping(allowed: gasIntegerKeys + gasPriceKeys, what: "a mapping of gas keys")
+        var g = GasSchedule.default
+        for name in gasIntegerKeys {
+            guard let node = m.optional(name) else { continue }
+            let x = try node.integer(UInt64(0)...(1 << 32))
+            switch name {
+            case "tx_base": g.txBase = x
+            case "calldata_zero_byte": g.calldataZeroByte = x
+            case "calldata_nonzero_byte": g.calldataNonZeroByte = x
+            case "storage_write": g.storageWrite = x
+            case "keccak_base": g.keccakBase = x
+            case "keccak_per_word": g.keccakPerWord = x
+            case "step_verify_base": g.stepVerifyBase = x
+            case "step_verify_per_proof_byte": g.stepVerifyPerProofByte = x
+            default: g.stepVerifyPerWorkUnit = x
+            }
+        }
+        if let node = m.optional("gas_price_gwei") { g.gasPriceGwei = try node.number(0...1e9) }
+        if let node = m.optional("eth_price_usd") { g.ethPriceUSD = try node.number(0...1e9) }
+        return g
+    }
+
+    static func parseNetwork(_ v: YAMLValue) throws -> NetworkSpec {
+        let m = try v.mapping(allowed: ["judge_bind", "latency_ms", "endpoints"])
+        var n = NetworkSpec()
+        if let s = m.optional("endpoints") {
+            let path = v.document.resolve(try s.nonEmptyString("a path to an endpoints file"))
+            let file = YAMLDocument(file: path, baseDirectory: "")
+            let root = try file.compose(readText(path, file: path, from: s), what: "a mapping with `judge_bind`")
+            try applyNetworkKeys(root.mapping(allowed: ["judge_bind", "latency_ms"]), to: &n)
+        }
+        try applyNetworkKeys(m, to: &n)
+        return n
+    }
+
+    static func applyNetworkKeys(_ m: YAMLMapping, to n: inout NetworkSpec) throws {
+        if let s = m.optional("judge_bind") { n.judgeBind = try parseEndpoint(s) }
+        if let s = m.optional("latency_ms") { n.latencyMs = try s.integer(0...60_000) }
+    }
+
+    /// A ZeroMQ endpoint the judge can bind: tcp://HOST:PORT (PORT 0…65535 or *),
+    /// ipc://PATH or inproc://NAME.
+    static func parseEndpoint(_ v: YAMLValue) throws -> String {
+        let s = try v.string()
+        let bad = "expected a ZeroMQ endpoint tcp://HOST:PORT (port 0 = any free port), ipc://PATH or inproc://NAME, got \(quoted(s))"
+        guard let sep = s.range(of: "://") else { throw v.error(bad) }
+        let scheme = s[..<sep.lowerBound], rest = s[sep.upperBound...]
+        switch scheme {
+        case "tcp":
+            guard let colon = rest.lastIndex(of: ":"), colon != rest.startIndex else { throw v.error(bad) }
+            let port = rest[rest.index(after: colon)...]
+            guard port == "*" || (UInt16(port) != nil && port.allSatisfy(\.isASCII)) else { throw v.error(bad) }
+        case "ipc", "inproc":
+            guard !rest.isEmpty else { throw v.error(bad) }
+        default:
+            throw v.error(bad)
+        }
+        return s
+    }
+
+    enum Role { case solver, verifier }
+
+    static func parseParty(_ v: YAMLValue, role: Role, defaultName: String, ramMiB: UInt64,
+                           names: inout [String: YAMLValue]) throws -> PartySpec {
+        var party = PartySpec(name: defaultName)
+        var nameNode = v
+        if !v.isNull {
+            let m = try v.mapping(allowed: ["name", "faults"])
+            if let n = m.optional("name") {
+                party.name = try n.string()
+                nameNode = n
+                try checkPartyName(party.name, at: n)
+            }
+            if let f = m.optional("faults") { party.faults = try parseFaults(f, role: role, ramMiB: ramMiB) }
+        }
+        if let earlier = names[party.name] {
+            let at = earlier.node.mark.map { " (first used at line \($0.line))" } ?? ""
+            throw nameNode.error("party name `\(party.name)` is used twice\(at); names must be unique")
+        }
+        names[party.name] = nameNode
+        return party
+    }
+
+    /// Names identify parties on the network and in reports.
+    static func checkPartyName(_ name: String, at v: YAMLValue) throws {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-".unicodeScalars)
+        guard !name.isEmpty, name.unicodeScalars.count <= 64, name.unicodeScalars.allSatisfy(allowed.contains) else {
+            throw v.error("a party name must be 1 to 64 characters of A-Z a-z 0-9 . _ -, got \(quoted(name))")
+        }
+        guard name.lowercased() != "judge", name.lowercased() != "none" else {
+            throw v.error("`\(name)` is reserved (the judge / \"no winner\"); choose another party name")
+        }
+    }
+
+    static func parseExpectations(_ v: YAMLValue, parties: [String]) throws -> Expectations {
+        let m = try v.mapping(allowed: ["accepted", "winner", "rounds", "divergence_step", "disputes"])
+        var e = Expectations()
+        if let s = m.optional("accepted") { e.accepted = try s.bool() }
+        if let s = m.optional("winner") {
+            let w = try s.string()
+            guard w == "none" || parties.contains(w) else {
+                throw s.error("`\(w)` is not a party of this scenario; expected one of \(parties.map { "`\($0)`" }.joined(separator: ", ")) or `none`")
+            }
+            e.winner = w
+        }
+        if let s = m.optional("rounds") {
+            if case .mapping = s.node {
+                let r = try s.mapping(allowed: ["min", "max"], what: "an integer or a mapping with keys min, max")
+                e.minRounds = try r.optional("min")?.integer(0...Int.max)
+                e.maxRounds = try r.optional("max")?.integer(0...Int.max)
+                if let lo = e.minRounds, let hi = e.maxRounds, lo > hi {
+                    throw s.error("`min` (\(lo)) is greater than `max` (\(hi))")
+                }
+            } else {
+                let n = try s.integer(0...Int.max)
+                e.minRounds = n; e.maxRounds = n
+            }
+        }
+        if let s = m.optional("divergence_step") { e.divergenceStep = try s.integer(UInt64.min...UInt64.max) }
+        if let s = m.optional("disputes") { e.disputes = try s.integer(0...Int.max) }
+        return e
+    }
+
+    // MARK: files
+
+    /// The UTF-8 text of `path`; a missing or unreadable file is an error at `from` (the
+    /// key that named it) or, for a top-level file, about the file itself.
+    static func readText(_ path: String, file: String, from: YAMLValue?) throws -> String {
+        func fail(_ message: String) -> ScenarioError {
+            if let from { return from.error("\(message): \(path)") }
+            return ScenarioError(file: file, line: nil, column: nil, key: nil, message: message)
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw fail("file not found") }
+        guard !isDirectory.boolValue else { throw fail("is a directory, not a file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw fail("cannot read the file") }
+        let bytes = [UInt8](data)
+        if let bad = firstInvalidUTF8(bytes) {
+            // About the file itself (a referenced config file names itself, not the scenario).
+            throw ScenarioError(file: file, line: nil, column: nil, key: nil,
+                                message: "not UTF-8 text: invalid byte 0x\(String(bytes[bad], radix: 16)) at byte offset \(bad)")
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Offset of the first byte that breaks UTF-8, or nil when the whole text is valid.
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            let (length, minimum): (Int, UInt32)
+            switch b {
+            case 0x00...0x7f: i += 1; continue
+            case 0xc2...0xdf: (length, minimum) = (2, 0x80)
+            case 0xe0...0xef: (length, minimum) = (3, 0x800)
+            case 0xf0...0xf4: (length, minimum) = (4, 0x10000)
+            default: return i
+            }
+            guard i + length <= bytes.count else { return i }
+            var scalar = UInt32(b) & (0xff >> (length + 1))
+            for j in 1..<length {
+                let c = bytes[i + j]
+                guard c & 0xc0 == 0x80 else { return i + j }
+                scalar = scalar << 6 | UInt32(c & 0x3f)
+            }
+            guard scalar >= minimum, scalar <= 0x10ffff, !(0xd800...0xdfff).contains(scalar) else { return i }
+            i += length
+        }
+        return nil
+    }
+}
