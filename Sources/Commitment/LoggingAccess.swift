@@ -133,13 +133,42 @@ public enum StepProver {
 }
 
 /// Siblings read from a fresh state tree; records each with whether it is a zero subtree.
+/// Nodes inside a page are not cached by the tree, so the first request for a page hashes
+/// all of it once (heap order: 1 = page root, leaves at 128…255) and later requests reuse it.
 struct TreeSiblings: SiblingSource {
     let tree: StateTree
     var siblings: [(node: Node, zero: Bool)] = []
+    private var pages: [(key: UInt64, nodes: [Node])] = []
+
+    init(tree: StateTree) { self.tree = tree }
 
     mutating func next(region: Int, level: Int, index: UInt64) -> Node? {
-        let n = tree.node(region: region, level: level, index: index)
+        let n: Node
+        if region == StateLayout.ram || region == StateLayout.input || region == StateLayout.output,
+           level < StateLayout.pageLevels {
+            let shift = UInt64(StateLayout.pageLevels - level)
+            let nodes = pageNodes(region: region, page: index >> shift)
+            n = nodes[Int((1 << shift) + (index & ((1 << shift) - 1)))]
+        } else {
+            n = tree.node(region: region, level: level, index: index)
+        }
         siblings.append((n, n == zeroNode(region: region, level: level, index: index)))
         return n
+    }
+
+    private mutating func pageNodes(region: Int, page: UInt64) -> [Node] {
+        let key = UInt64(region) << 40 | page
+        if let hit = pages.first(where: { $0.key == key }) { return hit.nodes }
+        var nodes = [Node](repeating: .zero, count: 256)
+        for i in 0..<128 { nodes[128 + i] = tree.leaf(region: region, index: page << 7 | UInt64(i)) }
+        var level = 0
+        var start = 64
+        while start >= 1 {
+            for h in start..<(2 * start) { nodes[h] = hashPair(nodes[2 * h], nodes[2 * h + 1], level: level) }
+            start >>= 1
+            level += 1
+        }
+        pages.append((key, nodes))
+        return nodes
     }
 }

@@ -144,6 +144,12 @@ public enum StepProofFormat {
         out += post.bytes
         appendLE(&out, UInt64(leaves.count), 2)
         appendLE(&out, UInt64(siblings.count), 2)
+        encodeBody(&out, leaves: leaves, siblings: siblings)
+        return out
+    }
+
+    /// Appends the leaf records, the sibling bitmap and the written-out siblings.
+    static func encodeBody(_ out: inout [UInt8], leaves: [ProofLeaf], siblings: [(node: Node, zero: Bool)]) {
         for l in leaves {
             out.append(UInt8(l.region))
             appendLE(&out, l.index, 4)
@@ -153,7 +159,6 @@ public enum StepProofFormat {
         for (i, s) in siblings.enumerated() where !s.zero { bitmap[i / 8] |= 1 << UInt8(i % 8) }
         out += bitmap
         for s in siblings where !s.zero { s.node.append(to: &out) }
-        return out
     }
 
     /// A decoded proof: claimed roots, opened leaves and the sibling stream.
@@ -172,9 +177,7 @@ public enum StepProofFormat {
     /// bytes must end exactly where the format says.
     static func decode(_ b: [UInt8], what: String = "proof") throws(VerifyError) -> Decoded {
         func need(_ offset: Int, _ n: Int, _ field: String) throws(VerifyError) {
-            if b.count < offset + n {
-                throw VerifyError("\(what) truncated at byte \(b.count): \(field) needs bytes \(offset)..<\(offset + n)")
-            }
+            try requireBytes(b, offset, n, field, what: what)
         }
         try need(0, 4, "magic")
         if Array(b[0..<4]) != magic { throw VerifyError("\(what): bad magic at byte 0 (not a tbsim step proof)") }
@@ -190,7 +193,25 @@ public enum StepProofFormat {
         let leafCount = Int(readLE(b, 72, 2))
         let siblingCount = Int(readLE(b, 74, 2))
         if leafCount == 0 { throw VerifyError("\(what): leaf count at byte 72 is 0 (a step always reads the halt flag)") }
-        var offset = headerSize
+        let body = try decodeBody(b, from: headerSize, leafCount: leafCount, siblingCount: siblingCount, what: what)
+        return Decoded(pre: pre, post: post, leaves: body.leaves, siblingCount: siblingCount,
+                       bitmapOffset: body.bitmapOffset, hashesOffset: body.hashesOffset)
+    }
+
+    /// Throws "truncated" unless `b` holds bytes `offset..<offset + n`.
+    static func requireBytes(_ b: [UInt8], _ offset: Int, _ n: Int, _ field: String, what: String) throws(VerifyError) {
+        if b.count < offset + n {
+            throw VerifyError("\(what) truncated at byte \(b.count): \(field) needs bytes \(offset)..<\(offset + n)")
+        }
+    }
+
+    /// Decodes leaf records, bitmap and siblings from `offset` to the very end of `b`.
+    static func decodeBody(_ b: [UInt8], from start: Int, leafCount: Int, siblingCount: Int,
+                           what: String) throws(VerifyError) -> (leaves: [ProofLeaf], bitmapOffset: Int, hashesOffset: Int) {
+        func need(_ offset: Int, _ n: Int, _ field: String) throws(VerifyError) {
+            try requireBytes(b, offset, n, field, what: what)
+        }
+        var offset = start
         try need(offset, leafCount * leafRecordSize, "\(leafCount) leaves")
         var leaves: [ProofLeaf] = []
         leaves.reserveCapacity(leafCount)
@@ -220,8 +241,7 @@ public enum StepProofFormat {
         try need(offset, written * 32, "\(written) sibling hashes")
         let end = offset + written * 32
         if b.count > end { throw VerifyError("\(what): \(b.count - end) trailing bytes from byte \(end)") }
-        return Decoded(pre: pre, post: post, leaves: leaves, siblingCount: siblingCount,
-                       bitmapOffset: bitmapOffset, hashesOffset: offset)
+        return (leaves, bitmapOffset, offset)
     }
 }
 

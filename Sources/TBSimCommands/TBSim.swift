@@ -6,7 +6,7 @@ public struct TBSim: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "tbsim",
         abstract: "Simulate Truebit's verification game on a deterministic RV64GC machine.",
-        subcommands: [RunCommand.self]
+        subcommands: [RunCommand.self, HashCommand.self, ProveCommand.self, VerifyStepCommand.self]
     )
 
     public init() {}

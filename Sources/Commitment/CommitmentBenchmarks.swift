@@ -1,0 +1,71 @@
+import RISCV
+
+/// Figures for `tbsim bench` (printed, never asserted): keccak throughput, cold and
+/// incremental roots, proof sizes, prove and verify times. Host time is used only here.
+public enum CommitmentBenchmarks {
+    /// One figure.
+    public typealias Figure = (name: String, value: Double, unit: String)
+
+    /// Runs every benchmark on `program` (an ELF, booted with 128 MiB of RAM and `input`):
+    /// cold root after boot; incremental root after `steps` more steps (or until halt);
+    /// then proofs of `proofSteps` consecutive steps from there.
+    public static func run(program: [UInt8], input: [UInt8] = [], steps: UInt64 = 1_000_000,
+                           proofSteps: Int = 2000) throws -> [Figure] {
+        var figures: [Figure] = []
+        figures += keccak()
+
+        let machine = try Machine(BootImage(program: program, ramSize: 128 << 20), input: input)
+        var tree: StateTree!
+        let cold = seconds { tree = StateTree(machine.storage) }
+        figures.append(("cold root, 128 MiB machine after boot", cold * 1e3, "ms"))
+
+        let ran = machine.run(steps: steps)
+        var root = Digest.zero
+        let incremental = seconds { root = tree.root() }
+        figures.append(("incremental root after \(ran) steps", incremental * 1e3, "ms"))
+        precondition(root == StateTree(machine.storage.copy()).root(), "incremental root differs from a cold one")
+        // Steady state: one step, one root (what a prover pays per step).
+        let few = 1000
+        let perStep = seconds { for _ in 0..<few { machine.run(steps: 1); _ = tree.root() } } / Double(few)
+        figures.append(("step + incremental root", perStep * 1e6, "µs"))
+
+        var proofs: [[UInt8]] = []
+        let proving = seconds {
+            for _ in 0..<proofSteps { proofs.append(StepProver.prove(machine, tree: tree).bytes) }
+        }
+        figures.append(("prove one step", proving / Double(proofSteps) * 1e6, "µs"))
+        let sizes = proofs.map(\.count).sorted()
+        figures.append(("proof size, median of \(proofSteps) steps", Double(sizes[sizes.count / 2]), "bytes"))
+        figures.append(("proof size, max of \(proofSteps) steps", Double(sizes.last!), "bytes"))
+        var checker = StepProofChecker()
+        var failures = 0
+        let verifying = seconds {
+            for p in proofs { if (try? checker.check(p)) == nil { failures += 1 } }
+        }
+        precondition(failures == 0, "\(failures) proofs did not verify")
+        figures.append(("verify one step", verifying / Double(proofSteps) * 1e6, "µs"))
+        return figures
+    }
+
+    /// keccak256 throughput over long messages and over tree nodes (64-byte inputs).
+    public static func keccak() -> [Figure] {
+        let bytes = [UInt8](repeating: 0x5a, count: 16 << 20)
+        var sink = Digest.zero
+        let long = seconds { sink = bytes.withUnsafeBytes { Keccak.hash($0) } }
+        var node = Node(sink)
+        let count = 200_000
+        let nodes = seconds { for _ in 0..<count { node = Keccak.hash(node, node) } }
+        precondition(node != .zero)
+        return [
+            ("keccak256, 16 MiB message", Double(bytes.count) / long / 1e6, "MB/s"),
+            ("keccak256, 64-byte tree nodes", Double(64 * count) / nodes / 1e6, "MB/s"),
+            ("tree node hash", nodes / Double(count) * 1e9, "ns"),
+        ]
+    }
+
+    static func seconds(_ body: () -> Void) -> Double {
+        let clock = ContinuousClock()
+        let d = clock.measure(body)
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}
