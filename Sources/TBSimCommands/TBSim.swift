@@ -6,7 +6,8 @@ public struct TBSim: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "tbsim",
         abstract: "Simulate Truebit's verification game on a deterministic RV64GC machine.",
-        subcommands: [RunCommand.self, HashCommand.self, ProveCommand.self, VerifyStepCommand.self]
+        subcommands: [RunCommand.self, HashCommand.self, ProveCommand.self, VerifyStepCommand.self,
+                      ScenarioCommand.self, NodeCommand.self, BenchCommand.self]
     )
 
     public init() {}

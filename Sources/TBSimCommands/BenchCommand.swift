@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import Commitment
+import RISCV
+
+/// `tbsim bench`: prints performance figures (never pass/fail): machine MIPS on
+/// CPU-bound guests and the wall-time ratio against QEMU, commitment costs, and the
+/// dispute overhead of the game.
+public struct BenchCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Print performance figures: machine MIPS (vs QEMU), commitment costs, dispute overhead.",
+        discussion: "Build with `swift build -c release` (or use `make bench`): debug builds are ~50x slower.")
+
+    public enum Section: String, ExpressibleByArgument, CaseIterable { case machine, commitment, game, all }
+
+    @Option(help: "Which figures: machine, commitment, game or all.")
+    public var only: Section = .all
+
+    @Option(help: "Directory holding the guest ELFs.")
+    public var guests: String = "build/guests"
+
+    @Option(help: "Repetitions per guest (the best run is reported).")
+    public var repeat: Int = 3
+
+    @Flag(help: "Skip the QEMU comparison even when qemu-system-riscv64 is installed.")
+    public var noQemu = false
+
+    public init() {}
+
+    public func run() throws {
+        #if DEBUG
+        printError("tbsim bench: this is a debug build; figures are not meaningful (use `make bench`)")
+        #endif
+        if only == .machine || only == .all { try machineFigures() }
+        if only == .commitment || only == .all { try commitmentFigures() }
+        if only == .game || only == .all { try gameFigures() }
+    }
+
+    static let cpuGuests = ["bench_primes", "bench_qsort", "bench_sha", "bench_mix"]
+
+    func machineFigures() throws {
+        print("== machine: CPU-bound guests (best of \(repeat))")
+        let qemu = noQemu ? nil : findExecutable("qemu-system-riscv64")
+        print(pad("guest", 14) + pad("instructions", 14) + pad("tbsim s", 10) + pad("MIPS", 8) + (qemu != nil ? pad("qemu s", 10) + "tbsim/qemu" : ""))
+        var total = 0.0, totalInstructions: UInt64 = 0
+        for name in Self.cpuGuests {
+            let path = "\(guests)/\(name).elf"
+            let elf = try readFile(path, what: "benchmark guest (run `make guests`)")
+            var best = Double.infinity
+            var instructions: UInt64 = 0
+            for _ in 0..<max(1, repeat) {
+                let machine = try Machine(BootImage(program: elf))
+                let start = hostSeconds()
+                machine.run(steps: 10_000_000_000)
+                best = min(best, hostSeconds() - start)
+                instructions = machine.instret
+            }
+            total += best
+            totalInstructions += instructions
+            var line = pad(name, 14) + pad("\(instructions)", 14) + pad(String(format: "%.3f", best), 10)
+                + pad(String(format: "%.1f", Double(instructions) / best / 1e6), 8)
+            if let qemu {
+                let q = qemuSeconds(qemu, path)
+                line += pad(q.map { String(format: "%.3f", $0) } ?? "-", 10) + (q.map { String(format: "%.2fx", best / $0) } ?? "-")
+            }
+            print(line)
+        }
+        print(String(format: "overall: %.1f MIPS (%d instructions in %.3f s)", Double(totalInstructions) / total / 1e6, totalInstructions, total))
+        if qemu == nil && !noQemu { print("(qemu-system-riscv64 not found: no QEMU comparison)") }
+    }
+
+    /// Wall time of one QEMU run of a bare-metal ELF (plain TCG, no icount), best of `repeat`.
+    func qemuSeconds(_ qemu: String, _ elf: String) -> Double? {
+        var best = Double.infinity
+        for _ in 0..<max(1, repeat) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: qemu)
+            p.arguments = ["-M", "virt", "-m", "128M", "-bios", "none", "-nographic", "-monitor", "none",
+                           "-serial", "file:/dev/null", "-kernel", elf]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            p.standardInput = FileHandle.nullDevice
+            let start = hostSeconds()
+            guard (try? p.run()) != nil else { return nil }
+            p.waitUntilExit()
+            best = min(best, hostSeconds() - start)
+        }
+        return best
+    }
+
+    func commitmentFigures() throws {
+        print("== commitment (bench_sha guest, 128 MiB machine)")
+        let program = try readFile("\(guests)/bench_sha.elf", what: "benchmark guest (run `make guests`)")
+        let goals = [("cold root", "<= 250 ms"), ("incremental root", "<= 5 ms"), ("proof size, median", "<= 2048 bytes"),
+                     ("verify one step", "<= 50 µs")]
+        for figure in try CommitmentBenchmarks.run(program: program) {
+            let goal = goals.first { figure.name.hasPrefix($0.0) }.map { "   (goal \($0.1))" } ?? ""
+            print(pad(figure.name, 46) + String(format: "%12.3f ", figure.value) + figure.unit + goal)
+        }
+    }
+
+    func gameFigures() throws {
+        print("== game: dispute overhead (separate processes over ZeroMQ)")
+        let honest = try ScenarioBench.wallSeconds(scenario: "scenarios/honest.yaml")
+        let faulty = try ScenarioBench.wallSeconds(scenario: "scenarios/faulty-solver.yaml")
+        print(String(format: "honest scenario wall:        %8.3f s", honest.wall))
+        print(String(format: "faulty-solver scenario wall: %8.3f s   (%d rounds)", faulty.wall, faulty.rounds))
+        print(String(format: "dispute overhead:            %8.2fx  (goal <= 1.2x)", faulty.wall / honest.wall))
+    }
+}
+
+func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
+
+func findExecutable(_ name: String) -> String? {
+    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+        let p = "\(dir)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: p) { return p }
+    }
+    return nil
+}

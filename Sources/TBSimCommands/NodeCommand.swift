@@ -1,0 +1,70 @@
+import ArgumentParser
+import Commitment
+import Foundation
+import Scenario
+
+/// `tbsim node --role judge|solver|verifier`: one role of a scenario in this process.
+/// `tbsim scenario` starts these; they can also be started by hand on different hosts.
+public struct NodeCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "node",
+        abstract: "Run one role (judge, solver or verifier) of a scenario in this process.")
+
+    public enum Role: String, ExpressibleByArgument, CaseIterable { case judge, solver, verifier }
+
+    @Option(help: "The role to play: judge, solver or verifier.")
+    public var role: Role
+
+    @Argument(help: "The scenario file (YAML).")
+    public var file: String
+
+    @Option(help: "Party name (solver or verifier; defaults to the scenario's solver name for --role solver).")
+    public var name: String?
+
+    @Option(help: "Judge: endpoint to bind (default: the scenario's network.judge_bind).")
+    public var bind: String?
+
+    @Option(help: "Judge: write the bound endpoint to this file once listening.")
+    public var endpointFile: String?
+
+    @Option(help: "Judge: write the result (game report and party metrics) to this file.")
+    public var result: String = "tbsim-result.json"
+
+    @Option(help: "Judge: the task's initial state root (0x…); computed from the task when absent.")
+    public var initialRoot: String?
+
+    @Option(help: "Solver/verifier: the judge's endpoint, e.g. tcp://127.0.0.1:5555.")
+    public var connect: String?
+
+    public init() {}
+
+    public func validate() throws {
+        if role != .judge && connect == nil { throw ValidationError("--connect ENDPOINT is required for --role \(role.rawValue)") }
+        if role == .verifier && name == nil { throw ValidationError("--name is required for --role verifier") }
+        if let r = initialRoot, Digest(hex: r) == nil { throw ValidationError("--initial-root must be 0x + 64 hex digits") }
+    }
+
+    public func run() throws {
+        let spec: ScenarioSpec
+        do {
+            spec = try ScenarioLoader.load(path: file)
+        } catch let e as ScenarioError {
+            printError("tbsim: \(e)")
+            throw ExitCode(2)
+        }
+        let log: (String) -> Void = { line in printError(line) }
+        do {
+            switch role {
+            case .judge:
+                try JudgeNode.run(spec: spec, bind: bind ?? spec.network.judgeBind, endpointFile: endpointFile,
+                                  resultFile: result, initialRoot: initialRoot.flatMap { Digest(hex: $0) }, log: log)
+            case .solver, .verifier:
+                let party = name ?? spec.solver.name
+                try PartyNode.run(spec: spec, name: party, connect: connect!, seed: spec.seed, log: log)
+            }
+        } catch {
+            printError("tbsim node (\(role.rawValue)): \(error)")
+            throw ExitCode(1)
+        }
+    }
+}

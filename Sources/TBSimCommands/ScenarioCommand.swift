@@ -1,0 +1,110 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Scenario
+
+/// `tbsim scenario FILE`: plays a whole verification game — judge, solver and verifiers
+/// as separate processes over ZeroMQ — and reports rounds, gas and time.
+public struct ScenarioCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "scenario",
+        abstract: "Run a scenario: the judge, the solver and every verifier as separate processes over ZeroMQ.",
+        discussion: """
+        Prints a summary; --json and --html write the full report. The exit status is 0 when \
+        every `expect:` of the scenario holds, 1 when one fails, 2 when the run itself failed. \
+        Role logs are kept in --work-dir (default: a fresh directory under /tmp).
+        """)
+
+    @Argument(help: "The scenario file (YAML). See docs/SCENARIOS.md.")
+    public var file: String = "scenarios/honest.yaml"
+
+    @Option(help: "Write the report as JSON to this file.")
+    public var json: String?
+
+    @Option(help: "Write the report as a self-contained HTML page with plots to this file.")
+    public var html: String?
+
+    @Option(help: "Directory for role logs and the raw result.")
+    public var workDir: String?
+
+    @Flag(help: "Play the game in this process on a virtual clock (no ZeroMQ, no child processes).")
+    public var inProcess = false
+
+    @Flag(help: "Print only the verdict line.")
+    public var quiet = false
+
+    @Option(help: "Stop everything if the run takes longer than this many seconds.")
+    public var timeout: Double = 3600
+
+    public init() {}
+
+    public func run() throws {
+        let spec: ScenarioSpec
+        do {
+            spec = try ScenarioLoader.load(path: file)
+        } catch let e as ScenarioError {
+            printError("tbsim: \(e)")
+            throw ExitCode(2)
+        }
+        let log: (String) -> Void = quiet ? { _ in } : { printError($0) }
+        let result: NodeResult
+        let wall: Double
+        do {
+            if inProcess {
+                let start = hostSeconds()
+                result = try InProcessScenario.run(spec)
+                wall = hostSeconds() - start
+            } else {
+                let dir = workDir ?? NSTemporaryDirectory() + "tbsim-\(getpid())-\(spec.name)"
+                let launcher = ScenarioLauncher(spec: spec, scenarioFile: file, executable: currentExecutable(),
+                                                workDirectory: dir, log: log)
+                launcher.timeoutSeconds = timeout
+                let signals = installSignalHandlers { launcher.stopAll() }
+                defer { signals.forEach { $0.cancel() } }
+                log("running \(spec.name): 1 judge, 1 solver, \(spec.verifiers.count) verifier(s); logs in \(dir)")
+                let run = try launcher.run()
+                result = run.result
+                wall = run.wallSeconds
+            }
+        } catch {
+            printError("tbsim: scenario \(file) failed: \(error)")
+            throw ExitCode(2)
+        }
+        let report = ScenarioReport(spec: spec, file: file, game: result.game, parties: result.parties,
+                                    wallSeconds: wall, finalRoot: nil, outputHash: nil)
+        if quiet {
+            print("\(spec.name): \(report.outcome.accepted ? "accepted" : "rejected"), expectations \(report.passed ? "passed" : "FAILED")")
+        } else {
+            print(report.terminalSummary(color: isatty(1) == 1))
+        }
+        if let json { try write(report.jsonData(), to: json) }
+        if let html { try write(Data(report.html().utf8), to: html) }
+        if !report.passed { throw ExitCode(1) }
+    }
+
+    func write(_ data: Data, to path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: data) else {
+            throw CLIError("cannot write \(path)")
+        }
+    }
+}
+
+/// The path of the running tbsim binary (role processes are started from it).
+func currentExecutable() -> String {
+    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+}
+
+/// On SIGINT/SIGTERM: run `cleanup` (stop children) and exit 130.
+func installSignalHandlers(_ cleanup: @escaping () -> Void) -> [DispatchSourceSignal] {
+    [SIGINT, SIGTERM].map { sig in
+        signal(sig, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+        source.setEventHandler {
+            cleanup()
+            printError("tbsim: interrupted; every role process stopped")
+            exit(130)
+        }
+        source.resume()
+        return source
+    }
+}
