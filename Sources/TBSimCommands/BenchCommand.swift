@@ -21,7 +21,7 @@ public struct BenchCommand: ParsableCommand {
     public var guests: String = "build/guests"
 
     @Option(help: "Repetitions per guest (the best run is reported).")
-    public var repeat: Int = 3
+    public var repetitions: Int = 3
 
     @Flag(help: "Skip the QEMU comparison even when qemu-system-riscv64 is installed.")
     public var noQemu = false
@@ -40,7 +40,7 @@ public struct BenchCommand: ParsableCommand {
     static let cpuGuests = ["bench_primes", "bench_qsort", "bench_sha", "bench_mix"]
 
     func machineFigures() throws {
-        print("== machine: CPU-bound guests (best of \(repeat))")
+        print("== machine: CPU-bound guests (best of \(repetitions))")
         let qemu = noQemu ? nil : findExecutable("qemu-system-riscv64")
         print(pad("guest", 14) + pad("instructions", 14) + pad("tbsim s", 10) + pad("MIPS", 8) + (qemu != nil ? pad("qemu s", 10) + "tbsim/qemu" : ""))
         var total = 0.0, totalInstructions: UInt64 = 0
@@ -49,7 +49,7 @@ public struct BenchCommand: ParsableCommand {
             let elf = try readFile(path, what: "benchmark guest (run `make guests`)")
             var best = Double.infinity
             var instructions: UInt64 = 0
-            for _ in 0..<max(1, repeat) {
+            for _ in 0..<max(1, repetitions) {
                 let machine = try Machine(BootImage(program: elf))
                 let start = hostSeconds()
                 machine.run(steps: 10_000_000_000)
@@ -70,10 +70,10 @@ public struct BenchCommand: ParsableCommand {
         if qemu == nil && !noQemu { print("(qemu-system-riscv64 not found: no QEMU comparison)") }
     }
 
-    /// Wall time of one QEMU run of a bare-metal ELF (plain TCG, no icount), best of `repeat`.
+    /// Wall time of one QEMU run of a bare-metal ELF (plain TCG, no icount), best of `repetitions`.
     func qemuSeconds(_ qemu: String, _ elf: String) -> Double? {
         var best = Double.infinity
-        for _ in 0..<max(1, repeat) {
+        for _ in 0..<max(1, repetitions) {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: qemu)
             p.arguments = ["-M", "virt", "-m", "128M", "-bios", "none", "-nographic", "-monitor", "none",
