@@ -440,13 +440,17 @@ private func jsonObject(_ r: ScenarioReport) throws -> [String: Any] {
         #expect(html.contains("<section id=\"timeline\">"))
     }
 
-    @Test func terminalSummaryHasTheKeyFigures() {
+    @Test func terminalSummaryHasTheKeyFigures() throws {
         let r = Fixture.scenarioReport(spec: Fixture.spec(expect: Expectations(accepted: false, winner: "solver")))
         let s = r.terminalSummary(color: false)
+        if let dir = ProcessInfo.processInfo.environment["TBSIM_REPORT_PREVIEW"] {
+            try s.write(toFile: dir + "/report-preview.txt", atomically: true, encoding: .utf8)
+            try r.terminalSummary(color: true).write(toFile: dir + "/report-preview-color.txt", atomically: true, encoding: .utf8)
+        }
         #expect(!s.contains("\u{1B}"))
-        for needle in ["wrong-step", "REJECTED", "winner: alice", "1,000 steps", "dispute #1", "alice · trace · 12 rounds",
+        for needle in ["wrong-step", "REJECTED", "winner: alice", "1,000 steps", "dispute #1", "alice · trace · winner alice · 12 rounds (10 picks)",
                        "divergence step 613", "proof 1,234 B", "1,290,000 gas", "1,020,000 gas", "1,500,000 gas",
-                       "0.03 ETH", "$90.00", "57 messages", "12,345 bytes", "2 rejected frames", "3.500 s",
+                       "0.03 ETH", "$90.00", "bob · trace · not played", "57 messages", "12,345 bytes", "2 rejected frames", "3.500 s",
                        "✓ accepted", "✗ winner: expected solver, got alice", "FAIL"] {
             #expect(s.contains(needle), "summary contains \(needle)")
         }
