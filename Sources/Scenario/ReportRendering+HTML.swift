@@ -305,7 +305,7 @@ extension ScenarioReport {
               })
         table("Balances (deposit currency)", ["party", "start", "end", "change"], [1, 2, 3],
               balances.map { b in
-                  let delta = b.end >= b.start ? "+" + g(b.end - b.start) : "−" + g(b.start - b.end)
+                  let delta = b.end == b.start ? "0" : b.end > b.start ? "+" + g(b.end - b.start) : "−" + g(b.start - b.end)
                   return [who(b.party), g(b.start), g(b.end), delta]
               } + [["burned", "", g(burned), ""]])
         table("Parties (measured by the role processes)",
