@@ -198,6 +198,9 @@ private func jsonObject(_ r: ScenarioReport) throws -> [String: Any] {
     @Test func jsonIsStableAndRoundTrips() throws {
         let r = Fixture.scenarioReport()
         let a = try r.jsonData(), b = try Fixture.scenarioReport().jsonData()
+        if let dir = ProcessInfo.processInfo.environment["TBSIM_REPORT_PREVIEW"] {
+            try a.write(to: URL(fileURLWithPath: dir + "/report-preview.json"))
+        }
         #expect(a == b)
         #expect(try ScenarioReport.decode(json: a) == r)
         // Keys sorted: "arity" comes before "balances" before "burned" at the top level.
