@@ -51,6 +51,25 @@ enum ReportFormat {
         return fixed(Double(n) / 1024 / 1024, 1) + " MiB"
     }
 
+    /// A short axis label: 1,500 / 25k / 1.5M / 2G (round tick values stay exact).
+    static func compact(_ v: Double) -> String {
+        guard v.isFinite else { return "–" }
+        func trim(_ x: Double) -> String {
+            let s = fixed(x, 2)
+            guard s.contains(".") else { return s }
+            var t = Substring(s)
+            while t.hasSuffix("0") { t = t.dropLast() }
+            if t.hasSuffix(".") { t = t.dropLast() }
+            return String(t)
+        }
+        let a = abs(v)
+        if a >= 1e12 { return trim(v / 1e12) + "T" }
+        if a >= 1e9 { return trim(v / 1e9) + "G" }
+        if a >= 1e6 { return trim(v / 1e6) + "M" }
+        if a >= 1e4 { return trim(v / 1e3) + "k" }
+        return grouped(Int64(v.rounded()))
+    }
+
     /// An optional number, or "–".
     static func opt<T: BinaryInteger>(_ n: T?) -> String { n.map { grouped($0) } ?? "–" }
 }

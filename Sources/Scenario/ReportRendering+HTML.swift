@@ -7,18 +7,18 @@ extension ScenarioReport {
     /// per move — and tables of disputes, gas, balances, the parties' metrics and the
     /// expectations. All text is escaped: names come from users' files.
     public func html() -> String {
-        let ctx = HTMLContext(report: self)
+        let ctx = ReportHTMLContext(report: self)
         var h = ""
         h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        h += "<title>tbsim · \(esc(scenario.name))</title>\n<style>\n\(HTMLContext.css)</style>\n</head>\n<body>\n"
+        h += "<title>tbsim · \(esc(scenario.name))</title>\n<style>\n\(ReportHTMLContext.css)</style>\n</head>\n<body>\n"
         h += header(ctx)
         h += ctx.legend()
         h += section("timeline", "Timeline of moves",
                      "x = block (moves within one block in ledger order), one lane per party; hover a marker for details.",
-                     timelineSVG(ctx) + HTMLContext.shapeLegend)
+                     timelineSVG(ctx) + ReportHTMLContext.shapeLegend)
         h += section("intervals", "Disputed interval per round",
-                     "Each bar is the interval [lo, hi] still disputed after that pick round; it shrinks to the divergence step.",
+                     "Each bar is the interval [lo, hi] still disputed after that pick round (its size in steps above it); it shrinks to the divergence step.",
                      intervalFigures(ctx))
         h += section("gas-per-move", "Gas per move",
                      "Every charged transaction in ledger order, coloured by the party that paid.", gasSVG(ctx))
@@ -37,7 +37,7 @@ extension ScenarioReport {
 
     // MARK: header
 
-    private func header(_ ctx: HTMLContext) -> String {
+    private func header(_ ctx: ReportHTMLContext) -> String {
         var s = "<header>\n<div class=\"title\"><h1>\(esc(scenario.name))</h1>"
         s += "<span class=\"badge \(outcome.accepted ? "accepted" : "rejected")\">"
         s += outcome.accepted ? "ACCEPTED" : "REJECTED"
@@ -65,7 +65,7 @@ extension ScenarioReport {
 
     // MARK: (1) timeline
 
-    private func timelineSVG(_ ctx: HTMLContext) -> String {
+    private func timelineSVG(_ ctx: ReportHTMLContext) -> String {
         guard !timeline.isEmpty else { return "<p class=\"empty\">No moves.</p>\n" }
         let lanes = ctx.parties
         let laneH = 40.0, left = 130.0, right = 20.0, top = 24.0, bottom = 36.0, width = 1100.0
@@ -100,7 +100,7 @@ extension ScenarioReport {
         }
         // Axis.
         s += "<line x1=\"\(f(left))\" y1=\"\(f(plotBottom))\" x2=\"\(f(left + plotW))\" y2=\"\(f(plotBottom))\" class=\"axis\"/>"
-        for tick in niceTicks(lo: Double(b0), hi: Double(b1), count: 10) where tick == tick.rounded() {
+        for tick in ReportFormat.ticks(lo: Double(b0), hi: Double(b1), count: 10) where tick == tick.rounded() {
             let tx = x(tick)
             s += "<line x1=\"\(f(tx))\" y1=\"\(f(plotBottom))\" x2=\"\(f(tx))\" y2=\"\(f(plotBottom + 4))\" class=\"axis\"/>"
             s += "<text x=\"\(f(tx))\" y=\"\(f(plotBottom + 16))\" text-anchor=\"middle\">\(ReportFormat.grouped(Int64(tick)))</text>"
@@ -119,7 +119,7 @@ extension ScenarioReport {
             if e.bytes > 0 { tip += ", \(ReportFormat.grouped(e.bytes)) bytes" }
             if let d = e.dispute { tip += "\ndispute #\(d)" }
             if let lo = e.lo, let hi = e.hi { tip += ", interval [\(ReportFormat.grouped(lo)), \(ReportFormat.grouped(hi))]" }
-            s += "<g class=\"mark\">" + HTMLContext.marker(kind: e.kind, x: cx, y: cy, color: ctx.color(e.party))
+            s += "<g class=\"mark\">" + ReportHTMLContext.marker(kind: e.kind, x: cx, y: cy, color: ctx.color(e.party))
             s += "<title>\(esc(tip))</title></g>\n"
         }
         return s + "</svg>\n"
@@ -127,7 +127,7 @@ extension ScenarioReport {
 
     // MARK: (2) disputed interval per round
 
-    private func intervalFigures(_ ctx: HTMLContext) -> String {
+    private func intervalFigures(_ ctx: ReportHTMLContext) -> String {
         guard !disputes.isEmpty else { return "<p class=\"empty\">No disputes.</p>\n" }
         var s = "<div class=\"figs\">\n"
         for d in disputes {
@@ -142,11 +142,14 @@ extension ScenarioReport {
 
     /// The intervals of one dispute: round 0 is the whole claimed trace (or the first
     /// interval split), round r the interval the challenger chose in pick r.
-    private func intervalSVG(_ d: DisputeInfo, _ ctx: HTMLContext) -> String {
+    private func intervalSVG(_ d: DisputeInfo, _ ctx: ReportHTMLContext) -> String {
         guard d.kind == "trace" else {
             return "<p class=\"empty\">Output dispute: settled by an output opening (\(ReportFormat.grouped(d.proofBytes)) bytes), no bisection.</p>"
         }
         let entries = timeline.filter { $0.dispute == d.id }
+        if d.startBlock == nil && !entries.contains(where: { $0.kind == "post_roots" || $0.kind == "pick" }) {
+            return "<p class=\"empty\">\(esc(d.reason.isEmpty ? "not played" : d.reason)).</p>"
+        }
         var bars: [(lo: UInt64, hi: UInt64)] = []
         if let first = entries.first(where: { $0.kind == "post_roots" }), let lo = first.lo, let hi = first.hi {
             bars.append((lo, hi))
@@ -157,17 +160,17 @@ extension ScenarioReport {
             if let lo = e.lo, let hi = e.hi { bars.append((lo, hi)) }
         }
         guard !bars.isEmpty else { return "<p class=\"empty\">\(esc(d.reason)): no interval to show.</p>" }
-        let width = 520.0, height = 280.0, left = 74.0, right = 16.0, top = 16.0, bottom = 38.0
+        let width = 540.0, height = 280.0, left = 64.0, right = 92.0, top = 24.0, bottom = 38.0
         let plotW = width - left - right, plotH = height - top - bottom
         let yMax = Double(max(1, bars.map(\.hi).max()!)), yMin = 0.0
         func y(_ v: Double) -> Double { top + plotH - (v - yMin) / (yMax - yMin) * plotH }
         let slot = plotW / Double(bars.count)
         let barW = min(28, max(3, slot * 0.6))
         var s = svgOpen(width: width, height: height, label: "Disputed interval per round, dispute \(d.id)")
-        for tick in niceTicks(lo: yMin, hi: yMax, count: 5) {
+        for tick in ReportFormat.ticks(lo: yMin, hi: yMax, count: 5) {
             let ty = y(tick)
             s += "<line x1=\"\(f(left))\" y1=\"\(f(ty))\" x2=\"\(f(left + plotW))\" y2=\"\(f(ty))\" class=\"grid\"/>"
-            s += "<text x=\"\(f(left - 6))\" y=\"\(f(ty + 4))\" text-anchor=\"end\">\(ReportFormat.grouped(Int64(tick)))</text>"
+            s += "<text x=\"\(f(left - 6))\" y=\"\(f(ty + 4))\" text-anchor=\"end\">\(ReportFormat.compact(tick))</text>"
         }
         s += "<line x1=\"\(f(left))\" y1=\"\(f(top + plotH))\" x2=\"\(f(left + plotW))\" y2=\"\(f(top + plotH))\" class=\"axis\"/>"
         s += "<text x=\"\(f(14))\" y=\"\(f(top + plotH / 2))\" text-anchor=\"middle\" class=\"axistitle\" "
@@ -176,26 +179,32 @@ extension ScenarioReport {
         if let dv = d.divergenceStep {
             let dy = y(Double(dv))
             s += "<line x1=\"\(f(left))\" y1=\"\(f(dy))\" x2=\"\(f(left + plotW))\" y2=\"\(f(dy))\" class=\"divergence\"/>"
-            s += "<text x=\"\(f(left + plotW - 4))\" y=\"\(f(dy - 5))\" text-anchor=\"end\" class=\"divlabel\">"
-            s += "divergence step \(ReportFormat.grouped(dv))</text>\n"
+            let lx = f(left + plotW + 6)
+            s += "<text x=\"\(lx)\" y=\"\(f(dy - 9))\" class=\"divlabel\">divergence</text>"
+            s += "<text x=\"\(lx)\" y=\"\(f(dy + 4))\" class=\"divlabel\">step</text>"
+            s += "<text x=\"\(lx)\" y=\"\(f(dy + 17))\" class=\"divlabel\">\(ReportFormat.grouped(dv))</text>\n"
         }
-        let labelEvery = max(1, Int((Double(bars.count) / 12).rounded(.up)))
+        // Round numbers below, interval sizes above the bars, thinned out so they do not collide.
+        let roundEvery = max(1, Int((Double(bars.count) / (plotW / 22)).rounded(.up)))
+        let sizeEvery = max(1, Int((Double(bars.count) / (plotW / 58)).rounded(.up)))
         let color = ctx.color(d.challenger)
         for (r, b) in bars.enumerated() {
             let cx = left + slot * (Double(r) + 0.5)
             let y0 = y(Double(b.hi)), y1 = y(Double(b.lo))
             let h = max(2, y1 - y0)
-            s += "<g class=\"mark\"><rect x=\"\(f(cx - barW / 2))\" y=\"\(f(min(y0, y1 - 2)))\" width=\"\(f(barW))\" "
+            let barTop = min(y0, y1 - 2)
+            s += "<g class=\"mark\"><rect x=\"\(f(cx - barW / 2))\" y=\"\(f(barTop))\" width=\"\(f(barW))\" "
             s += "height=\"\(f(h))\" fill=\"\(color)\" fill-opacity=\"0.75\" stroke=\"\(color)\"/>"
             let size = b.hi - b.lo
             s += "<title>\(r == 0 ? "start" : "after pick \(r)"): [\(ReportFormat.grouped(b.lo)), "
             s += "\(ReportFormat.grouped(b.hi))], \(ReportFormat.grouped(size)) step\(size == 1 ? "" : "s")</title></g>"
-            if r % labelEvery == 0 || r == bars.count - 1 {
+            let last = r == bars.count - 1
+            if r % roundEvery == 0 || last {
                 s += "<text x=\"\(f(cx))\" y=\"\(f(top + plotH + 14))\" text-anchor=\"middle\">\(r)</text>"
-                if bars.count <= 8 || r == bars.count - 1 || r == 0 {
-                    s += "<text x=\"\(f(cx))\" y=\"\(f(max(top + 9, min(y0, y1 - 2) - 4)))\" text-anchor=\"middle\" class=\"small\">"
-                    s += "\(ReportFormat.grouped(size))</text>"
-                }
+            }
+            if r % sizeEvery == 0 || last {
+                s += "<text x=\"\(f(cx))\" y=\"\(f(barTop - 4))\" text-anchor=\"middle\" class=\"small\">"
+                s += "\(ReportFormat.grouped(size))</text>"
             }
             s += "\n"
         }
@@ -204,13 +213,13 @@ extension ScenarioReport {
 
     // MARK: (3) gas per move
 
-    private func gasSVG(_ ctx: HTMLContext) -> String {
+    private func gasSVG(_ ctx: ReportHTMLContext) -> String {
         let moves = timeline.filter { $0.gas > 0 }
         guard !moves.isEmpty else { return "<p class=\"empty\">No gas was charged.</p>\n" }
         let width = 1100.0, height = 300.0, left = 90.0, right = 20.0, top = 16.0, bottom = 60.0
         let plotW = width - left - right, plotH = height - top - bottom
         let gMax = Double(moves.map(\.gas).max()!)
-        let ticks = niceTicks(lo: 0, hi: gMax, count: 5)
+        let ticks = ReportFormat.ticks(lo: 0, hi: gMax, count: 5)
         let yMax = max(gMax, ticks.last ?? gMax)
         func y(_ v: Double) -> Double { top + plotH - v / yMax * plotH }
         let slot = plotW / Double(moves.count)
@@ -250,7 +259,7 @@ extension ScenarioReport {
 
     // MARK: tables
 
-    private func tables(_ ctx: HTMLContext) -> String {
+    private func tables(_ ctx: ReportHTMLContext) -> String {
         var s = ""
         func table(_ title: String, _ heads: [String], _ numeric: Set<Int>, _ rows: [[String]], rowClass: [String]? = nil) {
             s += "<h3>\(esc(title))</h3>\n"
@@ -296,7 +305,7 @@ extension ScenarioReport {
               })
         table("Balances (deposit currency)", ["party", "start", "end", "change"], [1, 2, 3],
               balances.map { b in
-                  let delta = b.end >= b.start ? "+" + g(b.end - b.start) : "−" + g(b.start - b.end)
+                  let delta = b.end == b.start ? "0" : b.end > b.start ? "+" + g(b.end - b.start) : "−" + g(b.start - b.end)
                   return [who(b.party), g(b.start), g(b.end), delta]
               } + [["burned", "", g(burned), ""]])
         table("Parties (measured by the role processes)",
@@ -323,7 +332,7 @@ extension ScenarioReport {
 }
 
 /// Escapes text for HTML element content and attribute values.
-func esc(_ s: String) -> String {
+private func esc(_ s: String) -> String {
     var out = ""
     out.reserveCapacity(s.utf8.count)
     for ch in s.unicodeScalars {
@@ -348,20 +357,8 @@ private func f(_ x: Double) -> String {
     return r == r.rounded() ? String(Int64(r)) : String(format: "%.1f", r)
 }
 
-/// About `count` round tick values covering [lo, hi] (steps of 1, 2 or 5 × 10^k, at least 1).
-func niceTicks(lo: Double, hi: Double, count: Int) -> [Double] {
-    guard hi > lo, count > 0 else { return [lo] }
-    let raw = (hi - lo) / Double(count)
-    let mag = pow(10, (log10(raw)).rounded(.down))
-    let step = max(1, [1.0, 2, 5, 10].map { $0 * mag }.first { $0 >= raw } ?? 10 * mag)
-    var ticks: [Double] = []
-    var t = (lo / step).rounded(.up) * step
-    while t <= hi + step * 1e-9 && ticks.count < 1000 { ticks.append(t); t += step }
-    return ticks
-}
-
 /// Party order and colours shared by every plot and table of one page.
-struct HTMLContext {
+struct ReportHTMLContext {
     /// Names in lane order: judge, then the parties as the balances list them (solver,
     /// then verifiers by number), then any other name met.
     let parties: [String]
@@ -383,7 +380,7 @@ struct HTMLContext {
         parties = names
         var c: [String: String] = ["judge": "#6b7280"]
         var i = 0
-        for n in names where n != "judge" { c[n] = HTMLContext.palette[i % HTMLContext.palette.count]; i += 1 }
+        for n in names where n != "judge" { c[n] = ReportHTMLContext.palette[i % ReportHTMLContext.palette.count]; i += 1 }
         colors = c
     }
 
@@ -450,8 +447,9 @@ struct HTMLContext {
     .verdict { margin: 8px 0 2px; font-size: 15px; }
     .note, .hash, footer { color: var(--muted); margin: 2px 0 8px; }
     .hash code { font-size: 12px; }
-    .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(120px, 1fr)); gap: 8px; margin: 12px 0 4px; }
-    .figures div { background: #f3f4f6; border-radius: 6px; padding: 6px 10px; }
+    .figures { display: flex; flex-wrap: wrap; gap: 8px; margin: 12px 0 4px; }
+    .figures div { flex: 1 1 auto; min-width: 96px; background: #f3f4f6; border-radius: 6px; padding: 6px 10px; }
+    .figures dt { white-space: nowrap; }
     .figures dt { font-size: 11px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
     .figures dd { margin: 0; font-size: 16px; font-weight: 600; font-variant-numeric: tabular-nums; }
     .legend, .shapes { display: flex; flex-wrap: wrap; gap: 14px; margin: 0 0 12px; color: var(--muted); }
@@ -483,4 +481,18 @@ struct HTMLContext {
     footer { font-size: 12px; text-align: center; }
 
     """
+}
+
+extension ReportFormat {
+    /// About `count` round tick values covering [lo, hi] (steps of 1, 2 or 5 × 10^k, at least 1).
+    static func ticks(lo: Double, hi: Double, count: Int) -> [Double] {
+        guard hi > lo, count > 0 else { return [lo] }
+        let raw = (hi - lo) / Double(count)
+        let mag = pow(10, (log10(raw)).rounded(.down))
+        let step = max(1, [1.0, 2, 5, 10].map { $0 * mag }.first { $0 >= raw } ?? 10 * mag)
+        var ticks: [Double] = []
+        var t = (lo / step).rounded(.up) * step
+        while t <= hi + step * 1e-9 && ticks.count < 1000 { ticks.append(t); t += step }
+        return ticks
+    }
 }

@@ -9,9 +9,9 @@ extension ScenarioReport {
         let t = TerminalStyle(enabled: color)
         var lines: [String] = []
         func row(_ label: String, _ text: String) {
-            lines.append(t.dim(label.padding(toLength: 13, withPad: " ", startingAt: 0)) + text)
+            lines.append(t.dim(label.padding(toLength: 14, withPad: " ", startingAt: 0)) + text)
         }
-        let cont = String(repeating: " ", count: 13)
+        let cont = String(repeating: " ", count: 14)
 
         row("scenario", t.bold(clean(scenario.name)) + "  (seed \(scenario.seed), \(clean(scenario.file)))")
 
@@ -25,21 +25,30 @@ extension ScenarioReport {
             row("disputes", "none")
         }
         for d in disputes {
-            var parts = ["\(clean(d.challenger)) · \(d.kind) · \(d.rounds) rounds (\(d.picks) picks)"]
+            let who = "\(clean(d.challenger)) · \(d.kind)"
+            let gasText = ReportFormat.grouped(d.gas) + " gas"
+            if d.winner == nil && d.startBlock == nil {
+                row("dispute #\(d.id)", "\(who) · \(clean(d.reason)) · \(gasText)")
+                continue
+            }
+            var parts = [who, "winner " + clean(d.winner ?? "none"),
+                         "\(d.rounds) round\(d.rounds == 1 ? "" : "s") (\(d.picks) pick\(d.picks == 1 ? "" : "s"))"]
             if let s = d.divergenceStep { parts.append("divergence step " + ReportFormat.grouped(s)) }
-            parts.append("winner " + clean(d.winner ?? "none"))
-            parts.append("proof " + ReportFormat.grouped(d.proofBytes) + " B")
-            parts.append(ReportFormat.grouped(d.gas) + " gas")
             row("dispute #\(d.id)", parts.joined(separator: " · "))
-            if d.winner == nil { lines.append(cont + t.dim(clean(d.reason))) }
+            lines.append(cont + "proof " + ReportFormat.grouped(d.proofBytes) + " B · " + gasText
+                         + (d.winner == nil ? " · " + clean(d.reason) : ""))
         }
 
         let nameWidth = max(5, gas.byPartyDetail.map { clean($0.party).count }.max() ?? 0)
         let gasWidth = ReportFormat.grouped(gas.total).count
+        let ethWidth = ([gas.totalEth] + gas.byPartyDetail.map(\.eth)).map { ReportFormat.eth($0).count }.max()!
+        let usdWidth = ([gas.totalUsd] + gas.byPartyDetail.map(\.usd)).map { ReportFormat.usd($0).count }.max()!
+        func right(_ text: String, _ width: Int) -> String {
+            String(repeating: " ", count: max(0, width - text.count)) + text
+        }
         func gasLine(_ name: String, _ g: UInt64, _ eth: Double, _ usd: Double, _ tail: String) -> String {
-            name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  "
-                + String(repeating: " ", count: max(0, gasWidth - ReportFormat.grouped(g).count))
-                + ReportFormat.grouped(g) + " gas  " + ReportFormat.eth(eth) + "  " + ReportFormat.usd(usd) + tail
+            name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  " + right(ReportFormat.grouped(g), gasWidth)
+                + " gas  " + right(ReportFormat.eth(eth), ethWidth) + "  " + right(ReportFormat.usd(usd), usdWidth) + tail
         }
         var first = true
         for p in gas.byPartyDetail {

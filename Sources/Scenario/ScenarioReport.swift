@@ -95,7 +95,7 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
     /// and checks `spec.expect` against the game.
     public init(spec: ScenarioSpec, file: String, game: GameReport, parties: [PartyMetrics], wallSeconds: Double,
                 finalRoot: String?, outputHash: String?) {
-        let names = PartyNames(spec: spec)
+        let names = ReportPartyNames(spec: spec)
         scenario = ScenarioInfo(name: spec.name, file: file, seed: spec.seed)
         outcome = OutcomeInfo(accepted: game.outcome.accepted, winner: game.outcome.winner.map(names.name),
                               reason: game.outcome.reason)
@@ -209,7 +209,7 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
 }
 
 /// Party numbers to scenario names.
-struct PartyNames {
+struct ReportPartyNames {
     let solver: String
     let verifiers: [String]
 
