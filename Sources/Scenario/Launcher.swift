@@ -44,8 +44,11 @@ public final class ScenarioLauncher {
         try? FileManager.default.removeItem(atPath: resultFile)
         defer { stopAll() }
 
+        // Every role carries the work directory as its session tag, so its processes are
+        // easy to find (and to prove gone) in a process listing.
         let judge = try start("judge", ["node", "--role", "judge", scenarioFile, "--bind", spec.network.judgeBind,
-                                        "--endpoint-file", endpointFile, "--result", resultFile])
+                                        "--endpoint-file", endpointFile, "--result", resultFile,
+                                        "--session", workDirectory])
         var endpoint: String?
         while endpoint == nil {
             if !judge.isRunning { throw failure("the judge exited before listening", judge: "judge") }
@@ -56,7 +59,7 @@ public final class ScenarioLauncher {
         log("judge at \(endpoint!)")
         for (i, party) in ([spec.solver] + spec.verifiers).enumerated() {
             _ = try start(party.name, ["node", "--role", i == 0 ? "solver" : "verifier", scenarioFile,
-                                       "--name", party.name, "--connect", endpoint!])
+                                       "--name", party.name, "--connect", endpoint!, "--session", workDirectory])
         }
         while judge.isRunning {
             if clock.seconds > timeoutSeconds { throw failure("the run took longer than \(Int(timeoutSeconds)) s", judge: nil) }

@@ -59,7 +59,8 @@ public func bootTask(_ task: TaskSpecification) throws -> Machine {
     case .linux(let firmware, let kernel, let initrd, let bootargs):
         image = BootImage(program: try readTaskFile(firmware, what: "firmware"), programIsRaw: true,
                           kernel: try readTaskFile(kernel, what: "kernel"), initrd: try readTaskFile(initrd, what: "initrd"),
-                          bootargs: bootargs, ramSize: task.ramMiB << 20)
+                          bootargs: bootargs, ramSize: task.ramMiB << 20,
+                          inputMarker: Array(TaskSpecification.linuxReadyMarker.utf8))
     }
     return try Machine(image, input: input)
 }

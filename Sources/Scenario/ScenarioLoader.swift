@@ -116,7 +116,8 @@ public enum ScenarioLoader {
 
     /// Defaults of the Linux workload, relative to the repository root.
     static let linuxDefaults = (firmware: "build/linux/fw_jump.bin", kernel: "build/linux/Image",
-                                initrd: "build/linux/initramfs.cpio.gz", bootargs: "console=ttyS0 earlycon")
+                                initrd: "build/linux/initramfs.cpio.gz",
+                                bootargs: "console=ttyS0 earlycon=uart8250,mmio,0x10000000 initramfs_async=0")
 
     static func parseLinux(_ v: YAMLValue) throws -> TaskSpecification.Image {
         let d = v.document

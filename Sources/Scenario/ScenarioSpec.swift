@@ -46,6 +46,10 @@ public struct TaskSpecification: Equatable, Sendable {
     public var maxSteps: UInt64
     public var ramMiB: UInt64
 
+    /// The Linux guest's /init prints this line once it reads its script from the
+    /// console; the UART input is held until then (see `BootImage.inputMarker`).
+    public static let linuxReadyMarker = "tbsim-guest: ready"
+
     public init(image: Image, stdin: String? = nil, maxSteps: UInt64 = 1_000_000_000, ramMiB: UInt64 = 128) {
         self.image = image; self.stdin = stdin; self.maxSteps = maxSteps; self.ramMiB = ramMiB
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RISCV
+import Scenario
 
 /// How a task's machine is described on the command line; shared by run, hash and prove.
 public struct GuestOptions: ParsableArguments {
@@ -26,13 +27,13 @@ public struct GuestOptions: ParsableArguments {
     public var firmware: String = "build/linux/fw_jump.bin"
 
     @Option(help: "Kernel command line (with --linux).")
-    public var bootargs: String = "console=ttyS0 earlycon=uart8250,mmio,0x10000000 quiet"
+    public var bootargs: String = "console=ttyS0 earlycon=uart8250,mmio,0x10000000 initramfs_async=0"
 
     @Option(help: ArgumentHelp("Hold the input until the guest has printed this text (default with --linux: the init script's ready line).", valueName: "TEXT"))
     public var inputAfter: String?
 
     /// The Linux guest's /init prints this once it reads its script from the console.
-    public static let linuxReadyMarker = "tbsim-guest: ready"
+    public static let linuxReadyMarker = TaskSpecification.linuxReadyMarker
 
     public init() {}
 

@@ -36,6 +36,9 @@ public struct NodeCommand: ParsableCommand {
     @Option(help: "Solver/verifier: the judge's endpoint, e.g. tcp://127.0.0.1:5555.")
     public var connect: String?
 
+    @Option(help: "A tag naming the run this process belongs to (shown in process listings; no effect).")
+    public var session: String?
+
     public init() {}
 
     public func validate() throws {

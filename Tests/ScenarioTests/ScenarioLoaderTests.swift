@@ -152,7 +152,7 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
 
     @Test func linuxTaskDefaultsAndOverrides() throws {
         let defaults = TaskSpecification.Image.linux(firmware: "build/linux/fw_jump.bin", kernel: "build/linux/Image",
-                                                     initrd: "build/linux/initramfs.cpio.gz", bootargs: "console=ttyS0 earlycon")
+                                                     initrd: "build/linux/initramfs.cpio.gz", bootargs: "console=ttyS0 earlycon=uart8250,mmio,0x10000000 initramfs_async=0")
         #expect(try parse("task:\n  linux: true\n").task.image == defaults)
         #expect(try parse("task:\n  linux:\n").task.image == defaults)
         #expect(try parse("task:\n  linux: {}\n").task.image == defaults)

@@ -14,6 +14,14 @@ guest-linux:
 
 # Boots the guest on QEMU's virt machine with the sample script on the UART;
 # console output goes to $(LINUX_OUT)/qemu-stdout.txt.
-compare-qemu-linux: guest-linux
+compare-qemu-linux: guest-linux build
 	bash $(LINUX_SRC)/qemu-run.sh $(LINUX_OUT) $(LINUX_SRC)/sample-stdin.txt \
 	    $(LINUX_OUT)/qemu-stdout.txt $(LINUX_QEMU_TIMEOUT)
+	.build/release/tbsim run --linux --stdin $(LINUX_SRC)/sample-stdin.txt \
+	    --stdout $(LINUX_OUT)/tbsim-stdout.txt --stats
+	@if cmp -s $(LINUX_OUT)/qemu-stdout.txt $(LINUX_OUT)/tbsim-stdout.txt; then \
+	  echo "console output identical on QEMU and tbsim"; \
+	else \
+	  echo "console output differs (QEMU <, tbsim >):"; \
+	  diff $(LINUX_OUT)/qemu-stdout.txt $(LINUX_OUT)/tbsim-stdout.txt; exit 1; \
+	fi

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+@testable import RISCV
+
+/// The fast path of `Machine.run` must be bit-identical to the reference step
+/// (design invariant 1): every guest is run both ways in lockstep, one step at a time,
+/// and the whole committed state is compared after every step.
+struct FastPathLockstepTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    static let guests = ["hello", "intops", "rvc", "atomics", "traps", "vm", "counters", "sha256", "fp", "sort"]
+
+    @Test(arguments: guests)
+    func fastPathMatchesTheReferenceStep(_ name: String) throws {
+        let path = Self.root + "/build/guests/\(name).elf"
+        let elf = try #require(FileManager.default.contents(atPath: path), "missing \(path): run `make guests`")
+        let input = FileManager.default.contents(atPath: Self.root + "/guests/expected/\(name).in").map { [UInt8]($0) } ?? []
+        let fast = try Machine(BootImage(program: [UInt8](elf)), input: input)
+        let reference = try Machine(BootImage(program: [UInt8](elf)), input: input)
+        // Every step for the first 150k steps, then in growing strides to the halt.
+        var step: UInt64 = 0
+        var stride: UInt64 = 1
+        while !reference.halted && step < 40_000_000 {
+            if step >= 150_000 { stride = min(stride * 2, 65_536) }
+            let a = fast.run(steps: stride, fastPath: true)
+            let b = reference.run(steps: stride, fastPath: false)
+            step += stride
+            #expect(a == b, "\(name): step counts differ at \(step)")
+            let coreSame = memcmp(fast.storage.core, reference.storage.core, CoreLayout.count * 8) == 0
+            if !coreSame {
+                let differing = (0..<CoreLayout.count).filter { fast.storage.core[$0] != reference.storage.core[$0] }
+                Issue.record("\(name): core words \(differing) differ after step \(step) (pc fast 0x\(String(fast.pc, radix: 16)), reference 0x\(String(reference.pc, radix: 16)))")
+                return
+            }
+            if stride > 1 || step % 4096 == 0 {
+                #expect(memcmp(fast.storage.ram, reference.storage.ram, fast.storage.ramSize) == 0, "\(name): RAM differs after step \(step)")
+            }
+        }
+        #expect(reference.halted && fast.halted, "\(name) did not halt")
+        #expect(memcmp(fast.storage.ram, reference.storage.ram, fast.storage.ramSize) == 0)
+        #expect(fast.output == reference.output)
+        #expect(fast.steps == reference.steps)
+    }
+}
