@@ -42,9 +42,9 @@ extension Hart {
     }
 
     mutating func walk(_ va: UInt64, _ kind: AccessKind, priv: UInt64, mstatus: UInt64, satp: UInt64) throws(Trap) -> UInt64 {
-        // Bits 63…39 must all equal bit 38.
-        let top = UInt64(bitPattern: Int64(bitPattern: va << 25) >> 38)
-        if top != 0 && top != ~0 { throw Trap(kind.pageFault, va) }
+        // Bits 63…39 must all equal bit 38: the arithmetic shift leaves bits 63…38.
+        let top = Int64(bitPattern: va) >> 38
+        if top != 0 && top != -1 { throw Trap(kind.pageFault, va) }
         var table = (satp & ((1 << 44) - 1)) << 12
         var level = 2
         while true {
