@@ -36,7 +36,14 @@ public struct Hart<S: StateAccess> {
             } else {
                 let expanded = expansion[Int(inst)]
                 if expanded == 0 { throw Trap(Cause.illegalInstruction, UInt64(inst)) }
-                try execute(expanded, pc: pc, length: 2)
+                do throws(Trap) {
+                    try execute(expanded, pc: pc, length: 2)
+                } catch {
+                    // An expansion can still be illegal (c.fld/c.fsd… with mstatus.FS = Off);
+                    // mtval must then hold the 16-bit instruction that was fetched.
+                    if error.cause == Cause.illegalInstruction { throw Trap(Cause.illegalInstruction, UInt64(inst)) }
+                    throw error
+                }
             }
             retire()
         } catch {
