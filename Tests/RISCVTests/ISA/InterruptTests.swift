@@ -209,6 +209,50 @@ import Testing
         #expect(m[core: CoreLayout.inputPosition] == 3)
     }
 
+    @Test func plicSupervisorContextRaisesSEIP() {
+        // Source 10 enabled for context 1 (hart 0 S-mode) only: SEIP, delegated to S.
+        let m = TestMachine(input: [0x5a], code: [
+            lui(t0, 0x0c000), addi(t1, zero, 3), sw(t1, 40, t0),        // priority[10] = 3
+            lui(t2, 0x0c002), addi(t1, zero, 1024), sw(t1, 0x80, t2),  // enable, context 1
+            lui(t3, 0x10000), addi(t1, zero, 1), sb(t1, 1, t3),        // UART IER = RX
+            nop, nop,
+        ])
+        m.load([lui(t4, 0x0c201), lw(a0, 4, t4), lbu(a1, 0, t3), sw(a0, 4, t4)], at: TestMachine.stvecDefault)
+        m[core: CoreLayout.mideleg] = 1 << 9
+        m[core: CoreLayout.mie] = 1 << 9
+        m.mstatus = MStatus.sie
+        m.priv = Privilege.supervisor
+        m.step(9)
+        #expect(m[core: CoreLayout.plicLines] == 2, "only the S-context line")
+        #expect(m.csr(CSRAddr.sip) & (1 << 9) != 0, "SEIP visible through sip")
+        m.step()
+        #expect(m.scause == Cause.interruptBit | Cause.supervisorExternal)
+        #expect(m.priv == Privilege.supervisor)
+        m.step(4)
+        #expect(m[x: a0] == 10)
+        #expect(m[x: a1] == 0x5a)
+        #expect(m[core: CoreLayout.plicLines] == 0)
+    }
+
+    @Test func uartRegisters() {
+        // LSR: THRE|TEMT always, DR while input remains; RBR reads the tape, 0 at its end;
+        // THR appends to the output; the scratch register holds a byte.
+        let u = MachineMap.uartBase
+        let m = TestMachine(input: [7], code: [
+            lbu(a0, 5, t0), lbu(a1, 0, t0), lbu(a2, 5, t0), lbu(a3, 0, t0),
+            addi(t1, zero, 0x41), sb(t1, 0, t0), sb(t1, 7, t0), lbu(a4, 7, t0),
+        ])
+        m[x: t0] = u
+        m.step(8)
+        #expect(m[x: a0] == 0x61)
+        #expect(m[x: a1] == 7)
+        #expect(m[x: a2] == 0x60)
+        #expect(m[x: a3] == 0)
+        #expect(m.storage.output == [0x41])
+        #expect(m[core: CoreLayout.outputLength] == 1)
+        #expect(m[x: a4] == 0x41)
+    }
+
     @Test func plicThresholdMasks() {
         let m = Self.uartMachine(input: [0x41])
         m[core: CoreLayout.plicThresholdM] = 1  // priority 1 is not above threshold 1

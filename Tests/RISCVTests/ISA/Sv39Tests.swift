@@ -266,6 +266,61 @@ let sv39Permissions: [PermissionCase] = [
         #expect(m.mtval == dataVA + 0x1000 || m.mtval == dataVA + 0xffe)
     }
 
+    @Test func atomicsUseStorePermissions() {
+        // AMOs and SC need write permission (store/AMO page fault 15); LR needs read (13).
+        let amoInst = amo(AMOOp.swap.rawValue, wide: true, a0, a2, a1)
+        let (m, _) = vmMachine([amoInst], leaf: PT.v | PT.r | PT.a)
+        m[x: a1] = dataVA
+        m.step()
+        #expect(m.mcause == Cause.storePageFault)
+        #expect(m.mtval == dataVA)
+        #expect(m.read(dataPA, 8) == 0x1111_2222_3333_4444)
+        let (l, _) = vmMachine([lr_d(a0, a1)], leaf: PT.v | PT.x | PT.a)
+        l[x: a1] = dataVA
+        l.step()
+        #expect(l.mcause == Cause.loadPageFault)
+        let (s, _) = vmMachine([lr_d(a0, a1), sc_d(a3, a2, a1)], leaf: PT.v | PT.r | PT.a)
+        s[x: a1] = dataVA
+        s.step(2)
+        #expect(s[x: a0] == 0x1111_2222_3333_4444)
+        #expect(s.mcause == Cause.storePageFault, "sc with a valid reservation on a read-only page")
+        #expect(s.read(dataPA, 8) == 0x1111_2222_3333_4444)
+        let (ok, okpt0) = vmMachine([amo(AMOOp.add.rawValue, wide: true, a0, a2, a1)], leaf: PT.v | PT.r | PT.w)
+        var okpt = okpt0
+        ok[x: a1] = dataVA
+        ok[x: a2] = 1
+        ok.step()
+        #expect(ok[x: a0] == 0x1111_2222_3333_4444)
+        #expect(ok.read(dataPA, 8) == 0x1111_2222_3333_4445)
+        #expect(ok.read(okpt.pteAddress(dataVA, level: 0), 8) & (PT.a | PT.d) == PT.a | PT.d, "an AMO sets A and D")
+    }
+
+    @Test func mprvHonoursSUM() {
+        let m = TestMachine(code: [ld(a0, 0, a1), ld(a2, 0, a1)])
+        var pt = PageTables(m)
+        pt.map(dataVA, to: dataPA, level: 0, flags: PT.v | PT.r | PT.u | PT.a)
+        m.write(dataPA, 8, 42)
+        m[core: CoreLayout.satp] = pt.satp
+        m.mstatus = MStatus.mprv | Privilege.supervisor << 11 | MStatus.sum
+        m[x: a1] = dataVA
+        m.step()
+        #expect(m[x: a0] == 42, "SUM=1 lets MPRV-as-S read a U page")
+        m.mstatus &= ~MStatus.sum
+        m.step()
+        #expect(m.mcause == Cause.loadPageFault)
+    }
+
+    @Test func misalignedLoadAcrossIntoUnmappedPage() {
+        // Bytes are translated one by one: the fault names a byte on the unmapped page.
+        let (m, _) = vmMachine([ld(a0, 0, a1)])
+        m[x: a1] = dataVA + 0xffc
+        m[x: a0] = 7
+        m.step()
+        #expect(m.mcause == Cause.loadPageFault)
+        #expect(m.mtval >= dataVA + 0xffc && m.mtval <= dataVA + 0x1000)
+        #expect(m[x: a0] == 7)
+    }
+
     @Test func bareModeDoesNotTranslate() {
         let m = TestMachine(code: [ld(a0, 0, a1)])
         m.priv = Privilege.supervisor
