@@ -204,6 +204,41 @@ import Testing
         #expect(i.mtval == 0)
     }
 
+    @Test func vectoredStvecForSupervisorInterrupts() {
+        let m = TestMachine(code: [nop])
+        m.priv = Privilege.user
+        m[core: CoreLayout.stvec] = TestMachine.stvecDefault | 1
+        m[core: CoreLayout.mideleg] = 1 << 5
+        m[core: CoreLayout.mie] = 1 << 5
+        m[core: CoreLayout.mip] = 1 << 5
+        m.step()
+        #expect(m.scause == Cause.interruptBit | Cause.supervisorTimer)
+        #expect(m.pc == TestMachine.stvecDefault + 4 * 5)
+    }
+
+    @Test func haltedMachineTakesNoInterrupt() {
+        let m = TestMachine(code: [sw(a1, 0, a0), nop])
+        m[x: a0] = MachineMap.finisherBase
+        m[x: a1] = 0x5555
+        m.step()
+        #expect(m[core: CoreLayout.halted] == 1)
+        m[core: CoreLayout.msip] = 1
+        m[core: CoreLayout.mie] = 1 << 3
+        m.mstatus = MStatus.mie
+        let before = m.coreWords
+        m.step(3)
+        #expect(m.coreWords == before)
+    }
+
+    @Test func finisherFailureCode() {
+        let m = TestMachine(code: [sw(a1, 0, a0)])
+        m[x: a0] = MachineMap.finisherBase
+        m[x: a1] = 42 << 16 | 0x3333
+        m.step()
+        #expect(m[core: CoreLayout.halted] == 1)
+        #expect(m[core: CoreLayout.exitCode] == 42)
+    }
+
     @Test func fetchOutsideMemoryFaults() {
         let m = TestMachine(code: [jalr(zero, a0, 0)])
         m[x: a0] = MachineMap.uartBase
