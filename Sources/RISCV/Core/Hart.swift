@@ -40,7 +40,16 @@ public struct Hart<S: StateAccess> {
         do throws(Trap) {
             let bits = try fetch(pc)
             let decoded = memo?.lookup(bits) ?? Decoded.decode(bits)
-            try execute(decoded, pc: pc)
+            do throws(Trap) {
+                try execute(decoded, pc: pc)
+            } catch {
+                // An expansion can still be illegal (c.fld/c.fsd… with mstatus.FS = Off);
+                // mtval must then hold the 16-bit instruction that was fetched.
+                if error.cause == Cause.illegalInstruction && bits & 3 != 3 {
+                    throw Trap(Cause.illegalInstruction, UInt64(bits))
+                }
+                throw error
+            }
             retire()
         } catch {
             takeTrap(error, pc: pc)
