@@ -96,6 +96,7 @@ public final class MachineOracle: TraceOracle {
                 p.pointee ^= 1 << UInt64(c.bit)
                 let page = offset / MachineStorage.pageSize
                 cursor.storage.dirtyPages[page >> 6] |= 1 << UInt64(page & 63)
+                cursor.invalidateCaches()
             }
         }
     }

@@ -42,3 +42,43 @@ struct FastPathLockstepTests {
         #expect(fast.steps == reference.steps)
     }
 }
+
+/// The same lockstep comparison over the start of the Linux boot (OpenSBI in M-mode,
+/// then the kernel in S-mode with Sv39 on: the fast path's translation cache at work).
+@Test func fastPathMatchesTheReferenceStepBootingLinux() throws {
+    let dir = FastPathLockstepTests.root + "/build/linux"
+    guard let firmware = FileManager.default.contents(atPath: dir + "/fw_jump.bin"),
+          let kernel = FileManager.default.contents(atPath: dir + "/Image"),
+          let initrd = FileManager.default.contents(atPath: dir + "/initramfs.cpio.gz") else {
+        print("skipped: no Linux guest in build/linux (run `make guest-linux`)")
+        return
+    }
+    func boot() throws -> Machine {
+        try Machine(BootImage(program: [UInt8](firmware), programIsRaw: true, kernel: [UInt8](kernel),
+                              initrd: [UInt8](initrd), bootargs: "console=ttyS0 earlycon=uart8250,mmio,0x10000000"),
+                    input: Array("echo hi\n".utf8))
+    }
+    let fast = try boot(), reference = try boot()
+    var step: UInt64 = 0
+    var stride: UInt64 = 64
+    var pagingSince: UInt64?
+    // Until Sv39 has been on for 2M steps (at most 60M steps in all).
+    while step < 60_000_000 && (pagingSince.map { step - $0 < 2_000_000 } ?? true) {
+        fast.run(steps: stride, fastPath: true)
+        reference.run(steps: stride, fastPath: false)
+        step += stride
+        if pagingSince == nil && reference.storage.core[CoreLayout.satp] >> 60 == 8 { pagingSince = step }
+        if memcmp(fast.storage.core, reference.storage.core, CoreLayout.count * 8) != 0 {
+            let differing = (0..<CoreLayout.count).filter { fast.storage.core[$0] != reference.storage.core[$0] }
+            Issue.record("core words \(differing) differ after step \(step)")
+            return
+        }
+        if step % (1 << 20) < stride {
+            #expect(memcmp(fast.storage.ram, reference.storage.ram, fast.storage.ramSize) == 0, "RAM differs after step \(step)")
+        }
+        if step > 1_000_000 { stride = 4096 }
+    }
+    #expect(pagingSince != nil, "the kernel never turned Sv39 on within the compared steps")
+    #expect(memcmp(fast.storage.ram, reference.storage.ram, fast.storage.ramSize) == 0)
+    #expect(fast.output == reference.output)
+}

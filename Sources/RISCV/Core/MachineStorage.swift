@@ -14,6 +14,10 @@ public final class MachineStorage {
     /// One bit per RAM page written since the last `clearDirty()`.
     public let dirtyPages: UnsafeMutablePointer<UInt64>
     public let dirtyWordCount: Int
+    /// RAM pages the fast path read page-table entries from (not state: bookkeeping for
+    /// its translation cache), and a count of writes that hit such pages.
+    let tablePages: UnsafeMutablePointer<UInt64>
+    var tableWrites = 0
     public private(set) var input: [UInt8]
     public var output: [UInt8] = []
     /// Output length at the last `clearDirty()`.
@@ -32,6 +36,8 @@ public final class MachineStorage {
         dirtyWordCount = (pages + 63) / 64
         dirtyPages = .allocate(capacity: dirtyWordCount)
         dirtyPages.initialize(repeating: ~0, count: dirtyWordCount)
+        tablePages = .allocate(capacity: dirtyWordCount)
+        tablePages.initialize(repeating: 0, count: dirtyWordCount)
         self.input = input
         core[CoreLayout.inputLength] = UInt64(input.count)
         core[CoreLayout.ramSize] = UInt64(ramSize)
@@ -41,6 +47,7 @@ public final class MachineStorage {
         core.deallocate()
         ram.deallocate()
         dirtyPages.deallocate()
+        tablePages.deallocate()
     }
 
     /// A deep copy (used for checkpoints).
@@ -74,12 +81,14 @@ public struct DirectAccess: StateAccess {
     @usableFromInline let core: UnsafeMutablePointer<UInt64>
     @usableFromInline let ram: UnsafeMutableRawPointer
     @usableFromInline let dirty: UnsafeMutablePointer<UInt64>
+    @usableFromInline let tablePages: UnsafeMutablePointer<UInt64>
     @usableFromInline unowned(unsafe) let storage: MachineStorage
 
     public init(_ storage: MachineStorage) {
         core = storage.core
         ram = storage.ram
         dirty = storage.dirtyPages
+        tablePages = storage.tablePages
         self.storage = storage
     }
 
@@ -108,7 +117,9 @@ public struct DirectAccess: StateAccess {
         default: p.storeBytes(of: value.littleEndian, as: UInt64.self)
         }
         let page = Int(offset >> 12)
-        dirty[page >> 6] |= 1 << UInt64(page & 63)
+        let bit: UInt64 = 1 << UInt64(page & 63)
+        dirty[page >> 6] |= bit
+        if tablePages[page >> 6] & bit != 0 { storage.tableWrites &+= 1 }
     }
 
     public func readInput(_ position: UInt64) -> UInt8 { storage.input[Int(position)] }

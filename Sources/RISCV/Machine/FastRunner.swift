@@ -1,22 +1,28 @@
 /// The fast path of `Machine.run`: straight-line execution of plain instructions (integer
 /// ALU, branches, jumps, aligned RAM loads and stores) with pc and the instruction clock
-/// kept in registers. It runs only while nothing it skips could matter — untranslated
-/// addresses, no interrupt able to fire, no counter inhibited — and hands every other
-/// instruction to the reference `Hart.stepRunning()`. Tests run every guest in lockstep
+/// kept in registers, and Sv39 translations from a cache. It runs only while nothing it
+/// skips could matter — no interrupt able to fire, no counter inhibited — and hands
+/// every other instruction to the reference `Hart.stepRunning()`. Tests run every guest in lockstep
 /// against the reference step to show the two bit-identical (design invariant 1).
 struct FastRunner {
     let core: UnsafeMutablePointer<UInt64>
     let ram: UnsafeMutableRawPointer
     let ramSize: UInt64
     let dirty: UnsafeMutablePointer<UInt64>
+    let tablePages: UnsafeMutablePointer<UInt64>
+    unowned(unsafe) let storage: MachineStorage
     let memo: DecodeMemo
+    let tlb: TranslationCache
 
-    init(storage: MachineStorage, memo: DecodeMemo) {
+    init(storage: MachineStorage, memo: DecodeMemo, tlb: TranslationCache) {
         core = storage.core
         ram = storage.ram
         ramSize = UInt64(storage.ramSize)
         dirty = storage.dirtyPages
+        tablePages = storage.tablePages
+        self.storage = storage
         self.memo = memo
+        self.tlb = tlb
     }
 
     typealias L = CoreLayout
@@ -28,10 +34,8 @@ struct FastRunner {
         if core[L.mcountinhibit] != 0 { return 0 }
         let priv = core[L.priv]
         let mstatus = core[L.mstatus]
-        // Addresses must be untranslated for fetch and data.
-        if core[L.satp] >> 60 == 8 {
-            if priv != Privilege.machine || mstatus & MStatus.mprv != 0 { return 0 }
-        }
+        // M-mode with MPRV (data translated, fetch not) is left to the reference step.
+        if core[L.satp] >> 60 == 8 && priv == Privilege.machine && mstatus & MStatus.mprv != 0 { return 0 }
         let mie = core[L.mie]
         if mie == 0 { return .max }
         // Something enabled is already pending: let the reference step decide.
@@ -60,12 +64,24 @@ struct FastRunner {
         var pc = core[L.pc]
         var n: UInt64 = 0
         let base = MachineMap.ramBase
+        let priv = core[L.priv]
+        let paging = core[L.satp] >> 60 == 8 && priv != Privilege.machine
+        if paging {
+            tlb.validate(satp: core[L.satp], priv: priv, mstatus: core[L.mstatus], tableWrites: storage.tableWrites)
+        }
         defer {
             core[L.pc] = pc
             core[L.icount] &+= n
         }
         while n < limit {
-            let off = pc &- base
+            let off: UInt64
+            if paging {
+                // A 32-bit instruction in a page's last halfword crosses pages: reference step.
+                guard pc & 0xfff != 0xffe, let o = translate(pc, FastRunner.fetch) else { return n }
+                off = o
+            } else {
+                off = pc &- base
+            }
             // The whole instruction must lie in RAM; a 32-bit one may straddle words.
             guard off < ramSize &- 4 else { return n }
             let word = ram.load(fromByteOffset: Int(off & ~7), as: UInt64.self)
@@ -94,8 +110,15 @@ struct FastRunner {
             case .lb, .lh, .lw, .ld, .lbu, .lhu, .lwu:
                 let addr = x(d.rs1) &+ d.imm
                 let size: UInt64 = d.op == .lb || d.op == .lbu ? 1 : d.op == .lh || d.op == .lhu ? 2 : d.op == .ld ? 8 : 4
-                let a = addr &- base
-                guard a < ramSize, a & (size - 1) == 0 else { return n }
+                guard addr & (size - 1) == 0 else { return n }
+                let a: UInt64
+                if paging {
+                    guard let t = translate(addr, FastRunner.load) else { return n }
+                    a = t
+                } else {
+                    a = addr &- base
+                }
+                guard a < ramSize else { return n }
                 let p = ram + Int(a)
                 let v: UInt64
                 switch d.op {
@@ -111,8 +134,15 @@ struct FastRunner {
             case .sb, .sh, .sw, .sd:
                 let addr = x(d.rs1) &+ d.imm
                 let size: UInt64 = d.op == .sb ? 1 : d.op == .sh ? 2 : d.op == .sw ? 4 : 8
-                let a = addr &- base
-                guard a < ramSize, a & (size - 1) == 0 else { return n }
+                guard addr & (size - 1) == 0 else { return n }
+                let a: UInt64
+                if paging {
+                    guard let t = translate(addr, FastRunner.store) else { return n }
+                    a = t
+                } else {
+                    a = addr &- base
+                }
+                guard a < ramSize else { return n }
                 let p = ram + Int(a)
                 let v = x(d.rs2)
                 switch d.op {
@@ -122,7 +152,14 @@ struct FastRunner {
                 default: p.storeBytes(of: v, as: UInt64.self)
                 }
                 let page = Int(a >> 12)
-                dirty[page >> 6] |= 1 << UInt64(page & 63)
+                let bit: UInt64 = 1 << UInt64(page & 63)
+                dirty[page >> 6] |= bit
+                if tablePages[page >> 6] & bit != 0 {
+                    // A page-table page changed: every cached translation may be stale.
+                    storage.tableWrites &+= 1
+                    tlb.flush()
+                    tlb.tableWrites = storage.tableWrites
+                }
             case .addi: setX(d.rd, x(d.rs1) &+ d.imm)
             case .slti: setX(d.rd, Int64(bitPattern: x(d.rs1)) < Int64(bitPattern: d.imm) ? 1 : 0)
             case .sltiu: setX(d.rd, x(d.rs1) < d.imm ? 1 : 0)

@@ -39,6 +39,8 @@ public final class Machine {
     public private(set) var steps: UInt64 = 0
     /// Decodes remembered by instruction bits (not state: see `DecodeMemo`).
     let memo = DecodeMemo()
+    /// The fast path's translations (not state: see `TranslationCache`).
+    let tlb = TranslationCache()
 
     public init(storage: MachineStorage, steps: UInt64 = 0) {
         self.storage = storage
@@ -78,7 +80,7 @@ public final class Machine {
     @discardableResult
     public func run(steps limit: UInt64, fastPath: Bool) -> UInt64 {
         var hart = Hart(storage.access, memo: memo)
-        let fast = FastRunner(storage: storage, memo: memo)
+        let fast = FastRunner(storage: storage, memo: memo, tlb: tlb)
         var done: UInt64 = 0
         let core = storage.core
         while done < limit && core[CoreLayout.halted] == 0 {
@@ -108,6 +110,11 @@ public final class Machine {
     public func skipHaltedSteps(_ n: UInt64) {
         precondition(halted, "only a halted machine's steps can be skipped")
         steps += n
+    }
+
+    /// Forgets every cached translation; for code that edits RAM behind the machine's back.
+    public func invalidateCaches() {
+        storage.tableWrites &+= 1
     }
 
     /// A deep copy (checkpoint).
