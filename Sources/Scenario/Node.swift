@@ -51,12 +51,13 @@ struct PartyRole {
 
 /// Boots the task of a scenario (the same image every party and the task giver use).
 public func bootTask(_ task: TaskSpecification) throws -> Machine {
-    let input = try task.stdin.map { try readTaskFile($0, what: "task stdin") } ?? []
+    var input = try task.stdin.map { try readTaskFile($0, what: "task stdin") } ?? []
     let image: BootImage
     switch task.image {
     case .program(let path):
         image = BootImage(program: try readTaskFile(path, what: "task program"), ramSize: task.ramMiB << 20)
     case .linux(let firmware, let kernel, let initrd, let bootargs):
+        input = TaskSpecification.linuxConsoleInput(input)
         image = BootImage(program: try readTaskFile(firmware, what: "firmware"), programIsRaw: true,
                           kernel: try readTaskFile(kernel, what: "kernel"), initrd: try readTaskFile(initrd, what: "initrd"),
                           bootargs: bootargs, ramSize: task.ramMiB << 20,

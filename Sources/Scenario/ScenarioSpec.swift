@@ -50,6 +50,16 @@ public struct TaskSpecification: Equatable, Sendable {
     /// console; the UART input is held until then (see `BootImage.inputMarker`).
     public static let linuxReadyMarker = "tbsim-guest: ready"
 
+    /// The Linux guest's console input: the script, ending in a newline, then Ctrl-D
+    /// (0x04) — end of input on a terminal, so a script that does not power off itself
+    /// still ends (the guest's /init powers off when its input ends).
+    public static func linuxConsoleInput(_ script: [UInt8]) -> [UInt8] {
+        var input = script
+        if let last = input.last, last != 0x0a { input.append(0x0a) }
+        input.append(0x04)
+        return input
+    }
+
     public init(image: Image, stdin: String? = nil, maxSteps: UInt64 = 1_000_000_000, ramMiB: UInt64 = 128) {
         self.image = image; self.stdin = stdin; self.maxSteps = maxSteps; self.ramMiB = ramMiB
     }

@@ -14,7 +14,7 @@ public struct GuestOptions: ParsableArguments {
     @Option(name: .customLong("ram"), help: "RAM size in MiB.")
     public var ramMiB: UInt64 = 128
 
-    @Flag(help: "Boot the Linux workload (OpenSBI + kernel + initramfs) built by `make guest-linux`.")
+    @Flag(help: "Boot the Linux workload (OpenSBI + kernel + initramfs) built by `make guest-linux`. Its shell runs --stdin as a script (a final Ctrl-D ends the input); the console output is the output.")
     public var linux = false
 
     @Option(help: "Linux kernel Image (with --linux).")
@@ -54,9 +54,10 @@ public struct GuestOptions: ParsableArguments {
 
     /// Reads every file and boots a machine.
     public func makeMachine() throws -> Machine {
-        let input = try stdin.map { try readFile($0, what: "stdin file") } ?? []
+        var input = try stdin.map { try readFile($0, what: "stdin file") } ?? []
         let image: BootImage
         if linux {
+            input = TaskSpecification.linuxConsoleInput(input)
             image = BootImage(program: try readFile(firmware, what: "firmware (run `make guest-linux`)"),
                               programIsRaw: true,
                               kernel: try readFile(kernel, what: "kernel (run `make guest-linux`)"),

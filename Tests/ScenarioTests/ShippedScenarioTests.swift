@@ -49,8 +49,10 @@ func processes(mentioning marker: String) -> [Int32] {
 
 let shippedScenarios: [String] = {
     let fm = FileManager.default
+    // The Linux scenarios need `make guest-linux` (which `make test` runs).
+    let haveLinux = fm.fileExists(atPath: packageRoot + "/build/linux/Image")
     var files = ((try? fm.contentsOfDirectory(atPath: packageRoot + "/scenarios")) ?? [])
-        .filter { $0.hasSuffix(".yaml") && !$0.hasPrefix("linux") }.map { "scenarios/" + $0 }
+        .filter { $0.hasSuffix(".yaml") && (haveLinux || !$0.hasPrefix("linux")) }.map { "scenarios/" + $0 }
     files += ((try? fm.contentsOfDirectory(atPath: packageRoot + "/scenarios/k-sweep")) ?? [])
         .filter { $0.hasSuffix(".yaml") }.map { "scenarios/k-sweep/" + $0 }
     return files.sorted()
@@ -141,4 +143,41 @@ struct ShippedScenarioTests {
     let rb = ScenarioReport(spec: spec, file: path, game: b.game, parties: b.parties, wallSeconds: 2, finalRoot: nil, outputHash: nil)
     #expect(ra.deterministicView() == rb.deterministicView())
     #expect(a.game.disputes.first?.divergenceStep == 300_000)
+}
+
+/// The seed workload: Linux boots, runs a script from its console and halts; stdout is
+/// the console output. Needs `make guest-linux` (run by `make test`).
+@Suite(.serialized)
+struct LinuxGuestTests {
+    static var haveLinux: Bool { FileManager.default.fileExists(atPath: packageRoot + "/build/linux/Image") }
+
+    func boot(script: String) throws -> (status: Int32, output: String) {
+        let dir = NSTemporaryDirectory() + "tbsim-linux-\(getpid())-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try script.write(toFile: dir + "/stdin.txt", atomically: true, encoding: .utf8)
+        let r = try runTBSim(["run", "--linux", "--stdin", dir + "/stdin.txt", "--stdout", dir + "/stdout.txt",
+                              "--max-steps", "1000000000"])
+        let output = (try? String(contentsOfFile: dir + "/stdout.txt", encoding: .utf8)) ?? ""
+        return (r.status, output)
+    }
+
+    @Test func scriptRunsAndPowersOff() throws {
+        guard Self.haveLinux else { print("skipped: no build/linux (run `make guest-linux`)"); return }
+        let (status, output) = try boot(script: "echo hello from linux\nexpr 6 \\* 7\nseq 1 3 | tr '\\n' ,\necho\npoweroff -f\n")
+        #expect(status == 0)
+        let afterReady = try #require(output.components(separatedBy: "tbsim-guest: ready").last)
+        #expect(afterReady.contains("hello from linux"))
+        #expect(afterReady.contains("42"))
+        #expect(afterReady.contains("1,2,3,"))
+        #expect(!afterReady.contains("echo hello"), "typed commands must not be echoed")
+    }
+
+    @Test func scriptWithoutPoweroffStillEnds() throws {
+        guard Self.haveLinux else { print("skipped: no build/linux (run `make guest-linux`)"); return }
+        let (status, output) = try boot(script: "uname -s")
+        #expect(status == 0)
+        #expect(output.contains("Linux"))
+        #expect(output.contains("input ended"))
+    }
 }
