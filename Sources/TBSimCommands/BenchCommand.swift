@@ -12,9 +12,9 @@ public struct BenchCommand: ParsableCommand {
         abstract: "Print performance figures: machine MIPS (vs QEMU), commitment costs, dispute overhead.",
         discussion: "Build with `swift build -c release` (or use `make bench`): debug builds are ~50x slower.")
 
-    public enum Section: String, ExpressibleByArgument, CaseIterable { case machine, commitment, game, all }
+    public enum Section: String, ExpressibleByArgument, CaseIterable { case machine, commitment, game, linux, all }
 
-    @Option(help: "Which figures: machine, commitment, game or all.")
+    @Option(help: "Which figures: machine, commitment, game, linux (needs `make guest-linux`) or all.")
     public var only: Section = .all
 
     @Option(help: "Directory holding the guest ELFs.")
@@ -35,6 +35,49 @@ public struct BenchCommand: ParsableCommand {
         if only == .machine || only == .all { try machineFigures() }
         if only == .commitment || only == .all { try commitmentFigures() }
         if only == .game || only == .all { try gameFigures() }
+        let haveLinux = FileManager.default.fileExists(atPath: "build/linux/Image")
+        if only == .linux || (only == .all && haveLinux) { try linuxFigures() }
+    }
+
+    /// The seed workload: boot → shell → script → halt, against QEMU on the same images,
+    /// and the dispute overhead on the Linux task.
+    func linuxFigures() throws {
+        print("== linux: boot -> shell -> guests/linux/sample-stdin.txt -> halt")
+        let script = "guests/linux/sample-stdin.txt"
+        var best = Double.infinity
+        var steps: UInt64 = 0
+        for _ in 0..<max(1, repetitions) {
+            let options = try GuestOptions.parse(["--linux", "--stdin", script])
+            let machine = try options.makeMachine()
+            let start = hostSeconds()
+            machine.run(steps: 2_000_000_000)
+            best = min(best, hostSeconds() - start)
+            steps = machine.steps
+            guard machine.halted else { throw CLIError("the Linux guest did not halt") }
+        }
+        print(String(format: "tbsim: %d steps in %.3f s (%.1f MIPS)", steps, best, Double(steps) / best / 1e6))
+        if !noQemu, findExecutable("qemu-system-riscv64") != nil {
+            var qemuBest = Double.infinity
+            for _ in 0..<max(1, repetitions) {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: "/bin/bash")
+                p.arguments = ["guests/linux/qemu-run.sh", "build/linux", script, NSTemporaryDirectory() + "tbsim-bench-qemu.txt", "120"]
+                p.standardOutput = FileHandle.nullDevice
+                p.standardError = FileHandle.nullDevice
+                let start = hostSeconds()
+                try p.run()
+                p.waitUntilExit()
+                if p.terminationStatus == 0 { qemuBest = min(qemuBest, hostSeconds() - start) }
+            }
+            if qemuBest.isFinite {
+                print(String(format: "qemu:  %.3f s (guests/linux/qemu-run.sh, start to power-off)   tbsim/qemu %.2fx", qemuBest, best / qemuBest))
+            }
+        }
+        let honest = try ScenarioBench.wallSeconds(scenario: "scenarios/linux-honest.yaml")
+        let faulty = try ScenarioBench.wallSeconds(scenario: "scenarios/linux-faulty-solver.yaml")
+        print(String(format: "linux-honest scenario wall:        %8.3f s", honest.wall))
+        print(String(format: "linux-faulty-solver scenario wall: %8.3f s   (%d rounds)", faulty.wall, faulty.rounds))
+        print(String(format: "dispute overhead:                  %8.2fx  (goal <= 1.2x)", faulty.wall / honest.wall))
     }
 
     static let cpuGuests = ["bench_primes", "bench_qsort", "bench_sha", "bench_mix"]
