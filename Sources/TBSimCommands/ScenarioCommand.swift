@@ -12,7 +12,8 @@ public struct ScenarioCommand: ParsableCommand {
         discussion: """
         Prints a summary; --json and --html write the full report. The exit status is 0 when \
         every `expect:` of the scenario holds, 1 when one fails, 2 when the run itself failed. \
-        Role logs are kept in --work-dir (default: a fresh directory under /tmp).
+        Role logs go to --work-dir; without it they go to a fresh directory under /tmp that is \
+        removed after a successful run and kept (and named) when the run fails.
         """)
 
     @Argument(help: "The scenario file (YAML). See docs/SCENARIOS.md.")
@@ -61,10 +62,12 @@ public struct ScenarioCommand: ParsableCommand {
                 launcher.timeoutSeconds = timeout
                 let signals = installSignalHandlers { launcher.stopAll() }
                 defer { signals.forEach { $0.cancel() } }
-                log("running \(spec.name): 1 judge, 1 solver, \(spec.verifiers.count) verifier(s); logs in \(dir)")
+                log("running \(spec.name): 1 judge, 1 solver, \(spec.verifiers.count) verifier(s)" + (workDir != nil ? "; logs in \(dir)" : ""))
                 let run = try launcher.run()
                 result = run.result
                 wall = run.wallSeconds
+                // Logs of a run that worked are kept only when asked for (--work-dir).
+                if workDir == nil { try? FileManager.default.removeItem(atPath: dir) }
             }
         } catch {
             printError("tbsim: scenario \(file) failed: \(error)")

@@ -18,6 +18,9 @@ TMO=${4:-120}
 FEED=${FEED:-ready}
 MARKER='tbsim-guest: ready'
 QEMU=${QEMU:-qemu-system-riscv64}
+# A CPU as close to tbsim's as QEMU 7.2 allows: RV64GC without H, Sstc, PMU counters or
+# Zihintpause, zero marchid/mimpid. (7.2 cannot limit satp to Sv39.)
+QEMU_CPU=${QEMU_CPU:-rv64,h=false,sstc=false,pmu-num=0,marchid=0,mimpid=0,Zihintpause=false}
 
 for f in Image initramfs.cpio.gz fw_jump.bin; do
     [ -f "$DIR/$f" ] || { echo "qemu-run: $DIR/$f missing (run make guest-linux)" >&2; exit 1; }
@@ -39,7 +42,7 @@ exec 3<>"$tmp/in"          # read-write: never blocks, and keeps the FIFO open (
 
 now() { date +%s.%N; }
 t0=$(now)
-timeout --signal=KILL "$TMO" "$QEMU" -M virt -m 128M -nographic -monitor none \
+timeout --signal=KILL "$TMO" "$QEMU" -M virt -cpu "$QEMU_CPU" -m 128M -nographic -monitor none \
     -serial stdio \
     -bios "$DIR/fw_jump.bin" -kernel "$DIR/Image" -initrd "$DIR/initramfs.cpio.gz" \
     -append "console=ttyS0 earlycon=uart8250,mmio,0x10000000 initramfs_async=0" \
