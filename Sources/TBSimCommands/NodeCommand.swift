@@ -48,13 +48,7 @@ public struct NodeCommand: ParsableCommand {
     }
 
     public func run() throws {
-        let spec: ScenarioSpec
-        do {
-            spec = try ScenarioLoader.load(path: file)
-        } catch let e as ScenarioError {
-            printError("tbsim: \(e)")
-            throw ExitCode(2)
-        }
+        let spec = try loadScenario(file)
         let log: (String) -> Void = { line in printError(line) }
         do {
             switch role {

@@ -40,13 +40,7 @@ public struct ScenarioCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
-        let spec: ScenarioSpec
-        do {
-            spec = try ScenarioLoader.load(path: file)
-        } catch let e as ScenarioError {
-            printError("tbsim: \(e)")
-            throw ExitCode(2)
-        }
+        let spec = try loadScenario(file)
         let log: (String) -> Void = quiet ? { _ in } : { printError($0) }
         let result: NodeResult
         let wall: Double
@@ -109,5 +103,15 @@ func installSignalHandlers(_ cleanup: @escaping () -> Void) -> [DispatchSourceSi
         }
         source.resume()
         return source
+    }
+}
+
+/// Loads a scenario file; a bad file is one line on standard error and exit status 2.
+func loadScenario(_ file: String) throws -> ScenarioSpec {
+    do {
+        return try ScenarioLoader.load(path: file)
+    } catch let e as ScenarioError {
+        printError("tbsim: \(e)")
+        throw ExitCode(2)
     }
 }

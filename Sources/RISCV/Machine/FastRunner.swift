@@ -55,6 +55,14 @@ struct FastRunner {
         return target > clock ? target - clock : 0
     }
 
+    /// The RAM offset of an aligned data access, or nil when the reference step must do it
+    /// (misaligned, not RAM, or no cached translation).
+    @inline(__always) func ramOffset(_ addr: UInt64, _ size: UInt64, _ kind: Int, paging: Bool) -> UInt64? {
+        guard addr & (size - 1) == 0 else { return nil }
+        guard let a = paging ? translate(addr, kind) : addr &- MachineMap.ramBase, a < ramSize else { return nil }
+        return a
+    }
+
     @inline(__always) func x(_ r: UInt8) -> UInt64 { r == 0 ? 0 : core[L.x + Int(r)] }
     @inline(__always) func setX(_ r: UInt8, _ v: UInt64) { if r != 0 { core[L.x + Int(r)] = v } }
 
@@ -110,15 +118,7 @@ struct FastRunner {
             case .lb, .lh, .lw, .ld, .lbu, .lhu, .lwu:
                 let addr = x(d.rs1) &+ d.imm
                 let size: UInt64 = d.op == .lb || d.op == .lbu ? 1 : d.op == .lh || d.op == .lhu ? 2 : d.op == .ld ? 8 : 4
-                guard addr & (size - 1) == 0 else { return n }
-                let a: UInt64
-                if paging {
-                    guard let t = translate(addr, FastRunner.load) else { return n }
-                    a = t
-                } else {
-                    a = addr &- base
-                }
-                guard a < ramSize else { return n }
+                guard let a = ramOffset(addr, size, FastRunner.load, paging: paging) else { return n }
                 let p = ram + Int(a)
                 let v: UInt64
                 switch d.op {
@@ -134,15 +134,7 @@ struct FastRunner {
             case .sb, .sh, .sw, .sd:
                 let addr = x(d.rs1) &+ d.imm
                 let size: UInt64 = d.op == .sb ? 1 : d.op == .sh ? 2 : d.op == .sw ? 4 : 8
-                guard addr & (size - 1) == 0 else { return n }
-                let a: UInt64
-                if paging {
-                    guard let t = translate(addr, FastRunner.store) else { return n }
-                    a = t
-                } else {
-                    a = addr &- base
-                }
-                guard a < ramSize else { return n }
+                guard let a = ramOffset(addr, size, FastRunner.store, paging: paging) else { return n }
                 let p = ram + Int(a)
                 let v = x(d.rs2)
                 switch d.op {
