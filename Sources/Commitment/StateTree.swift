@@ -51,6 +51,26 @@ public final class StateTree {
         storage.clearDirty()
     }
 
+    /// A tree for `storage`, which must be an exact copy (`MachineStorage.copy()`) of this
+    /// tree's storage made now: the caches are cloned instead of re-hashing everything, so a
+    /// checkpoint restores in the time of a copy, not of a cold root.
+    public func copy(boundTo storage: MachineStorage) -> StateTree {
+        precondition(storage.ramSize == self.storage.ramSize, "the copy must have the same RAM size")
+        return StateTree(cloning: self, storage: storage)
+    }
+
+    private init(cloning other: StateTree, storage: MachineStorage) {
+        self.storage = storage
+        coreNodes = .allocate(capacity: 256)
+        coreNodes.initialize(from: other.coreNodes, count: 256)
+        coreShadow = .allocate(capacity: CoreLayout.count)
+        coreShadow.initialize(from: other.coreShadow, count: CoreLayout.count)
+        ram = other.ram
+        input = other.input
+        output = other.output
+        outputHashed = other.outputHashed
+    }
+
     deinit {
         coreNodes.deallocate()
         coreShadow.deallocate()

@@ -30,7 +30,8 @@ public final class MachineOracle: TraceOracle {
     let corruption: Corruption?
     let maxSteps: UInt64
     let checkpointLimit: Int
-    var checkpoints: [(steps: UInt64, machine: Machine)] = []
+    /// Copies of the machine and of its hash tree at earlier steps.
+    var checkpoints: [(steps: UInt64, machine: Machine, tree: StateTree)] = []
     var checkpointInterval: UInt64
     /// The machine positioned at some step, with its tree.
     var cursor: Machine
@@ -54,7 +55,8 @@ public final class MachineOracle: TraceOracle {
         checkpointLimit = max(2, min(64, checkpointBudgetBytes / perCheckpoint))
         checkpointInterval = 1 << 16
         tree = StateTree(first.storage)
-        checkpoints.append((0, first.copy()))
+        let initial = first.copy()
+        checkpoints.append((0, initial, tree.copy(boundTo: initial.storage)))
     }
 
     // MARK: running
@@ -102,7 +104,8 @@ public final class MachineOracle: TraceOracle {
     }
 
     func addCheckpoint() {
-        checkpoints.append((cursor.steps, cursor.copy()))
+        let m = cursor.copy()
+        checkpoints.append((cursor.steps, m, tree.copy(boundTo: m.storage)))
         if checkpoints.count > checkpointLimit {
             // Thin out: keep step 0 and every other checkpoint, double the spacing.
             checkpointInterval *= 2
@@ -118,7 +121,7 @@ public final class MachineOracle: TraceOracle {
         if cursor.steps > target {
             let base = checkpoints.last { $0.steps <= target } ?? checkpoints[0]
             cursor = base.machine.copy()
-            tree = StateTree(cursor.storage)
+            tree = base.tree.copy(boundTo: cursor.storage)
         }
         advance(to: target)
     }
