@@ -19,6 +19,21 @@ public enum Bisection {
         return out
     }
 
+    /// The disputed interval for a claim of `n` steps: [0, k^⌈log_k n⌉]. Steps past the
+    /// halt are the identity (the halted state's root), so padding the trace to a power of
+    /// k changes no root, and every sub-interval is then a power of k: every dispute takes
+    /// exactly ⌈log_k n⌉ picks, whatever the divergence step. Falls back to n when the
+    /// power would not fit in 64 bits.
+    public static func paddedLength(_ n: UInt64, arity k: Int) -> UInt64 {
+        var reach: UInt64 = 1
+        while reach < n {
+            let (p, o) = reach.multipliedReportingOverflow(by: UInt64(k))
+            if o { return n }
+            reach = p
+        }
+        return n == 0 ? 0 : reach
+    }
+
     /// ⌈log_k n⌉ (0 for n ≤ 1): the most pick rounds any dispute over n steps can take.
     public static func ceilLog(_ n: UInt64, base k: Int) -> Int {
         var r = 0

@@ -479,7 +479,7 @@ public struct JudgeStateMachine {
         let c = v.queue.removeFirst()
         let deadline = currentBlock + config.moveTimeoutBlocks
         disputes[Int(c.id) - 1].startBlock = currentBlock
-        let lo: UInt64 = 0, hi = v.claim.steps
+        let lo: UInt64 = 0, hi = Bisection.paddedLength(v.claim.steps, arity: config.arity)
         let points = c.kind == .trace ? Bisection.points(lo: lo, hi: hi, arity: config.arity) : []
         v.active = ActiveDispute(id: c.id, challenger: c.challenger, kind: c.kind, lo: lo, hi: hi,
                                  rootLo: task.initialRoot, rootHi: v.claim.root,

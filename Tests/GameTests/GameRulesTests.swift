@@ -63,8 +63,9 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
         #expect(r.outcome.accepted && r.outcome.winner == solverID)
         let d = r.disputes[0]
         // The challenger agrees with every root, so it always names the last part: the
-        // interval closes on the last step, 99 → 100, which the solver proves.
-        #expect(d.winner == solverID && d.divergenceStep == 99)
+        // interval (100 steps padded to 128) closes on its last step, 127 → 128, past the
+        // halt, where the solver proves the halted state's identity step.
+        #expect(d.winner == solverID && d.divergenceStep == 127)
         #expect(d.picks == Bisection.ceilLog(100, base: 2) && d.rounds == d.picks + 2)
         expectConservation(g, r)
     }

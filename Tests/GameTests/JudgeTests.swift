@@ -107,7 +107,8 @@ func expectRejected(_ h: inout JudgeHarness, _ frame: [UInt8], from p: UInt32, a
         h.commit(); h.challenge()
         var a = try #require(h.active)
         guard case let .solver(points, deadline) = a.turn else { Issue.record("not the solver's turn"); return }
-        #expect(points == [25, 50, 75] && deadline == 6)
+        // 100 steps padded to 4^4 = 256 (steps past the halt repeat the halted state).
+        #expect(points == [64, 128, 192] && deadline == 6)
         expectRejected(&h, GameMessage.pick(taskID: 7, dispute: 1, index: 0).encode(), from: 2, at: 1_100, "out of turn")
         expectRejected(&h, GameMessage.postRoots(taskID: 7, dispute: 2, roots: []).encode(), from: 1, at: 1_100, "no active dispute")
         expectRejected(&h, GameMessage.postRoots(taskID: 7, dispute: 1, roots: [.zero]).encode(), from: 1, at: 1_100, "expected 3 roots")
@@ -120,11 +121,11 @@ func expectRejected(_ h: inout JudgeHarness, _ frame: [UInt8], from p: UInt32, a
         expectRejected(&h, GameMessage.pick(taskID: 7, dispute: 1, index: 4).encode(), from: 2, at: 7_000, "outside 0...3")
         expectRejected(&h, GameMessage.pick(taskID: 7, dispute: 1, index: 0).encode(), from: 3, at: 7_000, "only the challenger")
         expectRejected(&h, GameMessage.postRoots(taskID: 7, dispute: 1, roots: roots).encode(), from: 1, at: 7_000, "out of turn")
-        // The challenger names the third part, [50, 75].
-        h.send(.pick(taskID: 7, dispute: 1, index: 2), from: 2, at: 7_000)
+        // The challenger names the second part, [64, 128].
+        h.send(.pick(taskID: 7, dispute: 1, index: 1), from: 2, at: 7_000)
         a = try #require(h.active)
-        #expect(a.lo == 50 && a.hi == 75 && a.rootLo == h.honest.rootAt(50) && a.rootHi == h.honest.rootAt(75))
-        // Keep picking the first part until one step is left: 50..56, 50..51.
+        #expect(a.lo == 64 && a.hi == 128 && a.rootLo == h.honest.rootAt(64) && a.rootHi == h.honest.rootAt(128))
+        // Keep picking the first part until one step is left: 64..80, 64..68, 64..65.
         var t: UInt64 = 7_000
         while true {
             a = try #require(h.active)
@@ -133,13 +134,13 @@ func expectRejected(_ h: inout JudgeHarness, _ frame: [UInt8], from p: UInt32, a
             h.send(.postRoots(taskID: 7, dispute: 1, roots: pts.map { h.honest.rootAt($0) }), from: 1, at: t)
             h.send(.pick(taskID: 7, dispute: 1, index: 0), from: 2, at: t)
         }
-        #expect(a.lo == 50 && a.hi == 51)
-        // The honest proof of step 50 settles it for the solver.
-        let proof = try h.honest.stepProof(atStep: 50)
+        #expect(a.lo == 64 && a.hi == 65)
+        // The honest proof of step 64 settles it for the solver.
+        let proof = try h.honest.stepProof(atStep: 64)
         let acts = h.send(.stepProof(taskID: 7, dispute: 1, proof: proof), from: 1, at: t + 100)
         #expect(acts.contains(.send(to: PartyID(2), .disputeResolved(taskID: 7, dispute: 1, challenger: PartyID(2),
-                                                                      winner: PartyID(1), reason: "step proof of 50 → 51 verified"))))
-        #expect(h.judge.disputes[0].divergenceStep == 50 && h.judge.disputes[0].picks == 3)
+                                                                      winner: PartyID(1), reason: "step proof of 64 → 65 verified"))))
+        #expect(h.judge.disputes[0].divergenceStep == 64 && h.judge.disputes[0].picks == 4)
     }
 
     @Test func aStepProofFromTheWrongPreStateLoses() throws {
