@@ -163,7 +163,7 @@
 /// A small direct-mapped memo of decodes, owned by one machine (never shared between
 /// threads). Entries are keyed by the full fetched bits, so a hit is exactly the decode.
 public final class DecodeMemo {
-    @usableFromInline static let bits = 12
+    @usableFromInline static let bits = 15
     @usableFromInline let entries: UnsafeMutablePointer<Decoded>
 
     public init() {

@@ -81,12 +81,21 @@ struct FastRunner {
             core[L.pc] = pc
             core[L.icount] &+= n
         }
+        // The frame of the code page last fetched from (straight-line code stays in it).
+        var codePage: UInt64 = .max, codeFrame: UInt64 = 0
         while n < limit {
             let off: UInt64
             if paging {
                 // A 32-bit instruction in a page's last halfword crosses pages: reference step.
-                guard pc & 0xfff != 0xffe, let o = translate(pc, FastRunner.fetch) else { return n }
-                off = o
+                guard pc & 0xfff != 0xffe else { return n }
+                if pc >> 12 == codePage {
+                    off = codeFrame | (pc & 0xfff)
+                } else {
+                    guard let o = translate(pc, FastRunner.fetch) else { return n }
+                    off = o
+                    codePage = pc >> 12
+                    codeFrame = o & ~0xfff
+                }
             } else {
                 off = pc &- base
             }
@@ -151,6 +160,7 @@ struct FastRunner {
                     storage.tableWrites &+= 1
                     tlb.flush()
                     tlb.tableWrites = storage.tableWrites
+                    codePage = .max
                 }
             case .addi: setX(d.rd, x(d.rs1) &+ d.imm)
             case .slti: setX(d.rd, Int64(bitPattern: x(d.rs1)) < Int64(bitPattern: d.imm) ? 1 : 0)
