@@ -264,7 +264,8 @@ public enum PartyNode {
             endpoint = FaultyEndpoint(wrapping: client, faults: try FaultInjector(faults: faults, generator: SeededGenerator(seed: seed)))
         }
         defer { endpoint.close() }
-        try endpoint.send(to: "judge", Wire.frame(Wire.Control(kind: "hello", name: name)))
+        // Control messages bypass the party's network faults: they are not part of the game.
+        try client.send(to: "judge", Wire.frame(Wire.Control(kind: "hello", name: name)))
 
         var solver: SolverStateMachine?
         var verifier: VerifierStateMachine?

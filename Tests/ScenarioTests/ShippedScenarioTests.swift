@@ -173,6 +173,14 @@ struct LinuxGuestTests {
         #expect(!afterReady.contains("echo hello"), "typed commands must not be echoed")
     }
 
+    @Test func haltDashFEndsTheRunHalted() throws {
+        guard Self.haveLinux else { print("skipped: no build/linux (run `make guest-linux`)"); return }
+        let (status, output) = try boot(script: "echo before halt\nhalt -f\necho never printed\n")
+        #expect(status == 0, "the run must end with the machine halted")
+        #expect(output.contains("before halt"))
+        #expect(!output.contains("never printed"))
+    }
+
     @Test func scriptWithoutPoweroffStillEnds() throws {
         guard Self.haveLinux else { print("skipped: no build/linux (run `make guest-linux`)"); return }
         let (status, output) = try boot(script: "uname -s")
