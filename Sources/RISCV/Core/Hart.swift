@@ -39,7 +39,7 @@ public struct Hart<S: StateAccess> {
         let pc = s.read(L.pc)
         do throws(Trap) {
             let bits = try fetch(pc)
-            let decoded = memo?.lookup(bits) ?? Decoded.decode(bits)
+            let decoded = memo?.lookup(bits, place: pc) ?? Decoded.decode(bits)
             do throws(Trap) {
                 try execute(decoded, pc: pc)
             } catch {

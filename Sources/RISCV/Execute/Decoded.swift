@@ -174,9 +174,11 @@ public final class DecodeMemo {
 
     deinit { entries.deallocate() }
 
-    /// The decode of `bits`.
-    @inline(__always) @usableFromInline func lookup(_ bits: UInt32) -> Decoded {
-        let slot = entries + Int((bits &* 0x9e37_79b1) >> UInt32(32 - DecodeMemo.bits))
+    /// The decode of `bits`. `place` (the instruction's address) only chooses the slot —
+    /// neighbouring instructions land in neighbouring slots — while the bits alone decide
+    /// whether the slot holds this decode.
+    @inline(__always) @usableFromInline func lookup(_ bits: UInt32, place: UInt64) -> Decoded {
+        let slot = entries + Int((place >> 1) & UInt64((1 << DecodeMemo.bits) - 1))
         if slot.pointee.bits == bits { return slot.pointee }
         let d = Decoded.decode(bits)
         slot.pointee = d

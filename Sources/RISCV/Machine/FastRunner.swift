@@ -108,7 +108,7 @@ struct FastRunner {
             } else if off & 7 == 6 {
                 bits = bits & 0xffff | UInt32(ram.load(fromByteOffset: Int(off + 2), as: UInt16.self)) << 16
             }
-            let d = memo.lookup(bits)
+            let d = memo.lookup(bits, place: pc)
             var next = pc &+ d.length
             switch d.op {
             case .lui: setX(d.rd, d.imm)
