@@ -1,0 +1,69 @@
+import Testing
+@testable import RISCV
+
+/// Design invariant 2: the decode memo and the fast path's translation cache are not
+/// state, so adversarial guests that rewrite code or page tables without FENCE.I or
+/// SFENCE.VMA see their writes at once — on the fast path exactly as on the reference step.
+struct InvisibleCacheTests {
+    /// Runs `setup` twice, then `steps` steps with and without the fast path; the two
+    /// machines must end identical. Returns the fast one.
+    func lockstep(steps: UInt64, _ setup: (TestMachine) -> Void) -> TestMachine {
+        let fast = TestMachine(), reference = TestMachine()
+        setup(fast)
+        setup(reference)
+        let a = Machine(storage: fast.storage), b = Machine(storage: reference.storage)
+        for _ in 0..<steps {
+            a.run(steps: 1, fastPath: true)
+            b.run(steps: 1, fastPath: false)
+            #expect(fast.coreWords == reference.coreWords, "core differs at step \(a.steps)")
+        }
+        return fast
+    }
+
+    @Test func selfModifyingCodeWithoutFenceI() {
+        let code: [UInt32] = [
+            auipc(t0, 0),            //  0
+            addi(t2, 0, 2),          //  4: two passes
+            addi(a0, 0, 1),          //  8: rewritten below, without FENCE.I
+            lw(t1, 40, t0),          // 12
+            sw(t1, 8, t0),           // 16: store the new instruction over offset 8
+            addi(t2, t2, -1),        // 20
+            bne(t2, 0, -16),         // 24: back to offset 8
+            jal(0, 0),               // 28: park
+            0, 0,
+            addi(a0, 0, 42),         // 40: the replacement
+        ]
+        let m = lockstep(steps: 14) { $0.load(code, at: TestMachine.base) }
+        #expect(m[x: a0] == 42, "the second pass must run the rewritten instruction")
+    }
+
+    @Test func pageTableRewriteWithoutSfence() {
+        let va: UInt64 = 0x4000_0000
+        let pageA = TestMachine.base + 0x20_0000, pageB = TestMachine.base + 0x21_0000
+        var pteAddress: UInt64 = 0
+        let code: [UInt32] = [
+            lui(t0, 0x40000),        // t0 = va
+            ld(a0, 0, t0),           // through page A (fills the translation cache)
+            ld(a0, 0, t0),
+            sd(t2, 0, t1),           // rewrite the leaf PTE to page B, no SFENCE.VMA
+            ld(a1, 0, t0),           // must read page B
+            jal(0, 0),
+        ]
+        let m = lockstep(steps: 10) { tm in
+            tm.load(code, at: TestMachine.base)
+            var tables = PageTables(tm)
+            // Code and the page-table area identity-mapped for S-mode, va → page A.
+            tables.map(TestMachine.base, to: TestMachine.base, level: 1,
+                       flags: PageTables.v | PageTables.r | PageTables.w | PageTables.x | PageTables.a | PageTables.d)
+            pteAddress = tables.map(va, to: pageA, flags: PageTables.v | PageTables.r | PageTables.w | PageTables.a | PageTables.d)
+            tm.write(pageA, 8, 0xaaaa)
+            tm.write(pageB, 8, 0xbbbb)
+            tm[core: CoreLayout.satp] = tables.satp
+            tm.priv = Privilege.supervisor
+            tm[x: t1] = pteAddress
+            tm[x: t2] = (pageB >> 12) << 10 | PageTables.v | PageTables.r | PageTables.w | PageTables.a | PageTables.d
+        }
+        #expect(m[x: a0] == 0xaaaa)
+        #expect(m[x: a1] == 0xbbbb, "a page-table edit must be seen without SFENCE.VMA")
+    }
+}
