@@ -18,6 +18,8 @@ public final class ScenarioLauncher {
     public var timeoutSeconds: Double = 3600
 
     private var children: [(name: String, process: Process)] = []
+    /// Set once everything is being stopped; children started after that are killed.
+    private var stopping = false
     private let lock = NSLock()
 
     public init(spec: ScenarioSpec, scenarioFile: String, executable: String, workDirectory: String,
@@ -90,7 +92,12 @@ public final class ScenarioLauncher {
         p.standardError = handle
         p.standardInput = FileHandle.nullDevice
         try p.run()
-        lock.lock(); children.append((name, p)); lock.unlock()
+        lock.lock()
+        children.append((name, p))
+        let late = stopping
+        lock.unlock()
+        // A signal arrived while this child was starting: it goes too.
+        if late { kill(p.processIdentifier, SIGKILL) }
         return p
     }
 
@@ -105,7 +112,7 @@ public final class ScenarioLauncher {
 
     /// Stops every child still running: SIGTERM, then SIGKILL after a short grace.
     public func stopAll() {
-        lock.lock(); let all = children; lock.unlock()
+        lock.lock(); stopping = true; let all = children; lock.unlock()
         for c in all where c.process.isRunning { c.process.terminate() }
         let grace = Stopwatch()
         while all.contains(where: { $0.process.isRunning }) && grace.seconds < 2 { usleep(10_000) }

@@ -57,6 +57,9 @@ public func bootTask(_ task: TaskSpecification) throws -> Machine {
     case .program(let path):
         image = BootImage(program: try readTaskFile(path, what: "task program"), ramSize: task.ramMiB << 20)
     case .linux(let firmware, let kernel, let initrd, let bootargs):
+        guard task.ramMiB >= TaskSpecification.linuxMinimumRAMMiB else {
+            throw NodeError("the Linux task needs ram_mib \(TaskSpecification.linuxMinimumRAMMiB) or more (OpenSBI's fw_jump.bin moves the device tree to 0x82200000)")
+        }
         input = TaskSpecification.linuxConsoleInput(input)
         image = BootImage(program: try readTaskFile(firmware, what: "firmware"), programIsRaw: true,
                           kernel: try readTaskFile(kernel, what: "kernel"), initrd: try readTaskFile(initrd, what: "initrd"),
@@ -246,9 +249,12 @@ public enum PartyNode {
             throw NodeError("no party named \(name) in the scenario")
         }
         let watch = Stopwatch()
+        let parent = getppid()
         let oracle = try MachineOracle(boot: { try bootTask(spec.task) }, maxSteps: spec.task.maxSteps,
                                        corruption: corruption(of: role.spec)) { steps in
             log("\(name): \(steps) steps")
+            // A long run must not outlive the launcher.
+            if getppid() != parent { log("\(name): launcher went away"); exit(1) }
         }
         let claim = try oracle.finalClaim()
         log("\(name): run ends after \(claim.steps) steps, root \(claim.root.hex)")
@@ -297,7 +303,6 @@ public enum PartyNode {
             }
         }
         let clock = Stopwatch()
-        let parent = getppid()
         while true {
             if getppid() != parent { throw NodeError("launcher went away") }
             guard let env = try endpoint.receive(timeoutMilliseconds: 50) else {

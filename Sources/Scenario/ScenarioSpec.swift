@@ -50,6 +50,10 @@ public struct TaskSpecification: Equatable, Sendable {
     /// console; the UART input is held until then (see `BootImage.inputMarker`).
     public static let linuxReadyMarker = "tbsim-guest: ready"
 
+    /// Debian's OpenSBI fw_jump.bin moves the device tree to 0x82200000, so the Linux
+    /// workload needs RAM past that.
+    public static let linuxMinimumRAMMiB: UInt64 = 64
+
     /// The Linux guest's console input: the script, ending in a newline, then Ctrl-D
     /// (0x04) — end of input on a terminal, so a script that does not power off itself
     /// still ends (the guest's /init powers off when its input ends).

@@ -47,6 +47,9 @@ public struct GuestOptions: ParsableArguments {
         if let m = inputAfter, m.utf8.count > 32 {
             throw ValidationError("--input-after takes at most 32 bytes (got \(m.utf8.count))")
         }
+        if linux && ramMiB < TaskSpecification.linuxMinimumRAMMiB {
+            throw ValidationError("--linux needs --ram \(TaskSpecification.linuxMinimumRAMMiB) or more (OpenSBI's fw_jump.bin moves the device tree to 0x82200000)")
+        }
         if ramMiB < 1 || ramMiB > 16384 {
             throw ValidationError("--ram must be between 1 and 16384 MiB (got \(ramMiB))")
         }

@@ -48,6 +48,10 @@ public struct NodeCommand: ParsableCommand {
     }
 
     public func run() throws {
+        // The launcher ignores SIGINT/SIGTERM while it runs, and ignored signals survive
+        // exec: restore the defaults so stopping a role works.
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
         let spec = try loadScenario(file)
         let log: (String) -> Void = { line in printError(line) }
         do {

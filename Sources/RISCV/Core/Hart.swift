@@ -189,3 +189,15 @@ public struct Hart<S: StateAccess> {
         return base
     }
 }
+
+/// How many more retired instructions (at clock value `clock` = icount + slept) until
+/// mtime, now `mtime` < `mtimecmp`, reaches `mtimecmp`; nil if that lies beyond 2⁶⁴.
+/// mtime = clock / instructionsPerTick + timeOffset, all wrapping, so a guest that sets
+/// mtime backwards still gets its interrupt when the wrapped value gets there.
+@inline(__always) func instructionsUntilTimer(clock: UInt64, mtime: UInt64, mtimecmp: UInt64) -> UInt64? {
+    let ipt = MachineMap.instructionsPerTick
+    let (tick, o1) = (clock / ipt).addingReportingOverflow(mtimecmp &- mtime)
+    let (target, o2) = tick.multipliedReportingOverflow(by: ipt)
+    if o1 || o2 { return nil }
+    return target - clock
+}

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The whole committed state of one machine held in host memory: core words, RAM, the
 /// input tape and the output so far. It also remembers which RAM pages were written since
 /// the last `clearDirty()` so the commitment layer can re-hash incrementally (the 4 KiB of
@@ -30,8 +36,10 @@ public final class MachineStorage {
         self.ramSize = ramSize
         core = .allocate(capacity: CoreLayout.count)
         core.initialize(repeating: 0, count: CoreLayout.count)
-        ram = .allocate(byteCount: ramSize, alignment: 4096)
-        ram.initializeMemory(as: UInt8.self, repeating: 0, count: ramSize)
+        // calloc: zeroed RAM whose untouched pages cost nothing until used (a 128 MiB
+        // machine that touches a few MiB does not pay for clearing the rest).
+        guard let zeroed = calloc(ramSize, 1) else { fatalError("cannot allocate \(ramSize) bytes of RAM") }
+        ram = zeroed
         let pages = ramSize / MachineStorage.pageSize
         dirtyWordCount = (pages + 63) / 64
         dirtyPages = .allocate(capacity: dirtyWordCount)
@@ -45,7 +53,7 @@ public final class MachineStorage {
 
     deinit {
         core.deallocate()
-        ram.deallocate()
+        free(ram)
         dirtyPages.deallocate()
         tablePages.deallocate()
     }

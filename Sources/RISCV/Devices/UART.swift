@@ -6,7 +6,9 @@ extension Hart {
         s.read(L.inputPosition) < s.read(L.inputLength) && s.read(L.inputMarkerMatched) == s.read(L.inputMarkerLength)
     }
 
-    /// Advances the input gate's marker match by one output byte.
+    /// Advances the input gate's marker match by one output byte: the new count is the
+    /// longest marker prefix that ends the output so far (at most 32 bytes, so a direct
+    /// search is cheap and only committed words are read).
     mutating func uartMatchMarker(_ byte: UInt8) {
         let length = s.read(L.inputMarkerLength)
         let matched = s.read(L.inputMarkerMatched)
@@ -14,13 +16,20 @@ extension Hart {
         func markerByte(_ i: UInt64) -> UInt8 {
             UInt8(truncatingIfNeeded: s.read(L.inputMarker + Int(i / 8)) >> (8 * (i % 8)))
         }
-        var next: UInt64 = 0
-        if byte == markerByte(matched) {
-            next = matched + 1
-        } else if byte == markerByte(0) {
-            next = 1
+        // The output ends with marker[0..<matched] + byte; find the longest k ≤ matched + 1
+        // such that marker[0..<k] is a suffix of it.
+        var k = matched + 1
+        while k > 0 {
+            var fits = markerByte(k - 1) == byte
+            var i: UInt64 = 0
+            while fits && i + 1 < k {
+                fits = markerByte(i) == markerByte(matched - (k - 1) + i)
+                i += 1
+            }
+            if fits { break }
+            k -= 1
         }
-        s.write(L.inputMarkerMatched, next)
+        s.write(L.inputMarkerMatched, k)
     }
 
     mutating func uartRead(_ off: UInt64) -> UInt64 {

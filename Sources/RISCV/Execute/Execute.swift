@@ -160,15 +160,11 @@ extension Hart {
         let mie = s.read(L.mie)
         if readMIP() & mie != 0 { return }
         guard mie & (1 << Cause.machineTimer) != 0 else { return }
-        let cmp = s.read(L.mtimecmp)
-        let offset = s.read(L.timeOffset)
-        guard cmp >= offset else { return }
-        let ticks = cmp &- offset
-        guard ticks <= UInt64.max / MachineMap.instructionsPerTick else { return }
-        // Clock value (icount + slept) at which mtime reaches mtimecmp; retire() adds
-        // one for the WFI itself.
-        let target = ticks * MachineMap.instructionsPerTick
-        let clock = s.read(L.icount) &+ s.read(L.slept) &+ 1
-        if target > clock { s.write(L.slept, s.read(L.slept) &+ (target - clock)) }
+        // Sleep until mtime reaches mtimecmp (not pending, so mtime < mtimecmp now);
+        // retire() adds one for the WFI itself.
+        let clock = s.read(L.icount) &+ s.read(L.slept)
+        guard let wait = instructionsUntilTimer(clock: clock, mtime: mtime(), mtimecmp: s.read(L.mtimecmp)),
+              wait > 1 else { return }
+        s.write(L.slept, s.read(L.slept) &+ (wait - 1))
     }
 }

@@ -32,7 +32,7 @@ public enum Boot {
         var initrdRange: (start: UInt64, end: UInt64)?
         if let kernel = image.kernel {
             let at = ramBase + kernelOffset
-            guard UInt64(kernel.count) <= ramSize - kernelOffset else {
+            guard ramSize > kernelOffset, UInt64(kernel.count) <= ramSize - kernelOffset else {
                 throw MachineError("kernel image of \(kernel.count) bytes does not fit in \(ramSize >> 20) MiB of RAM")
             }
             let end = programEnd
@@ -50,12 +50,19 @@ public enum Boot {
             // kernel cannot clobber it (kernel + min(RAM/2, 128 MiB)).
             let size = UInt64(initrd.count)
             let start = ramBase + kernelOffset + min(ramSize / 2, 128 << 20)
+            guard start >= reservedTop, size <= ramBase + ramSize - start else {
+                throw MachineError("initrd of \(initrd.count) bytes does not fit above the kernel in \(ramSize >> 20) MiB of RAM; use more RAM")
+            }
             initrdRange = (start, start + size)
             reservedTop = start + size
         }
         let fdt = deviceTree(ramSize: ramSize, bootargs: image.bootargs, initrd: initrdRange)
-        let fdtAddress = (ramBase + ramSize - UInt64(fdt.count) - 0x1_0000) & ~((2 << 20) - 1)
-        guard fdtAddress >= reservedTop else {
+        // Like QEMU: 2 MiB-aligned near the top of RAM, leaving room for firmware to grow
+        // the tree in place; in small RAM, just below the top on a page boundary.
+        let top = ramBase + ramSize
+        var fdtAddress = (top - UInt64(fdt.count) - 0x1_0000) & ~((2 << 20) - 1)
+        if fdtAddress < reservedTop { fdtAddress = (top - UInt64(fdt.count) - 0x1000) & ~0xfff }
+        guard fdtAddress >= reservedTop, fdtAddress >= ramBase else {
             throw MachineError("the images (\((reservedTop - ramBase) >> 20) MiB) leave no room for the device tree in \(ramSize >> 20) MiB of RAM; use more RAM")
         }
         if let initrd = image.initrd, let range = initrdRange {

@@ -48,11 +48,9 @@ struct FastRunner {
         if mtime >= core[L.mtimecmp] { pending |= 1 << Cause.machineTimer }
         if pending & mie != 0 { return 0 }
         guard mie & (1 << Cause.machineTimer) != 0 else { return .max }
-        // Instructions until mtime reaches mtimecmp.
-        let cmp = core[L.mtimecmp], offset = core[L.timeOffset]
-        guard cmp >= offset, (cmp - offset) <= UInt64.max / MachineMap.instructionsPerTick else { return .max }
-        let target = (cmp - offset) * MachineMap.instructionsPerTick
-        return target > clock ? target - clock : 0
+        // Instructions until mtime reaches mtimecmp, in the same wrapping arithmetic as
+        // the reference (mtime < mtimecmp here, or the timer would be pending).
+        return instructionsUntilTimer(clock: clock, mtime: mtime, mtimecmp: core[L.mtimecmp]) ?? .max
     }
 
     /// The RAM offset of an aligned data access, or nil when the reference step must do it

@@ -67,3 +67,50 @@ struct InvisibleCacheTests {
         #expect(m[x: a1] == 0xbbbb, "a page-table edit must be seen without SFENCE.VMA")
     }
 }
+
+/// Review findings turned into tests.
+struct TimerAndGateRegressionTests {
+    /// A guest that sets mtime backwards (the offset wraps) still gets its timer
+    /// interrupt, on the fast path exactly when on the reference step.
+    @Test func timerAfterMtimeWrittenBackwards() {
+        let code: [UInt32] = [
+            lui(t2, 0x200c), sd(0, -8, t2),                  // mtime = 0
+            lui(t0, 0x2004), addi(t1, 0, 5), sd(t1, 0, t0),  // mtimecmp = 5
+            addi(t1, 0, 0x80), csrrw(0, 0x304, t1),          // mie = MTIE
+            addi(t1, 0, 8), csrrw(0, 0x300, t1),             // mstatus.MIE
+            jal(0, 0),                                       // wait
+        ]
+        let fast = TestMachine(), reference = TestMachine()
+        for m in [fast, reference] {
+            m.load(code, at: TestMachine.base)
+            m[core: CoreLayout.icount] = 100_000              // mtime was 1000 before the write
+        }
+        let a = Machine(storage: fast.storage), b = Machine(storage: reference.storage)
+        var tookInterrupt = false
+        for _ in 0..<700 {
+            a.run(steps: 1, fastPath: true)
+            b.run(steps: 1, fastPath: false)
+            #expect(fast.coreWords == reference.coreWords, "core differs at step \(b.steps)")
+            if reference.pc == TestMachine.mtvecDefault && reference.mcause == Cause.interruptBit | Cause.machineTimer {
+                tookInterrupt = true
+                break
+            }
+        }
+        #expect(tookInterrupt, "the timer interrupt never came")
+    }
+
+    /// The input gate opens on the marker even when a partial match restarts inside it
+    /// ("aab" in "aaab").
+    @Test func inputGateFindsAMarkerAfterAPartialMatch() {
+        let m = TestMachine(input: Array("go".utf8))
+        m[core: CoreLayout.inputMarkerLength] = 3
+        m[core: CoreLayout.inputMarker] = UInt64(0x62_61_61)  // "aab", little-endian
+        var code: [UInt32] = [lui(t0, 0x10000)]
+        for c in "aaab".utf8 { code += [addi(t1, 0, Int(c)), sb(t1, 0, t0)] }
+        code += [lbu(a0, 5, t0), lbu(a1, 0, t0), jal(0, 0)]   // LSR, then RBR
+        m.load(code, at: TestMachine.base)
+        m.step(code.count)
+        #expect(m[x: a0] & 1 == 1, "data ready once the marker was printed")
+        #expect(m[x: a1] == UInt64(UInt8(ascii: "g")))
+    }
+}
