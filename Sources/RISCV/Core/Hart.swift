@@ -53,6 +53,12 @@ public struct Hart<S: StateAccess> {
             retire()
         } catch {
             takeTrap(error, pc: pc)
+            // As QEMU counts with -icount (the differential oracle): an instruction that
+            // started and raised an exception is counted (and advances time); one whose
+            // fetch faulted never started. Interrupts count nothing.
+            if error.cause != Cause.instructionPageFault && error.cause != Cause.instructionAccessFault {
+                retire()
+            }
         }
     }
 

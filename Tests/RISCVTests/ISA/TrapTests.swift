@@ -26,7 +26,7 @@ import Testing
         #expect((m.mstatus >> 11) & 3 == c.priv, "MPP = previous privilege")
         #expect(m.mstatus & MStatus.mpie != 0, "MPIE = old MIE")
         #expect(m.mstatus & MStatus.mie == 0, "MIE cleared")
-        #expect(m.icount == 1, "ecall does not retire")
+        #expect(m.icount == 2, "the ecall is counted, as QEMU's -icount counts it")
     }
 
     @Test func ebreakHasZeroTval() {
@@ -269,4 +269,15 @@ import Testing
         #expect(m.mcause == Cause.storeAccessFault)
         #expect(m.read(TestMachine.base + (1 << 20) - 4, 4) == 0)
     }
+}
+
+/// What the instruction clock counts (minstret, mcycle, mtime): every instruction that
+/// started, trapping or not — as QEMU's -icount does — but not a fetch that faulted
+/// (the instruction never started) nor taking an interrupt.
+@Test func aFetchFaultIsNotCounted() {
+    let m = TestMachine()
+    m.pc = 0x1_0000_0000                                    // neither RAM nor a device
+    m.step()
+    #expect(m.mcause == Cause.instructionAccessFault)
+    #expect(m.icount == 0)
 }
