@@ -98,7 +98,7 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
         let names = ReportPartyNames(spec: spec)
         scenario = ScenarioInfo(name: spec.name, file: file, seed: spec.seed)
         outcome = OutcomeInfo(accepted: game.outcome.accepted, winner: game.outcome.winner.map(names.name),
-                              reason: game.outcome.reason)
+                              reason: names.spelled(game.outcome.reason))
         let program: String
         switch spec.task.image {
         case let .program(path): program = path
@@ -110,7 +110,7 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
             DisputeInfo(id: $0.id, challenger: names.name($0.challenger), kind: $0.kind.rawValue, rounds: $0.rounds,
                         picks: $0.picks, divergenceStep: $0.divergenceStep, winner: $0.winner.map(names.name),
                         proofBytes: $0.proofBytes, gas: $0.gas, startBlock: $0.startBlock, endBlock: $0.endBlock,
-                        reason: $0.reason)
+                        reason: names.spelled($0.reason))
         }
         var byParty: [String: UInt64] = [:]
         for p in game.gas.byParty { byParty[names.name(p.party), default: 0] += p.gas }
@@ -216,6 +216,17 @@ struct ReportPartyNames {
     init(spec: ScenarioSpec) {
         solver = spec.solver.name
         verifiers = spec.verifiers.map(\.name)
+    }
+
+    /// `text` (a judge's reason) with every party number the scenario knows ("party2")
+    /// spelled as the party's name; higher numbers first, so "party12" is not read as
+    /// "party1" followed by "2".
+    func spelled(_ text: String) -> String {
+        var out = text
+        for n in stride(from: 1 + verifiers.count, through: 1, by: -1) {
+            out = out.replacingOccurrences(of: "party\(n)", with: name(PartyID(UInt32(n))))
+        }
+        return out
     }
 
     /// "judge", the solver's or verifier's name, or "partyN" for a number the scenario
