@@ -42,20 +42,20 @@ private let qemuAvailable = onPath("qemu-system-riscv64")
     /// QEMU's plugin (guests/qemu-plugin/icount.c) counts every instruction QEMU starts,
     /// from the first reset-ROM instruction to the finisher store; found by experiment:
     /// - tbsim runs the same 6-instruction reset ROM, so ROM instructions count on both;
-    /// - an exception is one step in tbsim and one counted attempt in QEMU, except fetch
-    ///   faults, which QEMU raises before the instruction exists (not counted);
-    /// - interrupts are a step in tbsim but not an instruction in QEMU;
+    /// - an instruction that raises an exception is counted by both (tbsim's instruction
+    ///   clock follows QEMU's -icount), except fetch faults, which QEMU raises before the
+    ///   instruction exists and tbsim does not count either;
+    /// - interrupts are a step in tbsim but not an instruction in either count;
     /// - MMIO re-execution (icount I/O recompile) does not double-count: the replayed
     ///   block is instrumented for memory only (checked with hand-written programs);
     /// - on QEMU, qemu-run.sh plants an input descriptor that rt_init finds, which takes 4
     ///   more instructions (li, sb, ld, sd) than on tbsim, where that RAM is zero.
-    /// So QEMU = retired + (exceptions − fetch faults) + 4 for programs without interrupts.
-    /// Programs with timer interrupts spin on mtime until the interrupt arrives, so the
-    /// count depends on when the interrupt is taken, and QEMU differs from tbsim there
-    /// (measured with hand-written programs): QEMU takes the timer interrupt 12 instructions
-    /// after mtime reaches mtimecmp (tbsim: at once), and QEMU's clock also advances for
-    /// instructions that trap (tbsim's mtime counts retired instructions only). Only
-    /// closeness is checked for them.
+    /// So QEMU = counted + 4 for programs without interrupts (`exceptions` below are the
+    /// uncounted ones: fetch faults). Programs with timer interrupts spin on mtime until
+    /// the interrupt arrives, so the count depends on when the interrupt is taken, and
+    /// QEMU takes the timer interrupt about 12 instructions after mtime reaches mtimecmp
+    /// (tbsim: at once; measured with hand-written programs). Only closeness is checked
+    /// for them.
     @Test(arguments: Guests.tested.filter { Guests.qemuCount($0) != nil })
     func instructionCountMatchesQEMU(_ name: String) async throws {
         let run = try await Guests.cache.run(name)

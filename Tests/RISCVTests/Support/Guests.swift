@@ -89,11 +89,13 @@ struct GuestRun: Sendable {
     var output: [UInt8]
     var halted: Bool
     var exitCode: UInt64
-    /// Steps taken until the halt (every step is one retired instruction or one trap).
+    /// Steps taken until the halt (each step counts one instruction, or is a fetch fault
+    /// or an interrupt, which count nothing).
     var steps: UInt64
-    /// The icount core word (instructions retired).
+    /// The icount core word (instructions counted, trapping ones included).
     var retired: UInt64
     var instret: UInt64
+    /// Exceptions that counted no instruction (fetch faults).
     var exceptions: UInt64
     /// Exceptions raised by instruction fetch (access or page fault): QEMU never starts
     /// such an instruction, so its count leaves them out.
@@ -117,7 +119,7 @@ actor GuestRunCache {
 }
 
 /// Boots `name` as QEMU's `-bios none -kernel` would and steps it to the halt, counting
-/// steps that retired nothing (traps) by kind.
+/// steps that counted no instruction (fetch faults, interrupts) by kind.
 func runGuest(_ name: String, budget: UInt64 = Guests.stepBudget) throws -> GuestRun {
     let machine = try Machine(BootImage(program: try Guests.elf(name)), input: Guests.input(name))
     let storage = machine.storage
