@@ -96,40 +96,27 @@ public final class StateTree {
 
     func refreshCore() {
         let core = storage.core
-        var changed: UInt128 = 0
+        // Heap indices of the changed nodes of the current level, ascending.
+        var changed: [Int] = []
         for leaf in 0..<128 {
             let w = 4 * leaf
             if core[w] != coreShadow[w] || core[w + 1] != coreShadow[w + 1]
                 || core[w + 2] != coreShadow[w + 2] || core[w + 3] != coreShadow[w + 3] {
-                changed |= 1 << UInt128(leaf)
+                changed.append(128 + leaf)
                 coreNodes[128 + leaf] = Node(core[w], core[w + 1], core[w + 2], core[w + 3])
             }
         }
-        if changed == 0 { return }
+        if changed.isEmpty { return }
         coreShadow.update(from: core, count: CoreLayout.count)
-        // Walk up level by level; `changed` holds heap indices relative to the level start.
-        var levelStart = 128
-        var mask = changed
-        var width = 128
-        while width > 1 {
-            var parents: UInt128 = 0
-            var m = mask
-            while m != 0 {
-                let i = m.trailingZeroBitCount
-                parents |= 1 << UInt128(i >> 1)
-                m &= m - 1
+        while changed[0] > 1 {
+            var parents: [Int] = []
+            parents.reserveCapacity(changed.count)
+            for h in changed where parents.last != h >> 1 {
+                let p = h >> 1
+                coreNodes[p] = Keccak.hash(coreNodes[2 * p], coreNodes[2 * p + 1])
+                parents.append(p)
             }
-            let parentStart = levelStart >> 1
-            var p = parents
-            while p != 0 {
-                let i = p.trailingZeroBitCount
-                let h = parentStart + i
-                coreNodes[h] = Keccak.hash(coreNodes[2 * h], coreNodes[2 * h + 1])
-                p &= p - 1
-            }
-            mask = parents
-            levelStart = parentStart
-            width >>= 1
+            changed = parents
         }
     }
 
