@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // tbsim — a simulator of Truebit's verification game. The target list is the
-// architecture (see docs/ and the design notes): machine → commitment → game →
-// transport → scenario → CLI.
+// architecture (docs/ARCHITECTURE.md): machine → commitment → game → transport →
+// scenario → report → roles → CLI.
 import PackageDescription
 
 // The machine's hot loop: no overflow/bounds traps (the code uses wrapping arithmetic and
@@ -26,17 +26,24 @@ let package = Package(
         .target(name: "Commitment", dependencies: ["RISCV"], swiftSettings: optimise),
         .target(name: "Game", dependencies: ["Commitment"]),
         .target(name: "Transport", dependencies: ["CZeroMQ"]),
-        .target(name: "Scenario", dependencies: ["RISCV", "Commitment", "Game", "Transport", "Yams"]),
+        .target(name: "Scenario", dependencies: ["RISCV", "Commitment", "Game", "Yams"]),
+        .target(name: "Report", dependencies: ["Game", "Scenario"]),
+        .target(name: "Roles", dependencies: ["RISCV", "Commitment", "Game", "Transport", "Scenario", "Report"]),
         .target(name: "TBSimCommands", dependencies: [
-            "RISCV", "Commitment", "Game", "Transport", "Scenario",
+            "RISCV", "Commitment", "Game", "Transport", "Scenario", "Report", "Roles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "tbsim", dependencies: ["TBSimCommands"]),
         .testTarget(name: "RISCVTests", dependencies: ["RISCV"], exclude: ["oracle"]),
         .testTarget(name: "CommitmentTests", dependencies: ["Commitment"]),
-        .testTarget(name: "GameTests", dependencies: ["Game"]),
+        .testTarget(name: "GameTests", dependencies: ["Game", "Roles", "Report", "Scenario", "Transport"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "TBSimCommands"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Game"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Scenario", "Game"]),
+        .testTarget(name: "RolesTests", dependencies: ["Roles", "Report", "Scenario", "Game", "Transport", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        // What the end-to-end test targets share (the package root, the binary, process listings).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
     ],
     swiftLanguageModes: [.v5]
 )

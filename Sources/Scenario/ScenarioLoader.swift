@@ -3,39 +3,6 @@ import Game
 import RISCV
 import Yams
 
-/// A scenario (or configuration) file that cannot be used: names the file, the line and
-/// column of the offending YAML node, its full dotted key, and what is wrong — so a typo
-/// in a long scenario can be found without guessing.
-public struct ScenarioError: Error, CustomStringConvertible, Equatable {
-    /// The file as named to the loader (or the config file it references).
-    public var file: String
-    /// 1-based line of the offending node, when known.
-    public var line: Int?
-    /// 1-based column (in Unicode scalars) of the offending node, when known.
-    public var column: Int?
-    /// Full dotted key, e.g. `verifiers[1].faults[0].lie_in_bisection.from_round`.
-    public var key: String?
-    /// What is wrong and, where possible, what would be right.
-    public var message: String
-
-    /// Builds an error; see the properties.
-    public init(file: String, line: Int?, column: Int?, key: String?, message: String) {
-        self.file = file; self.line = line; self.column = column; self.key = key; self.message = message
-    }
-
-    /// `file:line:column: key `k`: message`, leaving out what is unknown.
-    public var description: String {
-        var s = file
-        if let line {
-            s += ":\(line)"
-            if let column { s += ":\(column)" }
-        }
-        s += ": "
-        if let key { s += "key `\(key)`: " }
-        return s + message
-    }
-}
-
 /// Reads scenario files (YAML) into `ScenarioSpec`, and gas schedules into `GasSchedule`.
 /// Strict by design: unknown keys, wrong types and out-of-range values are errors that
 /// name the file, key, line and column. The schema is documented in docs/SCENARIOS.md.
@@ -94,9 +61,9 @@ public enum ScenarioLoader {
 
     // MARK: sections
 
-    static func parseTask(_ v: YAMLValue) throws -> TaskSpecification {
+    static func parseTask(_ v: YAMLValue) throws -> ScenarioTask {
         let m = try v.mapping(allowed: ["program", "linux", "stdin", "max_steps", "ram_mib"])
-        let image: TaskSpecification.Image
+        let image: ScenarioTask.Image
         switch (m.optional("program"), m.present("linux")) {
         case let (program?, nil):
             image = .program(path: v.document.resolve(try program.nonEmptyString("a path")))
@@ -107,7 +74,7 @@ public enum ScenarioLoader {
         case (nil, nil):
             throw v.error("missing key `program` (a guest ELF) or `linux` (the Linux workload)")
         }
-        var task = TaskSpecification(image: image)
+        var task = ScenarioTask(image: image)
         if let s = m.optional("stdin") { task.stdin = v.document.resolve(try s.nonEmptyString("a path")) }
         if let s = m.optional("max_steps") { task.maxSteps = try s.integer(1...UInt64.max) }
         if let s = m.optional("ram_mib") { task.ramMiB = try s.integer(1...16_384) }
@@ -119,7 +86,7 @@ public enum ScenarioLoader {
                                 initrd: "build/linux/initramfs.cpio.gz",
                                 bootargs: "console=ttyS0 earlycon=uart8250,mmio,0x10000000 initramfs_async=0")
 
-    static func parseLinux(_ v: YAMLValue) throws -> TaskSpecification.Image {
+    static func parseLinux(_ v: YAMLValue) throws -> ScenarioTask.Image {
         let d = v.document
         var (firmware, kernel, initrd, bootargs) = linuxDefaults
         if case .scalar = v.node, !v.isNull {
@@ -140,40 +107,38 @@ public enum ScenarioLoader {
 
     /// Game keys in the order documented, with their ranges (the same bounds
     /// `GameConfig.problems()` enforces; a test keeps the two in step).
-    static let gameKeys: [(name: String, range: ClosedRange<UInt64>)] = [
-        ("k", 2...65_536), ("block_interval_ms", 1...(1 << 32)), ("commit_timeout_blocks", 0...(1 << 32)),
-        ("challenge_window_blocks", 0...(1 << 32)), ("move_timeout_blocks", 1...(1 << 32)),
-        ("solver_deposit", 0...(1 << 56)), ("challenger_deposit", 0...(1 << 56)), ("winner_share_bps", 0...10_000),
-        ("max_frame_bytes", 256...UInt64(Int.max)),
+    static let gameKeys: [(key: GameConfig.Key, range: ClosedRange<UInt64>)] = [
+        (.k, 2...65_536), (.blockIntervalMs, 1...(1 << 32)), (.commitTimeoutBlocks, 0...(1 << 32)),
+        (.challengeWindowBlocks, 0...(1 << 32)), (.moveTimeoutBlocks, 1...(1 << 32)),
+        (.solverDeposit, 0...(1 << 56)), (.challengerDeposit, 0...(1 << 56)), (.winnerShareBps, 0...10_000),
+        (.maxFrameBytes, 256...UInt64(Int.max)),
     ]
 
     static func parseGame(_ v: YAMLValue) throws -> (GameConfig, GasSchedule) {
-        let m = try v.mapping(allowed: gameKeys.map(\.name) + ["gas"])
+        let m = try v.mapping(allowed: gameKeys.map(\.key.rawValue) + ["gas"])
         var g = ScenarioSpec.defaultGame
-        for (name, range) in gameKeys {
-            guard let node = m.optional(name) else { continue }
+        for (key, range) in gameKeys {
+            guard let node = m.optional(key.rawValue) else { continue }
             let x = try node.integer(range)
-            switch name {
-            case "k": g.arity = Int(x)
-            case "block_interval_ms": g.blockIntervalMs = x
-            case "commit_timeout_blocks": g.commitTimeoutBlocks = x
-            case "challenge_window_blocks": g.challengeWindowBlocks = x
-            case "move_timeout_blocks": g.moveTimeoutBlocks = x
-            case "solver_deposit": g.solverDeposit = x
-            case "challenger_deposit": g.challengerDeposit = x
-            case "winner_share_bps": g.winnerShareBps = x
-            default: g.maxFrameBytes = Int(x)
+            switch key {
+            case .k: g.arity = Int(x)
+            case .blockIntervalMs: g.blockIntervalMs = x
+            case .commitTimeoutBlocks: g.commitTimeoutBlocks = x
+            case .challengeWindowBlocks: g.challengeWindowBlocks = x
+            case .moveTimeoutBlocks: g.moveTimeoutBlocks = x
+            case .solverDeposit: g.solverDeposit = x
+            case .challengerDeposit: g.challengerDeposit = x
+            case .winnerShareBps: g.winnerShareBps = x
+            case .maxFrameBytes: g.maxFrameBytes = Int(x)
             }
         }
         // Whatever GameConfig still objects to (e.g. k too large for max_frame_bytes),
         // reported at the key it names, in this file's vocabulary (`k`, not `arity`).
         if let problem = g.problems().first {
-            var name = problem.split(separator: "`", omittingEmptySubsequences: false).dropFirst().first.map(String.init) ?? ""
-            if name == "arity" { name = "k" }
-            let text = problem.replacingOccurrences(of: "`arity`", with: "`k`")
+            let name = problem.key.rawValue
             let node = m.optional(name) ?? v
             throw ScenarioError(file: v.document.file, line: node.node.mark?.line, column: node.node.mark?.column,
-                                key: name.isEmpty ? v.key : v.childKey(name), message: text)
+                                key: v.childKey(name), message: problem.message)
         }
         var gas = GasSchedule.default
         if let s = m.optional("gas") {
@@ -254,8 +219,6 @@ public enum ScenarioLoader {
         }
         return s
     }
-
-    enum Role { case solver, verifier }
 
     static func parseParty(_ v: YAMLValue, role: Role, defaultName: String, ramMiB: UInt64,
                            names: inout [String: YAMLValue]) throws -> PartySpec {

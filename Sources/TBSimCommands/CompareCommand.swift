@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Report
 import Scenario
 
 /// `tbsim compare REPORT.json…`: one table comparing scenario reports side by side —

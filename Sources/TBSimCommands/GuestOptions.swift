@@ -33,7 +33,7 @@ public struct GuestOptions: ParsableArguments {
     public var inputAfter: String?
 
     /// The Linux guest's /init prints this once it reads its script from the console.
-    public static let linuxReadyMarker = TaskSpecification.linuxReadyMarker
+    public static let linuxReadyMarker = ScenarioTask.linuxReadyMarker
 
     public init() {}
 
@@ -47,37 +47,25 @@ public struct GuestOptions: ParsableArguments {
         if let m = inputAfter, m.utf8.count > 32 {
             throw ValidationError("--input-after takes at most 32 bytes (got \(m.utf8.count))")
         }
-        if linux && ramMiB < TaskSpecification.linuxMinimumRAMMiB {
-            throw ValidationError("--linux needs --ram \(TaskSpecification.linuxMinimumRAMMiB) or more (OpenSBI's fw_jump.bin moves the device tree to 0x82200000)")
+        if linux && ramMiB < ScenarioTask.linuxMinimumRAMMiB {
+            throw ValidationError("--linux needs --ram \(ScenarioTask.linuxMinimumRAMMiB) or more (OpenSBI's fw_jump.bin moves the device tree to 0x82200000)")
         }
         if ramMiB < 1 || ramMiB > 16384 {
             throw ValidationError("--ram must be between 1 and 16384 MiB (got \(ramMiB))")
         }
     }
 
-    /// Reads every file and boots a machine.
+    /// The task these options describe.
+    public var task: ScenarioTask {
+        let image: ScenarioTask.Image = linux
+            ? .linux(firmware: firmware, kernel: kernel, initrd: initrd, bootargs: bootargs)
+            : .program(path: program ?? "")
+        return ScenarioTask(image: image, stdin: stdin, ramMiB: ramMiB, inputAfter: inputAfter)
+    }
+
+    /// Reads every file and boots the machine, the same way every party of a scenario does.
     public func makeMachine() throws -> Machine {
-        var input = try stdin.map { try readFile($0, what: "stdin file") } ?? []
-        let image: BootImage
-        if linux {
-            input = TaskSpecification.linuxConsoleInput(input)
-            image = BootImage(program: try readFile(firmware, what: "firmware (run `make guest-linux`)"),
-                              programIsRaw: true,
-                              kernel: try readFile(kernel, what: "kernel (run `make guest-linux`)"),
-                              initrd: try readFile(initrd, what: "initrd (run `make guest-linux`)"),
-                              bootargs: bootargs, ramSize: ramMiB << 20,
-                              inputMarker: Array((inputAfter ?? GuestOptions.linuxReadyMarker).utf8))
-        } else {
-            image = BootImage(program: try readFile(program!, what: "program"), ramSize: ramMiB << 20,
-                              inputMarker: Array((inputAfter ?? "").utf8))
-        }
-        do {
-            return try Machine(image, input: input)
-        } catch let e as ELFError {
-            throw CLIError("\(program ?? firmware): \(e)")
-        } catch let e as MachineError {
-            throw CLIError("\(e)")
-        }
+        do { return try task.boot() } catch let e as TaskBootError { throw CLIError(e.description) }
     }
 }
 
@@ -94,13 +82,6 @@ func readFile(_ path: String, what: String) throws -> [UInt8] {
         throw CLIError(exists ? "cannot read \(what) \(path)" : "\(what) \(path) does not exist")
     }
     return [UInt8](data)
-}
-
-/// Monotonic host time in seconds, for wall-clock figures only (never committed).
-func hostSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
 /// Writes to standard error.

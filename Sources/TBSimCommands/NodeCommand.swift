@@ -1,7 +1,11 @@
 import ArgumentParser
 import Commitment
 import Foundation
+import Game
+import Roles
 import Scenario
+
+extension Role: ExpressibleByArgument {}
 
 /// `tbsim node --role judge|solver|verifier`: one role of a scenario in this process.
 /// `tbsim scenario` starts these; they can also be started by hand on different hosts.
@@ -9,8 +13,6 @@ public struct NodeCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "node",
         abstract: "Run one role (judge, solver or verifier) of a scenario in this process.")
-
-    public enum Role: String, ExpressibleByArgument, CaseIterable { case judge, solver, verifier }
 
     @Option(help: "The role to play: judge, solver or verifier.")
     public var role: Role
@@ -30,11 +32,12 @@ public struct NodeCommand: ParsableCommand {
     @Option(help: "Judge: write the result (game report and party metrics) to this file.")
     public var result: String = "tbsim-result.json"
 
-    @Option(help: "Judge: the task's initial state root (0x…); computed from the task when absent.")
-    public var initialRoot: String?
-
     @Option(help: "Solver/verifier: the judge's endpoint, e.g. tcp://127.0.0.1:5555.")
     public var connect: String?
+
+    @Option(help: ArgumentHelp("Refuse to run unless the scenario file resolves to this digest (0x…), as the launcher read it.",
+                               valueName: "DIGEST"))
+    public var scenarioDigest: String?
 
     @Option(help: "A tag naming the run this process belongs to (shown in process listings; no effect).")
     public var session: String?
@@ -44,7 +47,7 @@ public struct NodeCommand: ParsableCommand {
     public func validate() throws {
         if role != .judge && connect == nil { throw ValidationError("--connect ENDPOINT is required for --role \(role.rawValue)") }
         if role == .verifier && name == nil { throw ValidationError("--name is required for --role verifier") }
-        if let r = initialRoot, Digest(hex: r) == nil { throw ValidationError("--initial-root must be 0x + 64 hex digits") }
+        if let d = scenarioDigest, Digest(hex: d) == nil { throw ValidationError("--scenario-digest must be 0x + 64 hex digits") }
     }
 
     public func run() throws {
@@ -54,14 +57,15 @@ public struct NodeCommand: ParsableCommand {
         signal(SIGTERM, SIG_DFL)
         let spec = try loadScenario(file)
         let log: (String) -> Void = { line in printError(line) }
+        let digest = scenarioDigest.flatMap { Digest(hex: $0) }
         do {
             switch role {
             case .judge:
-                try JudgeNode.run(spec: spec, bind: bind ?? spec.network.judgeBind, endpointFile: endpointFile,
-                                  resultFile: result, initialRoot: initialRoot.flatMap { Digest(hex: $0) }, log: log)
+                try RoleProcess.judge(spec: spec, file: file, expectedDigest: digest, bind: bind ?? spec.network.judgeBind,
+                                      endpointFile: endpointFile, resultFile: result, log: log)
             case .solver, .verifier:
-                let party = name ?? spec.solver.name
-                try PartyNode.run(spec: spec, name: party, connect: connect!, seed: spec.seed, log: log)
+                try RoleProcess.party(spec: spec, file: file, expectedDigest: digest, name: name ?? spec.solver.name,
+                                      connect: connect!, log: log)
             }
         } catch {
             printError("tbsim node (\(role.rawValue)): \(error)")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RISCV
+import Transport
 
 /// `tbsim run`: runs a guest natively fast; its UART output is the command's output and
 /// its exit code the command's exit status.
@@ -43,7 +44,7 @@ public struct RunCommand: ParsableCommand {
             out = FileHandle.standardOutput
         }
         let progress = isatty(2) == 1
-        let start = hostSeconds()
+        let start = monotonicSeconds()
         var written = 0
         var lastReport = start
         func flushOutput() {
@@ -56,7 +57,7 @@ public struct RunCommand: ParsableCommand {
         while !machine.halted && machine.steps < maxSteps {
             machine.run(steps: min(20_000_000, maxSteps - machine.steps))
             flushOutput()
-            let now = hostSeconds()
+            let now = monotonicSeconds()
             if progress && now - lastReport > 0.5 {
                 lastReport = now
                 let mips = Double(machine.steps) / (now - start) / 1e6
@@ -65,7 +66,7 @@ public struct RunCommand: ParsableCommand {
         }
         flushOutput()
         if progress && lastReport != start { FileHandle.standardError.write("\r\u{1b}[K".data(using: .utf8)!) }
-        let wall = hostSeconds() - start
+        let wall = monotonicSeconds() - start
         if stats {
             printError("instructions retired: \(machine.instret)")
             printError("steps: \(machine.steps)")

@@ -1,4 +1,5 @@
 import Foundation
+import Roles
 import Scenario
 
 /// Runs scenarios end to end (separate processes) for the benchmark figures.

@@ -1,14 +1,17 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Report
+import Roles
 import Scenario
+import Transport
 
 /// `tbsim scenario FILE`: plays a whole verification game — judge, solver and verifiers
 /// as separate processes over ZeroMQ — and reports rounds, gas and time.
 public struct ScenarioCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "scenario",
-        abstract: "Run a scenario: the judge, the solver and every verifier as separate processes over ZeroMQ.",
+        abstract: "Run a scenario: the judge, the solver and every verifier as separate processes over ZeroMQ (or in this process with --in-process).",
         discussion: """
         Prints a summary; --json and --html write the full report. The exit status is 0 when \
         every `expect:` of the scenario holds, 1 when one fails, 2 when the run itself failed. \
@@ -28,7 +31,7 @@ public struct ScenarioCommand: ParsableCommand {
     @Option(help: "Directory for role logs and the raw result.")
     public var workDir: String?
 
-    @Flag(help: "Play the game in this process on a virtual clock (no ZeroMQ, no child processes).")
+    @Flag(help: "Play the game in this process on a virtual clock: the same node loops, network latency and faults, over an in-memory network instead of ZeroMQ.")
     public var inProcess = false
 
     @Flag(help: "Print only the verdict line.")
@@ -42,13 +45,13 @@ public struct ScenarioCommand: ParsableCommand {
     public func run() throws {
         let spec = try loadScenario(file)
         let log: (String) -> Void = quiet ? { _ in } : { printError($0) }
-        let result: NodeResult
+        let result: RunResult
         let wall: Double
         do {
             if inProcess {
-                let start = hostSeconds()
-                result = try InProcessScenario.run(spec)
-                wall = hostSeconds() - start
+                let clock = Stopwatch()
+                result = try InMemoryRun.play(spec)
+                wall = clock.seconds
             } else {
                 let dir = workDir ?? NSTemporaryDirectory() + "tbsim-\(getpid())-\(spec.name)"
                 let launcher = ScenarioLauncher(spec: spec, scenarioFile: file, executable: currentExecutable(),
@@ -67,8 +70,7 @@ public struct ScenarioCommand: ParsableCommand {
             printError("tbsim: scenario \(file) failed: \(error)")
             throw ExitCode(2)
         }
-        let report = ScenarioReport(spec: spec, file: file, game: result.game, parties: result.parties,
-                                    wallSeconds: wall, finalRoot: nil, outputHash: nil)
+        let report = ScenarioReport(spec: spec, file: file, game: result.game, parties: result.parties, wallSeconds: wall)
         if quiet {
             print("\(spec.name): \(report.outcome.accepted ? "accepted" : "rejected"), expectations \(report.passed ? "passed" : "FAILED")")
         } else {

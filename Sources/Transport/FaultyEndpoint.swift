@@ -114,3 +114,14 @@ extension FaultyEndpoint: BroadcastEndpoint where Inner: BroadcastEndpoint {
     /// The wrapped hub's peers; `broadcast` sends to each through the faults.
     public var peers: [String] { inner.peers }
 }
+
+/// An endpoint that may hold messages back until a deadline: its owner must call
+/// `flush()` by `nextReleaseTime` (in the endpoint's clock) for them to go out on time.
+public protocol HoldingEndpoint: MessageEndpoint {
+    /// The deadline of the earliest held message, if any.
+    var nextReleaseTime: Int? { get }
+    /// Sends every held message whose deadline has passed.
+    func flush() throws
+}
+
+extension FaultyEndpoint: HoldingEndpoint {}

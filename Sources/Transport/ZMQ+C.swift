@@ -219,11 +219,3 @@ enum LibZMQ {
         return (major, minor, patch)
     }
 }
-
-/// Milliseconds from a monotonic clock. Used only for real-time deadlines in the
-/// ZeroMQ transport (receive timeouts, held messages); never for anything committed.
-public func monotonicMilliseconds() -> Int {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Int(ts.tv_sec) * 1000 + Int(ts.tv_nsec) / 1_000_000
-}

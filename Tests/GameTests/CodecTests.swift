@@ -16,14 +16,21 @@ let sampleMessages: [GameMessage] = {
         .pick(taskID: 7, dispute: 3, index: 0xDEAD_BEEF),
         .stepProof(taskID: 7, dispute: 1, proof: Array(0..<200).map { UInt8($0) }),
         .outputOpening(taskID: 7, dispute: 2, opening: []),
-        .taskPosted(TaskSpec(id: 99, initialRoot: d2, stepLimit: 1 << 50)),
+        .taskPosted(PostedTask(id: 99, initialRoot: d2, stepLimit: 1 << 50)),
         .committed(taskID: 7, solver: PartyID(1), claim: claim, challengeDeadline: 44),
         .solverTurn(taskID: 7, dispute: 1, challenger: PartyID(5), kind: .trace, lo: 10, hi: 20,
                     points: [12, 15, 17], deadline: 100),
         .challengerTurn(taskID: 7, dispute: 1, lo: 10, hi: 20, points: [12, 15], roots: [d1, d2], deadline: 101),
-        .disputeResolved(taskID: 7, dispute: 1, challenger: PartyID(5), winner: PartyID(1), reason: "step → ok ✓"),
-        .settled(taskID: 7, accepted: true, winner: PartyID(1), reason: "fine"),
-        .settled(taskID: 7, accepted: false, winner: nil, reason: ""),
+        .disputeResolved(taskID: 7, dispute: 1, challenger: PartyID(5), winner: PartyID(1),
+                         reason: .stepProofInvalid(step: 9, detail: "step → ok ✓")),
+        .disputeResolved(taskID: 7, dispute: 2, challenger: PartyID(5), winner: PartyID(5),
+                         reason: .stepProofWrongEnd(step: 3, proven: d1, claimed: d2)),
+        .settled(taskID: 7, accepted: true, winner: PartyID(1), reason: .solverWonEveryDispute),
+        .settled(taskID: 7, accepted: false, winner: nil, reason: .solverDidNotCommit(deadline: 12)),
+        .settled(taskID: 7, accepted: false, winner: PartyID(6),
+                 reason: .solverLostDispute(dispute: 4, cause: .missedDeadline(party: PartyID(1), deadline: 99))),
+        .settled(taskID: 7, accepted: false, winner: PartyID(6),
+                 reason: .solverLostDispute(dispute: 4, cause: .outputMismatch(opened: d2, claimed: d1))),
     ]
 }()
 
@@ -47,7 +54,7 @@ let sampleMessages: [GameMessage] = {
         for cut in 0..<frame.count {
             do {
                 _ = try GameMessage.decode(Array(frame.prefix(cut)))
-                Issue.record("prefix of \(cut) bytes of \(m.kindName) decoded")
+                Issue.record("prefix of \(cut) bytes of \(m.kind.rawValue) decoded")
             } catch let e as GameMessageError {
                 #expect(e.offset <= cut)
             } catch {
@@ -75,9 +82,18 @@ let sampleMessages: [GameMessage] = {
         let bogus: [UInt8] = [1, 0x03] + [UInt8](repeating: 0, count: 12) + [0xFF, 0xFF, 0xFF, 0xFF]
         #expect(err(bogus)?.offset == 14)
         // Strings must be UTF-8.
-        var s = GameMessage.disputeResolved(taskID: 1, dispute: 1, challenger: PartyID(2), winner: PartyID(1), reason: "ab").encode()
+        var s = GameMessage.disputeResolved(taskID: 1, dispute: 1, challenger: PartyID(2), winner: PartyID(1),
+                                            reason: .outputOpeningInvalid(detail: "ab")).encode()
         s[s.count - 1] = 0xFF
-        #expect(err(s)?.kind == .invalidValue(field: "reason", detail: "not valid UTF-8"))
+        #expect(err(s)?.kind == .invalidValue(field: "reason.detail", detail: "not valid UTF-8"))
+        // Resolution tags outside the table, and causes nested past the bound, are refused.
+        var t = GameMessage.settled(taskID: 1, accepted: true, winner: nil, reason: .noChallenge).encode()
+        t[t.count - 1] = 0xEE
+        #expect(err(t)?.kind == .invalidValue(field: "reason", detail: "unknown resolution tag 238"))
+        var deep = Resolution.noChallenge
+        for i in 0..<6 { deep = .solverLostDispute(dispute: UInt32(i), cause: deep) }
+        #expect(err(GameMessage.settled(taskID: 1, accepted: false, winner: nil, reason: deep).encode())?.kind
+                == .invalidValue(field: "reason.cause.cause.cause.cause", detail: "causes nested too deep"))
     }
 
     @Test func randomAndMutatedFramesNeverCrash() {
@@ -105,8 +121,10 @@ let sampleMessages: [GameMessage] = {
 
     @Test func overlongReasonsAreCutAtACharacterBoundary() throws {
         let long = String(repeating: "é", count: 40_000)          // 80 000 bytes of 2-byte characters
-        let f = GameMessage.settled(taskID: 1, accepted: true, winner: nil, reason: long).encode()
-        guard case let .settled(_, _, _, reason) = try GameMessage.decode(f) else { Issue.record("wrong kind"); return }
-        #expect(reason.utf8.count == 65_534 && reason.allSatisfy { $0 == "é" })
+        let f = GameMessage.settled(taskID: 1, accepted: true, winner: nil, reason: .outputOpeningInvalid(detail: long)).encode()
+        guard case let .settled(_, _, _, .outputOpeningInvalid(detail))? = try? GameMessage.decode(f) else {
+            Issue.record("wrong kind"); return
+        }
+        #expect(detail.utf8.count == 65_534 && detail.allSatisfy { $0 == "é" })
     }
 }

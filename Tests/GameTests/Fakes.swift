@@ -1,5 +1,9 @@
 import Commitment
 @testable import Game
+import Report
+import Roles
+import Scenario
+import Transport
 
 // A toy machine for testing the game without the real RISC-V machine or keccak tree.
 //
@@ -34,7 +38,7 @@ struct FakeWorld {
 
     var initialRoot: Digest { root(branch: 0, step: 0, halt: haltStep) }
 
-    var task: TaskSpec { TaskSpec(id: 7, initialRoot: initialRoot, stepLimit: 1 << 40) }
+    var task: PostedTask { PostedTask(id: 7, initialRoot: initialRoot, stepLimit: 1 << 40) }
 
     var trueClaim: Claim {
         let r = root(branch: 0, step: haltStep, halt: haltStep)
@@ -131,8 +135,15 @@ struct SplitMix64: RandomNumberGenerator {
     }
 }
 
-/// Builds and runs a LocalGame in the toy world.
-struct GameSetup {
+/// Party numbers of the toy games, from the one roster rule: solver 1, verifiers 2, 3, …
+let toyRoster = Roster(solver: "solver", verifiers: (1...8).map { "verifier-\($0)" })
+let solverID = toyRoster.solver.id
+let v1 = PartyID(2), v2 = PartyID(3), v3 = PartyID(4)
+func verifierID(_ i: Int) -> PartyID { PartyID(UInt32(2 + i)) }
+
+/// A toy game played by the real node loops over the in-memory network: every frame
+/// takes `latencyMs`, the chain clock is the network's virtual clock.
+struct ToyGame {
     var world = FakeWorld(seed: 42, haltStep: 100)
     var config = GameConfig()
     var gas = GasSchedule.default
@@ -141,18 +152,86 @@ struct GameSetup {
     var verifiers: [(oracle: FakeOracle?, faults: [VerifierFault])] = []
     var latencyMs: UInt64 = 100
     var balance: UInt64 = 10_000
+    /// Raw payloads sent to the judge at virtual times: (time ms, sender name, payload).
+    var injections: [(time: UInt64, from: String, payload: [UInt8])] = []
 
-    func makeGame() -> LocalGame {
-        let latency = latencyMs
-        return try! LocalGame(task: world.task, config: config, gas: gas, checker: FakeChecker(seed: world.seed),
-                         solver: (solverOracle ?? FakeOracle(world: world), solverFaults),
-                         verifiers: verifiers.map { ($0.oracle ?? FakeOracle(world: world), $0.faults) },
-                         initialBalance: balance, latencyMs: { _, _ in latency })
+    /// What a played game leaves: the judge's machine, its report and every log line.
+    struct Played {
+        var judge: JudgeStateMachine
+        var log: [String]
+        var strayFrames: Int
     }
 
-    func run() -> (LocalGame, GameReport) {
-        var g = makeGame()
-        let r = g.run()
-        return (g, r)
+    func run() -> (Played, GameReport) {
+        let roster = Roster(solver: "solver", verifiers: verifiers.indices.map { "verifier-\($0 + 1)" })
+        let network = InMemoryNetwork(defaultLatencyMilliseconds: Int(latencyMs))
+        let clock = { UInt64(network.now) }
+        var balances: [PartyID: UInt64] = [:]
+        for p in roster.parties { balances[p.id] = balance }
+        let machine = try! JudgeStateMachine(task: world.task, config: config, gas: gas, checker: FakeChecker(seed: world.seed),
+                                             solver: roster.solver.id, verifiers: roster.verifiers.map(\.id), balances: balances)
+        let scenario = Digest.zero
+        func faulty(_ e: InMemoryEndpoint) -> FaultyEndpoint<InMemoryEndpoint> {
+            FaultyEndpoint(wrapping: e, faults: FaultInjector(), clock: { network.now })
+        }
+        var log: [String] = []
+        let judgeEndpoint = try! network.endpoint(named: "judge")
+        // Listen after settlement until every frame sent before it (or injected) is in.
+        var timing = JudgeLoop.Timing()
+        timing.graceMs = 300 + 2 * latencyMs + (injections.map(\.time).max() ?? 0)
+        let judge = JudgeLoop(judge: machine, roster: roster, scenario: scenario, endpoint: faulty(judgeEndpoint),
+                              control: judgeEndpoint, clock: clock, timing: timing, log: { log.append($0) })
+        var loops: [any NodeLoop] = []
+        var endpoints: [String: InMemoryEndpoint] = [:]
+        for entry in roster.parties {
+            let e = try! network.endpoint(named: entry.name)
+            endpoints[entry.name] = e
+            let m: PartyLoop.Machine
+            if entry.role == .solver {
+                m = .solver(SolverStateMachine(id: entry.id, oracle: solverOracle ?? FakeOracle(world: world), faults: solverFaults))
+            } else {
+                let v = verifiers[Int(entry.id.rawValue) - 2]
+                m = .verifier(VerifierStateMachine(id: entry.id, oracle: v.oracle ?? FakeOracle(world: world), faults: v.faults))
+            }
+            let loop = PartyLoop(entry: entry, machine: m, roster: roster, scenario: scenario, endpoint: faulty(e), control: e,
+                                 clock: clock, metrics: { PartyMetrics(name: entry.name, role: entry.role) },
+                                 log: { log.append($0) })
+            try! loop.start()
+            loops.append(loop)
+        }
+        if !injections.isEmpty {
+            loops.append(Injector(network: network, endpoints: endpoints, schedule: injections, origin: latencyMs))
+        }
+        try! InMemoryRun.drive(judge: judge, others: loops, network: network)
+        let result = judge.result()
+        return (Played(judge: judge.machine, log: log, strayFrames: result.strayFrames), result.game)
     }
+}
+
+/// Sends scheduled payloads to the judge at chain times (the game starts once the hellos
+/// arrived, `origin` ms after virtual time 0): as a party, through its endpoint, or as a
+/// stranger through an endpoint of its own.
+final class Injector: NodeLoop {
+    let network: InMemoryNetwork
+    var schedule: [(time: UInt64, from: String, payload: [UInt8])]
+    var endpoints: [String: InMemoryEndpoint] = [:]
+
+    init(network: InMemoryNetwork, endpoints: [String: InMemoryEndpoint],
+         schedule: [(time: UInt64, from: String, payload: [UInt8])], origin: UInt64) {
+        self.network = network
+        self.endpoints = endpoints
+        self.schedule = schedule.map { ($0.time + origin, $0.from, $0.payload) }.sorted { $0.0 < $1.0 }
+    }
+
+    func pump(timeoutMilliseconds: Int) -> Bool {
+        while let first = schedule.first, first.time <= UInt64(network.now) {
+            schedule.removeFirst()
+            if endpoints[first.from] == nil { endpoints[first.from] = try! network.endpoint(named: first.from) }
+            try! endpoints[first.from]!.send(to: "judge", first.payload)
+        }
+        return false
+    }
+
+    var nextWakeup: UInt64? { schedule.first?.time }
+    var isDone: Bool { schedule.isEmpty }
 }

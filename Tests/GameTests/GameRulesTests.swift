@@ -1,15 +1,14 @@
 import Foundation
 import Commitment
+import Roles
 import Testing
 @testable import Game
 
-let solverID = LocalGame.solverID
-let v1 = LocalGame.verifierID(0), v2 = LocalGame.verifierID(1), v3 = LocalGame.verifierID(2)
 
 func balance(_ r: GameReport, _ p: PartyID) -> BalanceEntry { r.balances.first { $0.party == p }! }
 
 /// Deposits are only moved, paid or burned: nothing appears or disappears.
-func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectConservation(_ g: ToyGame.Played, _ r: GameReport, sourceLocation: SourceLocation = #_sourceLocation) {
     let start = r.balances.reduce(0) { $0 + $1.start }
     let end = r.balances.reduce(0) { $0 + $1.end }
     #expect(end + r.burned == start, sourceLocation: sourceLocation)
@@ -19,7 +18,7 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
 
 @Suite struct GameRulesTests {
     @Test func unchallengedClaimIsAcceptedWhenTheWindowCloses() {
-        var s = GameSetup()
+        var s = ToyGame()
         s.verifiers = [(nil, []), (nil, [])]              // both agree
         let (g, r) = s.run()
         #expect(r.outcome.accepted && r.outcome.winner == solverID)
@@ -27,13 +26,13 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
         #expect(r.taskSteps == 100)
         // Commit at block 0 (latency 100 ms), window 10 blocks: finalized when block 11 begins.
         #expect(r.finalBlock == 11 && r.finalTimeMs == 11_000)
-        #expect(r.timeline.map(\.kind) == ["task_posted", "commit", "finalize", "settled"])
+        #expect(r.timeline.map(\.kind) == [.taskPosted, .commit, .finalize, .settled])
         #expect(balance(r, solverID).end == 10_000 && r.burned == 0)
         expectConservation(g, r)
     }
 
     @Test func wrongOutputLosesTheOutputDispute() {
-        var s = GameSetup()
+        var s = ToyGame()
         s.solverFaults = [.wrongOutput]
         s.verifiers = [(nil, [])]
         let (g, r) = s.run()
@@ -48,7 +47,7 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
     }
 
     @Test func falseOutputChallengeLoses() {
-        var s = GameSetup()
+        var s = ToyGame()
         s.verifiers = [(nil, [.challengeCorrectResult(kind: .output)])]
         let (g, r) = s.run()
         #expect(r.outcome.accepted && r.disputes[0].winner == solverID && r.disputes[0].rounds == 2)
@@ -57,7 +56,7 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
     }
 
     @Test func falseTraceChallengeLosesTheBisection() {
-        var s = GameSetup()
+        var s = ToyGame()
         s.verifiers = [(nil, [.challengeCorrectResult(kind: .trace)])]
         let (g, r) = s.run()
         #expect(r.outcome.accepted && r.outcome.winner == solverID)
@@ -72,20 +71,20 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
 
     @Test func wrongTraceIsCaughtAtTheInjectedStep() {
         for d in [0, 1, 37, 98, 99] as [UInt64] {
-            var s = GameSetup()
+            var s = ToyGame()
             s.solverOracle = FakeOracle(world: s.world, corruptAt: d)
             s.verifiers = [(nil, [])]
             let (g, r) = s.run()
             #expect(!r.outcome.accepted && r.outcome.winner == v1)
             #expect(r.disputes[0].divergenceStep == d)
-            #expect(r.disputes[0].reason.contains("post-state is not the successor"))
+            #expect({ if case .stepProofInvalid(d, "post-state is not the successor of pre") = r.disputes[0].reason { true } else { false } }())
             expectConservation(g, r)
         }
     }
 
     @Test func wrongStepCountWithWrongRootIsCaught() {
         // The corrupted run halts later (150 steps) than the true one (100).
-        var s = GameSetup()
+        var s = ToyGame()
         s.solverOracle = FakeOracle(world: s.world, corruptAt: 60, faultyHalt: 150)
         s.verifiers = [(nil, [])]
         let (_, r) = s.run()
@@ -98,7 +97,7 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
 
     @Test func honestSolverLyingInBisectionLoses() {
         for round in 1...4 {
-            var s = GameSetup()
+            var s = ToyGame()
             s.solverFaults = [.lieInBisection(fromRound: round)]
             s.verifiers = [(nil, [.challengeCorrectResult(kind: .trace)])]
             let (g, r) = s.run()
@@ -109,7 +108,7 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
     }
 
     @Test func faultySolverLyingInBisectionStillLoses() {
-        var s = GameSetup()
+        var s = ToyGame()
         s.solverOracle = FakeOracle(world: s.world, corruptAt: 30)
         s.solverFaults = [.lieInBisection(fromRound: 3)]
         s.verifiers = [(nil, [])]
@@ -119,20 +118,20 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
 
     @Test func refusingTheFinalProofTimesOut() {
         for kind in DisputeKind.allCases {
-            var s = GameSetup()
+            var s = ToyGame()
             s.solverFaults = [.refuseFinalProof]
             s.verifiers = [(nil, [.challengeCorrectResult(kind: kind)])]
             let (g, r) = s.run()
             #expect(r.outcome.winner == v1 && r.disputes[0].winner == v1)
-            #expect(r.disputes[0].reason.contains("missed its deadline"))
-            #expect(r.timeline.contains { $0.kind == "timeout" && $0.party == v1 })
+            #expect({ if case .missedDeadline(solverID, _) = r.disputes[0].reason { true } else { false } }())
+            #expect(r.timeline.contains { $0.kind == .timeout && $0.party == v1 })
             #expect(r.disputes[0].rounds == r.disputes[0].picks + 1)   // no closing move
             expectConservation(g, r)
         }
     }
 
     @Test func silentSolverNeverCommits() {
-        var s = GameSetup()
+        var s = ToyGame()
         s.solverFaults = [.silent(fromMove: 1)]
         s.verifiers = [(nil, [])]
         let (g, r) = s.run()
@@ -143,7 +142,7 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
     }
 
     @Test func solverSilentMidDisputeLoses() {
-        var s = GameSetup()
+        var s = ToyGame()
         s.solverOracle = FakeOracle(world: s.world, corruptAt: 50)
         s.solverFaults = [.silent(fromMove: 3)]           // commit, one root posting, then nothing
         s.verifiers = [(nil, [])]
@@ -152,16 +151,16 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
     }
 
     @Test func silentChallengerLoses() {
-        var s = GameSetup()
+        var s = ToyGame()
         s.verifiers = [(nil, [.challengeCorrectResult(kind: .trace), .silent(fromMove: 2)])]
         let (g, r) = s.run()
         #expect(r.outcome.accepted && r.disputes[0].winner == solverID && r.disputes[0].picks == 0)
-        #expect(r.timeline.contains { $0.kind == "timeout" && $0.party == solverID })
+        #expect(r.timeline.contains { $0.kind == .timeout && $0.party == solverID })
         expectConservation(g, r)
     }
 
     @Test func silentVerifierNeverChallenges() {
-        var s = GameSetup()
+        var s = ToyGame()
         s.solverOracle = FakeOracle(world: s.world, corruptAt: 50)
         s.verifiers = [(nil, [.silent(fromMove: 1)])]
         let (_, r) = s.run()
@@ -169,14 +168,14 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
     }
 
     @Test func lyingVerifierLosesAndTheNextHonestOneWins() {
-        var s = GameSetup()
+        var s = ToyGame()
         s.solverOracle = FakeOracle(world: s.world, corruptAt: 41)
         s.verifiers = [(nil, [.lieInBisection(fromRound: 1)]), (nil, []), (nil, [])]
         let (g, r) = s.run()
         #expect(!r.outcome.accepted && r.outcome.winner == v2)
         #expect(r.disputes.map(\.winner) == [solverID, v2, nil])
         #expect(r.disputes[1].divergenceStep == 41)
-        #expect(r.disputes[2].startBlock == nil && r.disputes[2].reason.contains("refunded"))
+        #expect(r.disputes[2].startBlock == nil && r.disputes[2].reason == .settledFirst)
         // v1 lost its deposit (half to the solver), the solver then lost its own (half to v2).
         #expect(balance(r, v1).end == 9_000 && balance(r, v2).end == 10_500 && balance(r, v3).end == 10_000)
         #expect(balance(r, solverID).end == 10_000 - 1_000 + 500 && r.burned == 1_000)
@@ -184,7 +183,7 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
     }
 
     @Test func severalFalseChallengersArePlayedInTurn() {
-        var s = GameSetup()
+        var s = ToyGame()
         s.verifiers = [(nil, [.challengeCorrectResult(kind: .trace)]), (nil, [.challengeCorrectResult(kind: .output)]),
                        (nil, [.challengeCorrectResult(kind: .trace), .lieInBisection(fromRound: 2)])]
         let (g, r) = s.run()
@@ -198,7 +197,7 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
 
     @Test(arguments: [0, 2_500, 10_000] as [UInt64])
     func winnerShareSplitsTheSlashedDeposit(bps: UInt64) {
-        var s = GameSetup()
+        var s = ToyGame()
         s.config.winnerShareBps = bps
         s.solverFaults = [.wrongOutput]
         s.verifiers = [(nil, [])]
@@ -211,19 +210,19 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
     @Test func latencyBeyondTheMoveTimeoutLosesTheGame() {
         // Every frame takes 7 s, a move may take 5 blocks of 1 s: the first party that has
         // to answer a turn (the solver, posting roots) cannot make it.
-        var s = GameSetup()
+        var s = ToyGame()
         s.latencyMs = 7_000
         s.config.commitTimeoutBlocks = 20
         s.config.challengeWindowBlocks = 20
         s.verifiers = [(nil, [.challengeCorrectResult(kind: .trace)])]
         let (g, r) = s.run()
-        #expect(r.disputes[0].winner == v1 && r.disputes[0].reason.contains("\(solverID) missed"))
+        #expect(r.disputes[0].winner == v1 && { if case .missedDeadline(solverID, _) = r.disputes[0].reason { true } else { false } }())
         #expect(r.rejectedFrames >= 1)                    // the late root posting
-        #expect(g.log.contains { $0.contains("judge rejected a frame from \(solverID)") })
+        #expect(g.log.contains { $0.contains("rejected a frame from solver: no active dispute 1") })
     }
 
     @Test func gasIsChargedPerTransactionAsDocumented() throws {
-        var s = GameSetup()
+        var s = ToyGame()
         s.solverFaults = [.wrongOutput]
         s.verifiers = [(nil, [])]
         let (_, r) = s.run()
@@ -234,18 +233,18 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
         let commit = GameMessage.commit(taskID: 7, claim: bad, haltProof: haltProof).encode()
         // tx + calldata + 4 writes + verifier (base + 1/byte + 42 per work unit, 10 units)
         let commitGas = 21_000 + calldata(commit) + 4 * 20_000 + 40_000 + UInt64(haltProof.count) + 42 * 10
-        let entry = try #require(r.timeline.first { $0.kind == "commit" })
+        let entry = try #require(r.timeline.first { $0.kind == .commit })
         #expect(entry.gas == commitGas && entry.party == solverID && entry.bytes == commit.count)
         let challenge = GameMessage.challenge(taskID: 7, kind: .output, claim: claim).encode()
-        #expect(r.timeline.first { $0.kind == "challenge" }?.gas == 21_000 + calldata(challenge) + 3 * 20_000)
+        #expect(r.timeline.first { $0.kind == .challenge }?.gas == 21_000 + calldata(challenge) + 3 * 20_000)
         let opening = try FakeOracle(world: s.world).outputOpening()
         let open = GameMessage.outputOpening(taskID: 7, dispute: 1, opening: opening).encode()
-        #expect(r.timeline.first { $0.kind == "output_opening" }?.gas
+        #expect(r.timeline.first { $0.kind == .outputOpening }?.gas
                 == 21_000 + calldata(open) + 20_000 + (30 + 6 * 2) + UInt64(opening.count))
         // Totals add up, and convert at 20 gwei, 3000 USD/ETH.
         #expect(r.gas.totalGas == r.gas.byParty.reduce(0) { $0 + $1.gas })
         #expect(r.gas.totalGas == r.gas.byMove.reduce(0) { $0 + $1.gas })
-        #expect(r.gas.byMove.map(\.kind) == ["commit", "challenge", "output_opening"])
+        #expect(r.gas.byMove.map(\.kind) == [.commit, .challenge, .outputOpening])
         #expect(r.gas.byMove.allSatisfy { $0.count == 1 })
         #expect(r.gas.totalGas == r.timeline.reduce(0) { $0 + $1.gas })
         #expect(abs(r.gas.totalUsd - Double(r.gas.totalGas) * 20e-9 * 3_000) < 1e-9)
@@ -253,7 +252,7 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
     }
 
     @Test func reportEncodesWithSnakeCaseKeysAndRoundTrips() throws {
-        var s = GameSetup()
+        var s = ToyGame()
         s.solverOracle = FakeOracle(world: s.world, corruptAt: 12)
         s.verifiers = [(nil, [])]
         let (_, r) = s.run()
@@ -266,7 +265,7 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
     }
 
     @Test func messagesAndBytesAreCounted() {
-        var s = GameSetup()
+        var s = ToyGame()
         s.verifiers = [(nil, [])]
         let (_, r) = s.run()
         // task_posted ×2, commit, committed ×2, settled ×2
@@ -277,8 +276,8 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
             .commit(taskID: 7, claim: claim, haltProof: FakeProof.encode(step: 100, pre: claim.root, post: claim.root, halted: true)),
             .committed(taskID: 7, solver: solverID, claim: claim, challengeDeadline: 10),
             .committed(taskID: 7, solver: solverID, claim: claim, challengeDeadline: 10),
-            .settled(taskID: 7, accepted: true, winner: solverID, reason: "no challenge in the window"),
-            .settled(taskID: 7, accepted: true, winner: solverID, reason: "no challenge in the window"),
+            .settled(taskID: 7, accepted: true, winner: solverID, reason: .noChallenge),
+            .settled(taskID: 7, accepted: true, winner: solverID, reason: .noChallenge),
         ]
         #expect(r.bytes == frames.reduce(0) { $0 + $1.encode().count })
     }
@@ -286,17 +285,17 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
     @Test func zeroStepTaskDisputeIsDecidedAtOnce() {
         // The program halts immediately: the claim is the initial root after 0 steps, and a
         // trace challenge has nothing to bisect — step 0 is agreed by construction.
-        var s = GameSetup()
+        var s = ToyGame()
         s.world = FakeWorld(seed: 5, haltStep: 0)
         s.verifiers = [(nil, [.challengeCorrectResult(kind: .trace)])]
         let (g, r) = s.run()
         #expect(r.taskSteps == 0 && r.outcome.accepted)
-        #expect(r.disputes[0].winner == solverID && r.disputes[0].picks == 0 && r.disputes[0].reason.contains("zero-step"))
+        #expect(r.disputes[0].winner == solverID && r.disputes[0].picks == 0 && r.disputes[0].reason == .zeroStepClaim)
         expectConservation(g, r)
     }
 
     @Test func oneStepTaskGoesStraightToTheProof() {
-        var s = GameSetup()
+        var s = ToyGame()
         s.world = FakeWorld(seed: 5, haltStep: 1)
         s.solverOracle = FakeOracle(world: s.world, corruptAt: 0)
         s.verifiers = [(nil, [])]
@@ -306,29 +305,38 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
     }
 
     @Test func injectedGarbageChangesNothing() {
-        var s = GameSetup()
+        var s = ToyGame()
         s.solverOracle = FakeOracle(world: s.world, corruptAt: 33)
         s.verifiers = [(nil, []), (nil, [.challengeCorrectResult(kind: .output)])]
         let (_, clean) = s.run()
-        var g = s.makeGame()
+        var g = s
         var rng = SplitMix64(seed: 5)
+        let names = ["solver", "verifier-1", "verifier-2"]
         for i in 0..<60 {
             let frame = (0..<Int(rng.next() % 90)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
-            g.inject(frame: frame, from: PartyID(UInt32(rng.next() % 6)), at: UInt64(i) * 97)
+            g.injections.append((UInt64(i) * 97, names[Int(rng.next() % 3)], WireFrame.game(frame).encode()))
         }
-        // Well-formed moves from the wrong parties or at the wrong time.
-        g.inject(frame: GameMessage.pick(taskID: 7, dispute: 1, index: 0).encode(), from: PartyID(42), at: 1_000)
-        g.inject(frame: GameMessage.pick(taskID: 7, dispute: 1, index: 0).encode(), from: solverID, at: 1_000)
-        g.inject(frame: GameMessage.challenge(taskID: 7, kind: .trace, claim: s.world.trueClaim).encode(), from: v1, at: 900)
-        g.inject(frame: GameMessage.settled(taskID: 7, accepted: true, winner: solverID, reason: "").encode(), from: v2, at: 950)
-        let r = g.run()
+        // Well-formed moves from the wrong parties or at the wrong time, and bytes that are
+        // not even a wire frame: all reach the chain and are refused.
+        let pick = WireFrame.game(GameMessage.pick(taskID: 7, dispute: 1, index: 0).encode()).encode()
+        g.injections.append((1_000, "solver", pick))
+        g.injections.append((900, "verifier-1", WireFrame.game(GameMessage.challenge(taskID: 7, kind: .trace,
+                                                                                    claim: s.world.trueClaim).encode()).encode()))
+        g.injections.append((950, "verifier-2", WireFrame.game(GameMessage.settled(taskID: 7, accepted: true, winner: solverID,
+                                                                                   reason: .noChallenge).encode()).encode()))
+        g.injections.append((1_050, "verifier-2", [0xde, 0xad, 0xbe, 0xef]))
+        // A stranger is not a party: its frames never reach the chain.
+        g.injections.append((1_000, "mallory", pick))
+        g.injections.append((1_100, "mallory", [0xde, 0xad]))
+        let (played, r) = g.run()
         #expect(r.rejectedFrames == clean.rejectedFrames + 64)
+        #expect(played.strayFrames == 2)
         #expect(r.outcome == clean.outcome && r.disputes == clean.disputes && r.timeline == clean.timeline)
         #expect(r.balances == clean.balances && r.gas == clean.gas && r.burned == clean.burned)
     }
 
     @Test func theSameGameGivesTheSameReport() {
-        var s = GameSetup()
+        var s = ToyGame()
         s.config.arity = 3
         s.solverOracle = FakeOracle(world: s.world, corruptAt: 71, faultyHalt: 130)
         s.verifiers = [(nil, [.lieInBisection(fromRound: 2)]), (nil, [.silent(fromMove: 3)]), (nil, [])]
@@ -343,11 +351,11 @@ func expectConservation(_ g: LocalGame, _ r: GameReport, sourceLocation: SourceL
         let w = FakeWorld(seed: 2, haltStep: 10)
         var solver = SolverStateMachine(id: PartyID(1), oracle: FakeOracle(world: w))
         var verifier = VerifierStateMachine(id: PartyID(2), oracle: FakeOracle(world: w))
-        #expect(solver.receive(frame: [9, 9, 9], from: .judge, now: 0).allSatisfy { if case .log = $0 { true } else { false } })
-        #expect(verifier.receive(frame: [], from: .judge, now: 0).allSatisfy { if case .log = $0 { true } else { false } })
+        #expect(solver.receive(frame: [9, 9, 9], from: .judge, now: 0).allSatisfy { if case .note = $0 { true } else { false } })
+        #expect(verifier.receive(frame: [], from: .judge, now: 0).allSatisfy { if case .note = $0 { true } else { false } })
         // Only the judge is listened to.
         let posted = GameMessage.taskPosted(w.task).encode()
-        #expect(solver.receive(frame: posted, from: PartyID(2), now: 0).allSatisfy { if case .log = $0 { true } else { false } })
+        #expect(solver.receive(frame: posted, from: PartyID(2), now: 0).allSatisfy { if case .note = $0 { true } else { false } })
         #expect(solver.state == .waitingForTask)
         let acts = solver.receive(frame: posted, from: .judge, now: 0)
         guard case let .send(to, .commit(task, claim, _))? = acts.first else { Issue.record("no commit: \(acts)"); return }

@@ -69,7 +69,7 @@ import Testing
         #expect(json.contains("\"output_hash\":\"0x"))
         #expect(try JSONDecoder().decode(Claim.self, from: Data(json.utf8)) == w.trueClaim)
         let bad = Data(#"{"id":1,"initial_root":"0x12","step_limit":3}"#.utf8)
-        do { _ = try JSONDecoder().decode(TaskSpec.self, from: bad); Issue.record("decoded a short root") } catch {
+        do { _ = try JSONDecoder().decode(PostedTask.self, from: bad); Issue.record("decoded a short root") } catch {
             #expect("\(error)".contains("initial_root"))
         }
     }

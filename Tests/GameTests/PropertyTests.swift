@@ -19,7 +19,7 @@ import Testing
             // With a wrong claim keep at least one honest verifier, or nobody could catch it.
             let wrongClaim = kind == .wrongTrace || kind == .wrongOutput
             let liars = Int(rng.next() % UInt64(wrongClaim ? verifierCount : verifierCount + 1))
-            var s = GameSetup()
+            var s = ToyGame()
             s.world = FakeWorld(seed: 1_000 + UInt64(caseNo), haltStep: n)
             s.config.arity = k
             s.config.winnerShareBps = rng.next() % 10_001
@@ -43,7 +43,7 @@ import Testing
                 if !slots[i] { slots[i] = true; placed += 1 }
             }
             for (i, liar) in slots.enumerated() {
-                if !liar { honestVerifiers.append(LocalGame.verifierID(i)); s.verifiers.append((nil, [])); continue }
+                if !liar { honestVerifiers.append(verifierID(i)); s.verifiers.append((nil, [])); continue }
                 let faults: [VerifierFault]
                 switch rng.next() % 4 {
                 case 0: faults = [.challengeCorrectResult(kind: .trace)]

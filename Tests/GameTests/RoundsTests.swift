@@ -11,7 +11,7 @@ import Testing
 
     /// Plays a wrong-trace solver (corrupted at step d of n) against one honest verifier.
     static func play(n: UInt64, d: UInt64, k: Int) -> DisputeReport? {
-        var s = GameSetup()
+        var s = ToyGame()
         s.world = FakeWorld(seed: 3, haltStep: n)
         s.config.arity = k
         s.solverOracle = FakeOracle(world: s.world, corruptAt: d)

@@ -42,7 +42,7 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
 @Suite struct ScenarioLoaderParsing {
     @Test func minimalScenarioTakesEveryDefault() throws {
         let spec = try parse("task:\n  program: build/guests/sort.elf\n", file: "scenarios/sort-honest.yaml")
-        #expect(spec == ScenarioSpec(name: "sort-honest", task: TaskSpecification(image: .program(path: "build/guests/sort.elf"))))
+        #expect(spec == ScenarioSpec(name: "sort-honest", task: ScenarioTask(image: .program(path: "build/guests/sort.elf"))))
         #expect(spec.seed == 1)
         #expect(spec.task.maxSteps == 1_000_000_000 && spec.task.ramMiB == 128 && spec.task.stdin == nil)
         #expect(spec.game == ScenarioSpec.defaultGame && spec.gas == GasSchedule.default)
@@ -106,7 +106,7 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
         let spec = try parse(yaml)
         let expected = ScenarioSpec(
             name: "faulty-solver", description: "The solver flips a bit of x10 at step 5000.", seed: 7,
-            task: TaskSpecification(image: .program(path: "build/guests/sort.elf"), stdin: "guests/expected/sha256.in",
+            task: ScenarioTask(image: .program(path: "build/guests/sort.elf"), stdin: "guests/expected/sha256.in",
                                     maxSteps: 200_000_000, ramMiB: 64),
             game: GameConfig(arity: 4, blockIntervalMs: 50, commitTimeoutBlocks: 100, challengeWindowBlocks: 30,
                              moveTimeoutBlocks: 40, solverDeposit: 5000, challengerDeposit: 2500,
@@ -151,7 +151,7 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
     }
 
     @Test func linuxTaskDefaultsAndOverrides() throws {
-        let defaults = TaskSpecification.Image.linux(firmware: "build/linux/fw_jump.bin", kernel: "build/linux/Image",
+        let defaults = ScenarioTask.Image.linux(firmware: "build/linux/fw_jump.bin", kernel: "build/linux/Image",
                                                      initrd: "build/linux/initramfs.cpio.gz", bootargs: "console=ttyS0 earlycon=uart8250,mmio,0x10000000 initramfs_async=0")
         #expect(try parse("task:\n  linux: true\n").task.image == defaults)
         #expect(try parse("task:\n  linux:\n").task.image == defaults)
@@ -246,7 +246,7 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
         // loader reports it at `k`, in the file's vocabulary.
         let e = failure("task: {program: a.elf}\ngame:\n  max_frame_bytes: 256\n  k: 1000\n")
         #expect(e?.key == "game.k" && e?.line == 4 && e?.column == 6)
-        #expect(e?.message.hasPrefix("`k` 1000 needs post_roots frames of") == true)
+        #expect(e?.message.hasPrefix("1000 needs post_roots frames of") == true)
     }
 
     @Test func missingRequiredKeys() {
@@ -426,28 +426,28 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
 
     @Test func loaderKeyListsMatchTheModelsCodingKeys() throws {
         #expect(Set(ScenarioLoader.gasIntegerKeys + ScenarioLoader.gasPriceKeys) == (try codingKeys(GasSchedule.default)))
-        let gameKeys = Set(ScenarioLoader.gameKeys.map { $0.name == "k" ? "arity" : $0.name })
+        let gameKeys = Set(ScenarioLoader.gameKeys.map(\.key.rawValue))
         #expect(gameKeys == (try codingKeys(GameConfig())))
+        #expect(gameKeys == Set(GameConfig.Key.allCases.map(\.rawValue)))
     }
 
     /// The loader's per-key ranges are exactly those `GameConfig.problems()` enforces.
     @Test(arguments: ScenarioLoader.gameKeys)
-    func gameRangesAgreeWithProblems(key: String, range: ClosedRange<UInt64>) {
-        let codingName = key == "k" ? "arity" : key
-        func problems(_ value: UInt64) -> [String] {
+    func gameRangesAgreeWithProblems(key: GameConfig.Key, range: ClosedRange<UInt64>) {
+        func problems(_ value: UInt64) -> [ConfigProblem] {
             var g = GameConfig(arity: 2, maxFrameBytes: 1 << 30)
             switch key {
-            case "k": g.arity = Int(value)
-            case "block_interval_ms": g.blockIntervalMs = value
-            case "commit_timeout_blocks": g.commitTimeoutBlocks = value
-            case "challenge_window_blocks": g.challengeWindowBlocks = value
-            case "move_timeout_blocks": g.moveTimeoutBlocks = value
-            case "solver_deposit": g.solverDeposit = value
-            case "challenger_deposit": g.challengerDeposit = value
-            case "winner_share_bps": g.winnerShareBps = value
-            default: g.maxFrameBytes = Int(value)
+            case .k: g.arity = Int(value)
+            case .blockIntervalMs: g.blockIntervalMs = value
+            case .commitTimeoutBlocks: g.commitTimeoutBlocks = value
+            case .challengeWindowBlocks: g.challengeWindowBlocks = value
+            case .moveTimeoutBlocks: g.moveTimeoutBlocks = value
+            case .solverDeposit: g.solverDeposit = value
+            case .challengerDeposit: g.challengerDeposit = value
+            case .winnerShareBps: g.winnerShareBps = value
+            case .maxFrameBytes: g.maxFrameBytes = Int(value)
             }
-            return g.problems().filter { $0.hasPrefix("`\(codingName)` must") }
+            return g.problems().filter { $0.key == key && $0.message.hasPrefix("must") }
         }
         #expect(problems(range.lowerBound).isEmpty)
         #expect(problems(range.upperBound).isEmpty)
@@ -466,14 +466,14 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
         #expect(spec == ScenarioSpec(
             name: "faulty-solver", description: "The solver flips bit 3 of x10 after step 5000; alice catches it, bob sleeps.",
             seed: 7,
-            task: TaskSpecification(image: .program(path: repoRoot + "/build/guests/sha256.elf"),
+            task: ScenarioTask(image: .program(path: repoRoot + "/build/guests/sha256.elf"),
                                     stdin: repoRoot + "/guests/expected/sha256.in", maxSteps: 200_000_000),
             game: game, gas: .default, network: NetworkSpec(),
             solver: PartySpec(name: "solver", faults: [.corrupt(step: 5000, target: .register(10), bit: 3)]),
             verifiers: [PartySpec(name: "alice"), PartySpec(name: "lazy-bob", faults: [.verifier(.silent(fromMove: 1))])],
             expect: Expectations(accepted: false, winner: "alice", minRounds: 3, maxRounds: 12, divergenceStep: 5000, disputes: 1)))
         let minimal = try parse(blocks[1], file: "scenarios/min.yaml")
-        #expect(minimal == ScenarioSpec(name: "min", task: TaskSpecification(image: .program(path: "build/guests/sort.elf"))))
+        #expect(minimal == ScenarioSpec(name: "min", task: ScenarioTask(image: .program(path: "build/guests/sort.elf"))))
     }
 
     @Test func gasFileReferencedFromAScenario() throws {

@@ -1,0 +1,545 @@
+import Commitment
+
+/// The simulated chain for one task: a block clock, the ordered ledger of accepted
+/// transactions, deadlines counted in blocks, deposits, slashing, payouts and gas. It
+/// checks one step per trace dispute through a stateless `ProofChecker` and never holds
+/// machine state — only roots, claims and money.
+///
+/// Events in (`start`, `receive`, `tick`), actions out. A frame that is garbage,
+/// truncated, oversized, from an unknown sender, late, or out of turn yields a single
+/// `.rejected` action and changes nothing at all (no gas charged, no state touched).
+public struct JudgeStateMachine {
+    /// Where the game stands.
+    public enum State: Equatable {
+        /// Created; `start` not called yet.
+        case idle
+        /// Waiting for the solver's commit until block `deadline`.
+        case awaitingCommit(deadline: UInt64)
+        /// A claim is committed; challenges are taken and disputes played.
+        case verifying(Verification)
+        /// Over.
+        case settled(GameOutcome)
+    }
+
+    /// The state while a committed claim is open to challenge.
+    public struct Verification: Equatable {
+        /// The solver's claim.
+        public var claim: Claim
+        /// Last block in which challenges are accepted.
+        public var windowEnd: UInt64
+        /// The dispute being played, if any.
+        public var active: ActiveDispute?
+        /// Accepted challenges waiting their turn (sequential, Truebit-style).
+        public var queue: [PendingChallenge]
+        /// Everyone who has challenged, so nobody challenges twice.
+        public var challengers: [PartyID]
+    }
+
+    /// An accepted challenge not yet played.
+    public struct PendingChallenge: Equatable {
+        /// Dispute number.
+        public var id: UInt32
+        /// Who challenged.
+        public var challenger: PartyID
+        /// What it disputes.
+        public var kind: DisputeKind
+    }
+
+    /// Whose move it is in the active dispute, and by when.
+    public enum Turn: Equatable {
+        /// The solver must post roots at `points` (or, if empty, the closing move) by `deadline`.
+        case solver(points: [UInt64], deadline: UInt64)
+        /// The challenger must pick among the sub-intervals of lo, points…, hi by `deadline`.
+        case challenger(points: [UInt64], roots: [Digest], deadline: UInt64)
+
+        var deadline: UInt64 {
+            switch self { case let .solver(_, d), let .challenger(_, _, d): return d }
+        }
+    }
+
+    /// The dispute being played: agreed root at `lo`, disputed root at `hi`.
+    public struct ActiveDispute: Equatable {
+        /// Dispute number.
+        public var id: UInt32
+        /// The challenger.
+        public var challenger: PartyID
+        /// Trace or output.
+        public var kind: DisputeKind
+        /// Left end: both sides agree on `rootLo` (the solver's root at `lo`).
+        public var lo: UInt64
+        /// Right end: the challenger disputes `rootHi` (the solver's root at `hi`).
+        public var hi: UInt64
+        /// The solver's root at `lo`.
+        public var rootLo: Digest
+        /// The solver's root at `hi`.
+        public var rootHi: Digest
+        /// Who moves next.
+        public var turn: Turn
+    }
+
+    /// The task this judge rules on.
+    public let task: PostedTask
+    /// The rules.
+    public let config: GameConfig
+    /// The prices.
+    public let gas: GasSchedule
+    /// The only party allowed to commit.
+    public let solver: PartyID
+    /// The parties allowed to challenge, in order.
+    public let verifiers: [PartyID]
+    private let checker: any ProofChecker
+
+    /// Current state.
+    public private(set) var state: State = .idle
+    /// Latest virtual time seen by an accepted event (ms).
+    public private(set) var now: UInt64 = 0
+    /// Deposit-currency balances, free to spend.
+    public private(set) var balances: [PartyID: UInt64]
+    /// Deposits locked in the game, per party.
+    public private(set) var escrow: [PartyID: UInt64] = [:]
+    /// Slashed value nobody received.
+    public private(set) var burned: UInt64 = 0
+    /// Every accepted transaction and chain-side event, in order.
+    public private(set) var ledger: [TimelineEntry] = []
+    /// One record per accepted challenge.
+    public private(set) var disputes: [DisputeReport] = []
+    /// Frames refused so far (this is the only thing a rejected frame touches, and it lives
+    /// outside the game state proper: see `gameStateSnapshot`).
+    public private(set) var rejectedFrames = 0
+    /// The committed claim, once there is one (kept after settlement for the report).
+    public private(set) var claim: Claim?
+    let initialBalances: [PartyID: UInt64]
+
+    /// Creates the judge of one task. Every party in `solver` + `verifiers` starts with the
+    /// balance given in `balances` (0 if absent). Throws `GameConfigError` listing every
+    /// problem of an unusable configuration, or if a party number is repeated or is 0.
+    public init(task: PostedTask, config: GameConfig, gas: GasSchedule = .default, checker: any ProofChecker,
+                solver: PartyID, verifiers: [PartyID], balances: [PartyID: UInt64]) throws {
+        let problems = config.problems()
+        let everyone = [solver] + verifiers
+        var seen: Set<PartyID> = []
+        let badParties = everyone.filter { $0 == .judge || !seen.insert($0).inserted }
+        guard problems.isEmpty, badParties.isEmpty else { throw GameConfigError(problems: problems, badParties: badParties) }
+        self.task = task; self.config = config; self.gas = gas; self.checker = checker
+        self.solver = solver; self.verifiers = verifiers
+        var b: [PartyID: UInt64] = [:]
+        for p in [solver] + verifiers { b[p] = balances[p] ?? 0 }
+        self.balances = b
+        self.initialBalances = b
+    }
+
+    /// Block number at virtual time `t`.
+    public func block(at t: UInt64) -> UInt64 { t / config.blockIntervalMs }
+
+    /// The current block.
+    public var currentBlock: UInt64 { block(at: now) }
+
+    /// Everything a frame could change, for tests that prove rejected frames change nothing.
+    public struct Snapshot: Equatable {
+        let state: State, now: UInt64, balances: [PartyID: UInt64], escrow: [PartyID: UInt64]
+        let burned: UInt64, ledger: [TimelineEntry], disputes: [DisputeReport], claim: Claim?
+    }
+
+    /// The current `Snapshot` (everything but the rejected-frame counter).
+    public var gameStateSnapshot: Snapshot {
+        Snapshot(state: state, now: now, balances: balances, escrow: escrow, burned: burned,
+                 ledger: ledger, disputes: disputes, claim: claim)
+    }
+
+    /// True once settled.
+    public var isSettled: Bool { if case .settled = state { return true } else { return false } }
+
+    // MARK: events
+
+    /// Posts the task: opens the commit deadline and tells everyone.
+    public mutating func start(now t: UInt64) -> [GameAction] {
+        guard case .idle = state else { return [.note(.alreadyStarted)] }
+        now = max(now, t)
+        state = .awaitingCommit(deadline: currentBlock + config.commitTimeoutBlocks)
+        record(party: .judge, kind: .taskPosted, gas: 0, bytes: 0)
+        return [.broadcast(.taskPosted(task))]
+    }
+
+    /// The virtual time (ms) at which `tick` will next have something to do, or nil.
+    public func nextDeadline() -> UInt64? {
+        func after(_ block: UInt64) -> UInt64 { (block + 1) * config.blockIntervalMs }
+        switch state {
+        case .idle, .settled: return nil
+        case let .awaitingCommit(deadline): return after(deadline)
+        case let .verifying(v):
+            if let a = v.active { return after(a.turn.deadline) }
+            return after(v.windowEnd)
+        }
+    }
+
+    /// Advances the chain clock to `now`, firing every expired deadline: a party that did
+    /// not move in time loses; a closed window with no dispute left accepts the claim.
+    public mutating func tick(now t: UInt64) -> [GameAction] {
+        guard t >= now else { return [] }
+        now = t
+        var actions: [GameAction] = []
+        while true {
+            switch state {
+            case .idle, .settled:
+                return actions
+            case let .awaitingCommit(deadline):
+                guard currentBlock > deadline else { return actions }
+                actions += settle(GameOutcome(accepted: false, winner: nil, reason: .solverDidNotCommit(deadline: deadline)))
+            case let .verifying(v):
+                if let a = v.active {
+                    guard currentBlock > a.turn.deadline else { return actions }
+                    let solverLate: Bool
+                    switch a.turn {
+                    case .solver(_, _): solverLate = true
+                    case .challenger(_, _, _): solverLate = false
+                    }
+                    let winner = solverLate ? a.challenger : solver
+                    let late = solverLate ? solver : a.challenger
+                    let g = gas.txBase + gas.storageWrite
+                    charge(winner, g, dispute: a.id)
+                    record(party: winner, kind: .timeout, gas: g, bytes: 0, dispute: a.id, lo: a.lo, hi: a.hi)
+                    actions += resolve(winner: winner, reason: .missedDeadline(party: late, deadline: a.turn.deadline))
+                } else {
+                    guard currentBlock > v.windowEnd else { return actions }
+                    let g = gas.txBase + gas.storageWrite
+                    charge(solver, g, dispute: nil)
+                    record(party: solver, kind: .finalize, gas: g, bytes: 0)
+                    actions += settle(GameOutcome(accepted: true, winner: solver,
+                        reason: v.challengers.isEmpty ? .noChallenge : .solverWonEveryDispute))
+                }
+            }
+        }
+    }
+
+    /// Handles one frame from `sender` arriving at virtual time `t`.
+    public mutating func receive(_ frame: [UInt8], from sender: PartyID, now t: UInt64) -> [GameAction] {
+        let message: GameMessage
+        do {
+            message = try GameMessage.decode(frame, maxFrameBytes: config.maxFrameBytes)
+        } catch let error as GameMessageError {
+            return reject(sender, .undecodable(error))
+        } catch {
+            return reject(sender, .undecodable(GameMessageError(.invalidValue(field: "frame", detail: "\(error)"), at: 0)))
+        }
+        return receive(message, frameBytes: frame, from: sender, now: t)
+    }
+
+    /// Handles one already-decoded transaction (its encoding is what is charged as calldata).
+    public mutating func receive(_ message: GameMessage, from sender: PartyID, now t: UInt64) -> [GameAction] {
+        receive(message, frameBytes: message.encode(), from: sender, now: t)
+    }
+
+    private mutating func receive(_ message: GameMessage, frameBytes: [UInt8], from sender: PartyID, now t: UInt64) -> [GameAction] {
+        guard frameBytes.count <= config.maxFrameBytes else {
+            return reject(sender, .oversized(bytes: frameBytes.count, max: config.maxFrameBytes))
+        }
+        guard sender == solver || verifiers.contains(sender) else { return reject(sender, .unknownSender) }
+        guard message.isTransaction else { return reject(sender, .notATransaction(message.kind)) }
+        guard t >= now else { return reject(sender, .beforeChainClock(frameMs: t, chainMs: now)) }
+        let blk = block(at: t)
+        switch message {
+        case let .commit(taskID, claim, proof):
+            guard taskID == task.id else { return reject(sender, .unknownTask(taskID)) }
+            return commit(claim, proof: proof, frame: frameBytes, from: sender, at: t, block: blk)
+        case let .challenge(taskID, kind, claim):
+            guard taskID == task.id else { return reject(sender, .unknownTask(taskID)) }
+            return challenge(kind, claim: claim, frame: frameBytes, from: sender, at: t, block: blk)
+        case let .postRoots(taskID, dispute, roots):
+            guard taskID == task.id else { return reject(sender, .unknownTask(taskID)) }
+            return postRoots(roots, dispute: dispute, frame: frameBytes, from: sender, at: t, block: blk)
+        case let .pick(taskID, dispute, index):
+            guard taskID == task.id else { return reject(sender, .unknownTask(taskID)) }
+            return pick(Int(index), dispute: dispute, frame: frameBytes, from: sender, at: t, block: blk)
+        case let .stepProof(taskID, dispute, proof):
+            guard taskID == task.id else { return reject(sender, .unknownTask(taskID)) }
+            return closing(.trace, payload: proof, dispute: dispute, frame: frameBytes, from: sender, at: t, block: blk)
+        case let .outputOpening(taskID, dispute, opening):
+            guard taskID == task.id else { return reject(sender, .unknownTask(taskID)) }
+            return closing(.output, payload: opening, dispute: dispute, frame: frameBytes, from: sender, at: t, block: blk)
+        default:
+            return reject(sender, .notATransaction(message.kind))
+        }
+    }
+
+    // MARK: transactions
+
+    private mutating func commit(_ claim: Claim, proof: [UInt8], frame: [UInt8], from sender: PartyID,
+                                 at t: UInt64, block: UInt64) -> [GameAction] {
+        guard sender == solver else { return reject(sender, .wrongSender(.commit, allowed: solver)) }
+        guard case let .awaitingCommit(deadline) = state else { return reject(sender, .outOfTurn(.commit)) }
+        guard block <= deadline else { return reject(sender, .late(.commit, block: block, deadline: deadline)) }
+        guard claim.steps <= task.stepLimit else {
+            return reject(sender, .stepLimitExceeded(steps: claim.steps, limit: task.stepLimit))
+        }
+        guard claim.steps > 0 || claim.root == task.initialRoot else {
+            return reject(sender, .zeroStepClaimNotInitial)
+        }
+        guard (balances[sender] ?? 0) >= config.solverDeposit else {
+            return reject(sender, .insufficientBalance(needed: config.solverDeposit, balance: balances[sender] ?? 0))
+        }
+        let work: Int
+        switch checker.checkStep(proof) {
+        case let .invalid(why): return reject(sender, .haltProofInvalid(detail: why))
+        case let .valid(pre, post, halted, units):
+            guard pre == claim.root, post == claim.root, halted else {
+                return reject(sender, .haltProofMismatch(pre: pre, post: post, halted: halted))
+            }
+            work = units
+        }
+        // Accepted.
+        now = t
+        self.claim = claim
+        lock(sender, config.solverDeposit)
+        let g = txGas(frame, writes: 4) + gas.stepVerification(proofBytes: proof.count, workUnits: work)
+        charge(sender, g, dispute: nil)
+        record(party: sender, kind: .commit, gas: g, bytes: frame.count)
+        let windowEnd = block + config.challengeWindowBlocks
+        state = .verifying(Verification(claim: claim, windowEnd: windowEnd, active: nil, queue: [], challengers: []))
+        return [.broadcast(.committed(taskID: task.id, solver: solver, claim: claim, challengeDeadline: windowEnd))]
+    }
+
+    private mutating func challenge(_ kind: DisputeKind, claim: Claim, frame: [UInt8], from sender: PartyID,
+                                    at t: UInt64, block: UInt64) -> [GameAction] {
+        guard verifiers.contains(sender) else { return reject(sender, .wrongSender(.challenge, allowed: nil)) }
+        guard case var .verifying(v) = state else { return reject(sender, .outOfTurn(.challenge)) }
+        guard block <= v.windowEnd else { return reject(sender, .late(.challenge, block: block, deadline: v.windowEnd)) }
+        guard !v.challengers.contains(sender) else { return reject(sender, .alreadyChallenged) }
+        switch kind {
+        case .trace:
+            guard claim.root != v.claim.root else { return reject(sender, .challengeAgreesWithClaim(.trace)) }
+        case .output:
+            guard claim.outputHash != v.claim.outputHash else {
+                return reject(sender, .challengeAgreesWithClaim(.output))
+            }
+        }
+        guard (balances[sender] ?? 0) >= config.challengerDeposit else {
+            return reject(sender, .insufficientBalance(needed: config.challengerDeposit, balance: balances[sender] ?? 0))
+        }
+        now = t
+        lock(sender, config.challengerDeposit)
+        let id = UInt32(disputes.count + 1)
+        let g = txGas(frame, writes: 3)
+        disputes.append(DisputeReport(id: id, challenger: sender, kind: kind, rounds: 1, picks: 0, divergenceStep: nil,
+                                      winner: nil, proofBytes: 0, gas: 0, startBlock: nil, endBlock: nil, reason: .pending))
+        charge(sender, g, dispute: id)
+        record(party: sender, kind: .challenge, gas: g, bytes: frame.count, dispute: id)
+        v.challengers.append(sender)
+        v.queue.append(PendingChallenge(id: id, challenger: sender, kind: kind))
+        state = .verifying(v)
+        if v.active == nil { return startNextDispute() }
+        return [.note(.challengeQueued(dispute: id, challenger: sender))]
+    }
+
+    private mutating func postRoots(_ roots: [Digest], dispute: UInt32, frame: [UInt8], from sender: PartyID,
+                                    at t: UInt64, block: UInt64) -> [GameAction] {
+        guard sender == solver else { return reject(sender, .wrongSender(.postRoots, allowed: solver)) }
+        guard case var .verifying(v) = state, var a = v.active, a.id == dispute else {
+            return reject(sender, .noActiveDispute(dispute))
+        }
+        guard a.kind == .trace, case let .solver(points, deadline) = a.turn, !points.isEmpty else {
+            return reject(sender, .outOfTurn(.postRoots))
+        }
+        guard block <= deadline else { return reject(sender, .late(.postRoots, block: block, deadline: deadline)) }
+        guard roots.count == points.count else {
+            return reject(sender, .wrongRootCount(expected: points.count, got: roots.count))
+        }
+        now = t
+        let g = txGas(frame, writes: roots.count + 1)
+        charge(sender, g, dispute: a.id)
+        record(party: sender, kind: .postRoots, gas: g, bytes: frame.count, dispute: a.id, lo: a.lo, hi: a.hi)
+        let newDeadline = block + config.moveTimeoutBlocks
+        a.turn = .challenger(points: points, roots: roots, deadline: newDeadline)
+        v.active = a
+        state = .verifying(v)
+        return [.send(to: a.challenger, .challengerTurn(taskID: task.id, dispute: a.id, lo: a.lo, hi: a.hi,
+                                                         points: points, roots: roots, deadline: newDeadline))]
+    }
+
+    private mutating func pick(_ index: Int, dispute: UInt32, frame: [UInt8], from sender: PartyID,
+                               at t: UInt64, block: UInt64) -> [GameAction] {
+        guard case var .verifying(v) = state, var a = v.active, a.id == dispute else {
+            return reject(sender, .noActiveDispute(dispute))
+        }
+        guard sender == a.challenger else { return reject(sender, .wrongSender(.pick, allowed: a.challenger)) }
+        guard case let .challenger(points, roots, deadline) = a.turn else { return reject(sender, .outOfTurn(.pick)) }
+        guard block <= deadline else { return reject(sender, .late(.pick, block: block, deadline: deadline)) }
+        guard index >= 0, index <= points.count else {
+            return reject(sender, .pickOutOfRange(index: index, max: points.count))
+        }
+        now = t
+        let ends = [a.lo] + points + [a.hi]
+        let endRoots = [a.rootLo] + roots + [a.rootHi]
+        a.lo = ends[index]; a.hi = ends[index + 1]
+        a.rootLo = endRoots[index]; a.rootHi = endRoots[index + 1]
+        let next = Bisection.points(lo: a.lo, hi: a.hi, arity: config.arity)
+        let newDeadline = block + config.moveTimeoutBlocks
+        a.turn = .solver(points: next, deadline: newDeadline)
+        v.active = a
+        state = .verifying(v)
+        disputes[Int(a.id) - 1].picks += 1
+        disputes[Int(a.id) - 1].rounds += 1
+        let g = txGas(frame, writes: 1)
+        charge(sender, g, dispute: a.id)
+        record(party: sender, kind: .pick, gas: g, bytes: frame.count, dispute: a.id, lo: a.lo, hi: a.hi)
+        return [.send(to: solver, .solverTurn(taskID: task.id, dispute: a.id, challenger: a.challenger, kind: a.kind,
+                                               lo: a.lo, hi: a.hi, points: next, deadline: newDeadline))]
+    }
+
+    /// The step proof (trace) or output opening (output): the judge rules on the spot.
+    private mutating func closing(_ kind: DisputeKind, payload: [UInt8], dispute: UInt32, frame: [UInt8],
+                                  from sender: PartyID, at t: UInt64, block: UInt64) -> [GameAction] {
+        let name: GameMessage.Kind = kind == .trace ? .stepProof : .outputOpening
+        guard sender == solver else { return reject(sender, .wrongSender(name, allowed: solver)) }
+        guard case let .verifying(v) = state, let a = v.active, a.id == dispute else {
+            return reject(sender, .noActiveDispute(dispute))
+        }
+        guard a.kind == kind, case let .solver(points, deadline) = a.turn, points.isEmpty else {
+            return reject(sender, .outOfTurn(name))
+        }
+        guard block <= deadline else { return reject(sender, .late(name, block: block, deadline: deadline)) }
+        guard kind == .output || a.hi - a.lo == 1 else { return reject(sender, .outOfTurn(name)) }
+        now = t
+        var g = txGas(frame, writes: 1)
+        let solverWins: Bool
+        let reason: Resolution
+        if kind == .trace {
+            switch checker.checkStep(payload) {
+            case let .invalid(why):
+                g += gas.stepVerification(proofBytes: payload.count, workUnits: 0)
+                solverWins = false; reason = .stepProofInvalid(step: a.lo, detail: why)
+            case let .valid(pre, post, _, units):
+                g += gas.stepVerification(proofBytes: payload.count, workUnits: units)
+                if pre != a.rootLo {
+                    solverWins = false; reason = .stepProofWrongStart(step: a.lo, proven: pre, agreed: a.rootLo)
+                } else if post != a.rootHi {
+                    solverWins = false; reason = .stepProofWrongEnd(step: a.lo, proven: post, claimed: a.rootHi)
+                } else {
+                    solverWins = true; reason = .stepProofVerified(step: a.lo)
+                }
+            }
+        } else {
+            g += gas.keccak(byteCount: payload.count) + gas.stepVerifyPerProofByte * UInt64(payload.count)
+            switch checker.checkOutput(payload, root: v.claim.root) {
+            case let .failure(e):
+                solverWins = false; reason = .outputOpeningInvalid(detail: e.detail)
+            case let .success(h):
+                solverWins = h == v.claim.outputHash
+                reason = solverWins ? .outputOpeningMatches : .outputMismatch(opened: h, claimed: v.claim.outputHash)
+            }
+        }
+        disputes[Int(a.id) - 1].rounds += 1
+        disputes[Int(a.id) - 1].proofBytes = payload.count
+        charge(sender, g, dispute: a.id)
+        record(party: sender, kind: kind == .trace ? .stepProof : .outputOpening, gas: g, bytes: frame.count, dispute: a.id,
+               lo: kind == .trace ? a.lo : nil, hi: kind == .trace ? a.hi : nil)
+        return resolve(winner: solverWins ? solver : a.challenger, reason: reason)
+    }
+
+    // MARK: internals
+
+    private mutating func reject(_ sender: PartyID, _ reason: Rejection) -> [GameAction] {
+        rejectedFrames += 1
+        return [.rejected(from: sender, reason)]
+    }
+
+    /// Gas of a transaction: base + calldata of its frame + `writes` storage writes.
+    private func txGas(_ frame: [UInt8], writes: Int) -> UInt64 {
+        gas.txBase + gas.calldata(frame) + gas.storageWrite * UInt64(writes)
+    }
+
+    /// Books gas against a dispute; the per-party totals come from the ledger, where every
+    /// charged entry names its payer.
+    private mutating func charge(_ party: PartyID, _ g: UInt64, dispute: UInt32?) {
+        if let d = dispute { disputes[Int(d) - 1].gas += g }
+    }
+
+    private mutating func record(party: PartyID, kind: LedgerEntryKind, gas g: UInt64, bytes: Int,
+                                 dispute: UInt32? = nil, lo: UInt64? = nil, hi: UInt64? = nil) {
+        ledger.append(TimelineEntry(block: currentBlock, timeMs: now, party: party, kind: kind, gas: g, bytes: bytes,
+                                    dispute: dispute, lo: lo, hi: hi))
+    }
+
+    private mutating func lock(_ p: PartyID, _ amount: UInt64) {
+        balances[p, default: 0] -= amount
+        escrow[p, default: 0] += amount
+    }
+
+    /// Returns `p`'s whole escrow to its balance.
+    private mutating func refund(_ p: PartyID) {
+        balances[p, default: 0] += escrow[p] ?? 0
+        escrow[p] = 0
+    }
+
+    /// Takes `amount` from `loser`'s escrow: the winner's share is paid, the rest burned.
+    private mutating func slash(_ loser: PartyID, _ amount: UInt64, to winner: PartyID) {
+        let taken = min(amount, escrow[loser] ?? 0)
+        escrow[loser, default: 0] -= taken
+        let share = UInt64(10_000).dividingFullWidth(taken.multipliedFullWidth(by: config.winnerShareBps)).quotient
+        balances[winner, default: 0] += share
+        burned += taken - share
+    }
+
+    private mutating func startNextDispute() -> [GameAction] {
+        guard case var .verifying(v) = state, v.active == nil, !v.queue.isEmpty else { return [] }
+        let c = v.queue.removeFirst()
+        let deadline = currentBlock + config.moveTimeoutBlocks
+        disputes[Int(c.id) - 1].startBlock = currentBlock
+        let lo: UInt64 = 0, hi = Bisection.paddedLength(v.claim.steps, arity: config.arity)
+        let points = c.kind == .trace ? Bisection.points(lo: lo, hi: hi, arity: config.arity) : []
+        v.active = ActiveDispute(id: c.id, challenger: c.challenger, kind: c.kind, lo: lo, hi: hi,
+                                 rootLo: task.initialRoot, rootHi: v.claim.root,
+                                 turn: .solver(points: points, deadline: deadline))
+        state = .verifying(v)
+        if c.kind == .trace && hi == 0 {
+            // Step 0 is agreed by construction and the commit checked root == initial root.
+            return resolve(winner: solver, reason: .zeroStepClaim)
+        }
+        return [.send(to: solver, .solverTurn(taskID: task.id, dispute: c.id, challenger: c.challenger, kind: c.kind,
+                                               lo: lo, hi: hi, points: points, deadline: deadline))]
+    }
+
+    private mutating func resolve(winner: PartyID, reason: Resolution) -> [GameAction] {
+        guard case var .verifying(v) = state, let a = v.active else { return [] }
+        let i = Int(a.id) - 1
+        disputes[i].winner = winner
+        disputes[i].endBlock = currentBlock
+        disputes[i].reason = reason
+        if a.kind == .trace && a.hi - a.lo == 1 { disputes[i].divergenceStep = a.lo }
+        var actions: [GameAction] = []
+        let note = GameMessage.disputeResolved(taskID: task.id, dispute: a.id, challenger: a.challenger,
+                                               winner: winner, reason: reason)
+        actions.append(.send(to: solver, note))
+        actions.append(.send(to: a.challenger, note))
+        record(party: .judge, kind: .disputeResolved, gas: 0, bytes: 0, dispute: a.id, lo: a.lo, hi: a.hi)
+        v.active = nil
+        state = .verifying(v)
+        if winner == solver {
+            slash(a.challenger, config.challengerDeposit, to: solver)
+            refund(a.challenger)
+            if !v.queue.isEmpty { return actions + startNextDispute() }
+            if currentBlock > v.windowEnd {
+                return actions + settle(GameOutcome(accepted: true, winner: solver, reason: .solverWonEveryDispute))
+            }
+            return actions
+        } else {
+            slash(solver, config.solverDeposit, to: a.challenger)
+            refund(a.challenger)
+            return actions + settle(GameOutcome(accepted: false, winner: a.challenger,
+                                                reason: .solverLostDispute(dispute: a.id, cause: reason)))
+        }
+    }
+
+    private mutating func settle(_ outcome: GameOutcome) -> [GameAction] {
+        // Everyone still holding a deposit (the solver if it never lost, queued challengers
+        // that never got to play) gets it back.
+        for p in ([solver] + verifiers) where (escrow[p] ?? 0) > 0 { refund(p) }
+        if case let .verifying(v) = state {
+            for c in v.queue { disputes[Int(c.id) - 1].reason = .settledFirst }
+        }
+        state = .settled(outcome)
+        record(party: .judge, kind: .settled, gas: 0, bytes: 0)
+        return [.broadcast(.settled(taskID: task.id, accepted: outcome.accepted, winner: outcome.winner,
+                                    reason: outcome.reason)),
+                .settled(outcome)]
+    }
+}

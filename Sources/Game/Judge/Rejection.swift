@@ -1,0 +1,70 @@
+import Commitment
+
+/// Why the judge refused a frame. A refused frame changes nothing and costs nothing;
+/// the judge reports the refusal as data and renderers put it into words.
+public enum Rejection: Equatable, Hashable, Sendable {
+    /// The bytes are not a frame of the protocol.
+    case undecodable(GameMessageError)
+    /// The frame is longer than the game's `max_frame_bytes`.
+    case oversized(bytes: Int, max: Int)
+    /// The sender is not a party of this game.
+    case unknownSender
+    /// A notification sent to the judge as if it were a transaction.
+    case notATransaction(GameMessage.Kind)
+    /// The frame's time lies before the chain's clock.
+    case beforeChainClock(frameMs: UInt64, chainMs: UInt64)
+    /// The frame names a task the judge does not hold.
+    case unknownTask(UInt64)
+    /// This kind of transaction may be sent only by `allowed` (the solver, the
+    /// challenger of the active dispute) or, when nil, by a verifier.
+    case wrongSender(GameMessage.Kind, allowed: PartyID?)
+    /// Not this party's move now.
+    case outOfTurn(GameMessage.Kind)
+    /// Sent in block `block`, after its deadline `deadline`.
+    case late(GameMessage.Kind, block: UInt64, deadline: UInt64)
+    /// The claim has more steps than the task allows.
+    case stepLimitExceeded(steps: UInt64, limit: UInt64)
+    /// A zero-step claim whose root is not the initial root.
+    case zeroStepClaimNotInitial
+    /// The sender cannot lock the deposit the move needs.
+    case insufficientBalance(needed: UInt64, balance: UInt64)
+    /// The commit's halt proof does not verify; `detail` is the verifier's diagnosis.
+    case haltProofInvalid(detail: String)
+    /// The halt proof verifies but does not show the claimed root halted.
+    case haltProofMismatch(pre: Digest, post: Digest, halted: Bool)
+    /// The sender has challenged already.
+    case alreadyChallenged
+    /// A challenge whose own claim agrees with the solver's on what it disputes.
+    case challengeAgreesWithClaim(DisputeKind)
+    /// No dispute with this number is being played.
+    case noActiveDispute(UInt32)
+    /// A root posting with the wrong number of roots.
+    case wrongRootCount(expected: Int, got: Int)
+    /// A pick outside 0...max.
+    case pickOutOfRange(index: Int, max: Int)
+
+    /// A short stable name for tools and aggregated logs (`late`, `out_of_turn`, …).
+    public var code: String {
+        switch self {
+        case .undecodable: return "undecodable"
+        case .oversized: return "oversized"
+        case .unknownSender: return "unknown_sender"
+        case .notATransaction: return "not_a_transaction"
+        case .beforeChainClock: return "before_chain_clock"
+        case .unknownTask: return "unknown_task"
+        case .wrongSender: return "wrong_sender"
+        case .outOfTurn: return "out_of_turn"
+        case .late: return "late"
+        case .stepLimitExceeded: return "step_limit_exceeded"
+        case .zeroStepClaimNotInitial: return "zero_step_claim_not_initial"
+        case .insufficientBalance: return "insufficient_balance"
+        case .haltProofInvalid: return "halt_proof_invalid"
+        case .haltProofMismatch: return "halt_proof_mismatch"
+        case .alreadyChallenged: return "already_challenged"
+        case .challengeAgreesWithClaim: return "challenge_agrees_with_claim"
+        case .noActiveDispute: return "no_active_dispute"
+        case .wrongRootCount: return "wrong_root_count"
+        case .pickOutOfRange: return "pick_out_of_range"
+        }
+    }
+}

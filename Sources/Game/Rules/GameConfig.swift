@@ -1,0 +1,126 @@
+/// The chain's rules for one game: arity, clock, timeouts, deposits and how a loser's
+/// deposit is split. Shared by the judge and the drivers; parties learn what they need
+/// from the judge's messages.
+public struct GameConfig: Codable, Equatable, Sendable {
+    /// k of the k-ary bisection (≥ 2): each round splits the interval into up to k parts.
+    public var arity: Int
+    /// Virtual milliseconds between blocks; block number = ⌊time / blockIntervalMs⌋.
+    public var blockIntervalMs: UInt64
+    /// Blocks the solver has after the task is posted to commit.
+    public var commitTimeoutBlocks: UInt64
+    /// Blocks after the commit during which challenges are accepted.
+    public var challengeWindowBlocks: UInt64
+    /// Blocks a party has for each move once it is its turn.
+    public var moveTimeoutBlocks: UInt64
+    /// Deposit the solver locks with its commit.
+    public var solverDeposit: UInt64
+    /// Deposit each challenger locks with its challenge.
+    public var challengerDeposit: UInt64
+    /// Share of a loser's deposit paid to the winner, in basis points (0…10000); the rest burns.
+    public var winnerShareBps: UInt64
+    /// Largest frame the judge will look at; anything longer is rejected unread.
+    public var maxFrameBytes: Int
+
+    /// Builds a configuration; the defaults give quick games with 1 s blocks.
+    public init(arity: Int = 2, blockIntervalMs: UInt64 = 1_000, commitTimeoutBlocks: UInt64 = 10,
+                challengeWindowBlocks: UInt64 = 10, moveTimeoutBlocks: UInt64 = 5,
+                solverDeposit: UInt64 = 1_000, challengerDeposit: UInt64 = 1_000,
+                winnerShareBps: UInt64 = 5_000, maxFrameBytes: Int = GameMessage.defaultMaxFrameBytes) {
+        self.arity = arity; self.blockIntervalMs = blockIntervalMs
+        self.commitTimeoutBlocks = commitTimeoutBlocks; self.challengeWindowBlocks = challengeWindowBlocks
+        self.moveTimeoutBlocks = moveTimeoutBlocks; self.solverDeposit = solverDeposit
+        self.challengerDeposit = challengerDeposit; self.winnerShareBps = winnerShareBps
+        self.maxFrameBytes = maxFrameBytes
+    }
+
+    /// The configuration's keys, named as in scenario files (`k` is the arity).
+    public enum Key: String, CodingKey, CaseIterable, Sendable {
+        case k, blockIntervalMs = "block_interval_ms", commitTimeoutBlocks = "commit_timeout_blocks"
+        case challengeWindowBlocks = "challenge_window_blocks", moveTimeoutBlocks = "move_timeout_blocks"
+        case solverDeposit = "solver_deposit", challengerDeposit = "challenger_deposit"
+        case winnerShareBps = "winner_share_bps", maxFrameBytes = "max_frame_bytes"
+    }
+
+    /// Encodes with the scenario keys.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(arity, forKey: .k); try c.encode(blockIntervalMs, forKey: .blockIntervalMs)
+        try c.encode(commitTimeoutBlocks, forKey: .commitTimeoutBlocks)
+        try c.encode(challengeWindowBlocks, forKey: .challengeWindowBlocks)
+        try c.encode(moveTimeoutBlocks, forKey: .moveTimeoutBlocks); try c.encode(solverDeposit, forKey: .solverDeposit)
+        try c.encode(challengerDeposit, forKey: .challengerDeposit); try c.encode(winnerShareBps, forKey: .winnerShareBps)
+        try c.encode(maxFrameBytes, forKey: .maxFrameBytes)
+    }
+
+    /// Decodes the scenario keys; every key is required.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        self.init(arity: try c.decode(Int.self, forKey: .k), blockIntervalMs: try c.decode(UInt64.self, forKey: .blockIntervalMs),
+                  commitTimeoutBlocks: try c.decode(UInt64.self, forKey: .commitTimeoutBlocks),
+                  challengeWindowBlocks: try c.decode(UInt64.self, forKey: .challengeWindowBlocks),
+                  moveTimeoutBlocks: try c.decode(UInt64.self, forKey: .moveTimeoutBlocks),
+                  solverDeposit: try c.decode(UInt64.self, forKey: .solverDeposit),
+                  challengerDeposit: try c.decode(UInt64.self, forKey: .challengerDeposit),
+                  winnerShareBps: try c.decode(UInt64.self, forKey: .winnerShareBps),
+                  maxFrameBytes: try c.decode(Int.self, forKey: .maxFrameBytes))
+    }
+
+    /// Problems that make the configuration unusable, each naming its key; empty when fine.
+    public func problems() -> [ConfigProblem] {
+        var p: [ConfigProblem] = []
+        func add(_ key: Key, _ message: String) { p.append(ConfigProblem(key: key, message: message)) }
+        if arity < 2 || arity > 1 << 16 { add(.k, "must be in 2...65536, got \(arity)") }
+        if blockIntervalMs == 0 { add(.blockIntervalMs, "must be > 0") }
+        if moveTimeoutBlocks == 0 { add(.moveTimeoutBlocks, "must be > 0") }
+        if winnerShareBps > 10_000 { add(.winnerShareBps, "must be ≤ 10000, got \(winnerShareBps)") }
+        // Bounds that keep every block and money sum far from UInt64 overflow.
+        let blockBound: UInt64 = 1 << 32, moneyBound: UInt64 = 1 << 56
+        for (key, v) in [(Key.commitTimeoutBlocks, commitTimeoutBlocks), (.challengeWindowBlocks, challengeWindowBlocks),
+                         (.moveTimeoutBlocks, moveTimeoutBlocks), (.blockIntervalMs, blockIntervalMs)] where v > blockBound {
+            add(key, "must be ≤ \(blockBound), got \(v)")
+        }
+        for (key, v) in [(Key.solverDeposit, solverDeposit), (.challengerDeposit, challengerDeposit)] where v > moneyBound {
+            add(key, "must be ≤ \(moneyBound), got \(v)")
+        }
+        if maxFrameBytes < 256 { add(.maxFrameBytes, "must be ≥ 256, got \(maxFrameBytes)") }
+        // A round's post_roots frame carries k − 1 roots and must fit in a frame.
+        let rootsFrame = 2 + 8 + 4 + 4 + 32 * max(0, arity - 1)
+        if arity >= 2, rootsFrame > maxFrameBytes {
+            add(.k, "\(arity) needs post_roots frames of \(rootsFrame) bytes, more than `max_frame_bytes` (\(maxFrameBytes))")
+        }
+        return p
+    }
+}
+
+/// One reason a game configuration is unusable: the key (as in scenario files) and what
+/// is wrong with its value.
+public struct ConfigProblem: Equatable, Sendable, CustomStringConvertible {
+    /// The offending key.
+    public var key: GameConfig.Key
+    /// What is wrong, without the key's name.
+    public var message: String
+    /// Builds a problem.
+    public init(key: GameConfig.Key, message: String) { self.key = key; self.message = message }
+    /// "`key` message".
+    public var description: String { "`\(key.rawValue)` \(message)" }
+}
+
+/// An unusable game: a configuration with problems, or parties that cannot play it.
+public struct GameConfigError: Error, Equatable, CustomStringConvertible {
+    /// The configuration's problems, each naming its key.
+    public var problems: [ConfigProblem]
+    /// Party numbers used twice or taken by the judge.
+    public var badParties: [PartyID]
+    /// Builds an error.
+    public init(problems: [ConfigProblem], badParties: [PartyID] = []) {
+        self.problems = problems; self.badParties = badParties
+    }
+    /// "invalid game config: " + the problems.
+    public var description: String {
+        var parts = problems.map(\.description)
+        if !badParties.isEmpty {
+            parts.append("party numbers must be distinct and not 0 (the judge's): \(badParties.map(\.rawValue))")
+        }
+        return "invalid game config: " + parts.joined(separator: "; ")
+    }
+}

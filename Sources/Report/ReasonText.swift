@@ -1,0 +1,91 @@
+import Game
+import Scenario
+
+/// Words for what the judge and the parties report as data: resolutions, rejections and
+/// notes, with parties spelled by their names in the scenario. The only place where the
+/// protocol's reasons become prose.
+public struct ReasonText: Sendable {
+    /// Names for party numbers.
+    public let roster: Roster
+
+    /// Renders with `roster`'s names.
+    public init(roster: Roster) { self.roster = roster }
+
+    func name(_ p: PartyID) -> String { roster.name(of: p) }
+
+    /// Why a dispute or game ended.
+    public func text(_ r: Resolution) -> String {
+        switch r {
+        case let .solverDidNotCommit(d): return "the solver did not commit by block \(d)"
+        case .noChallenge: return "no challenge in the window"
+        case .solverWonEveryDispute: return "solver won every dispute"
+        case let .solverLostDispute(d, cause): return "solver lost dispute \(d): \(text(cause))"
+        case .notSettled: return "not settled"
+        case .pending: return "not played"
+        case .settledFirst: return "not played: game settled first (deposit refunded)"
+        case let .missedDeadline(p, d): return "\(name(p)) missed its deadline at block \(d)"
+        case .zeroStepClaim: return "zero-step claim: the root is the agreed initial root"
+        case let .stepProofVerified(s): return "step proof of \(s) → \(s + 1) verified"
+        case let .stepProofInvalid(s, detail): return "step proof of \(s) invalid: \(detail)"
+        case let .stepProofWrongStart(s, proven, agreed):
+            return "step proof of \(s) starts from \(proven), not the agreed root \(agreed)"
+        case let .stepProofWrongEnd(s, proven, claimed):
+            return "step proof of \(s) ends in \(proven), not the solver's root \(claimed)"
+        case .outputOpeningMatches: return "output opening matches the claimed output hash"
+        case let .outputOpeningInvalid(detail): return "output opening invalid: \(detail)"
+        case let .outputMismatch(opened, claimed): return "opened output hashes to \(opened), not the claimed \(claimed)"
+        }
+    }
+
+    /// Why the judge refused a frame.
+    public func text(_ r: Rejection) -> String {
+        switch r {
+        case let .undecodable(e): return "undecodable frame: \(e)"
+        case let .oversized(bytes, max): return "frame of \(bytes) bytes exceeds the maximum of \(max)"
+        case .unknownSender: return "not a party of this game"
+        case let .notATransaction(k): return "\(k.rawValue) is a notification, not a transaction"
+        case let .beforeChainClock(t, now): return "frame time \(t) ms is before the chain's clock \(now) ms"
+        case let .unknownTask(id): return "unknown task \(id)"
+        case let .wrongSender(k, allowed):
+            if let allowed { return "only \(name(allowed)) may send \(k.rawValue)" }
+            return "only verifiers may send \(k.rawValue)"
+        case let .outOfTurn(k): return "\(k.rawValue) out of turn"
+        case let .late(k, block, deadline): return "\(k.rawValue) in block \(block) after deadline \(deadline)"
+        case let .stepLimitExceeded(steps, limit): return "claim of \(steps) steps exceeds the step limit \(limit)"
+        case .zeroStepClaimNotInitial: return "a zero-step claim must have the initial root"
+        case let .insufficientBalance(needed, balance): return "balance \(balance) below the deposit of \(needed)"
+        case let .haltProofInvalid(detail): return "halt proof invalid: \(detail)"
+        case let .haltProofMismatch(pre, post, halted):
+            return "halt proof does not show the claimed root halted (pre \(pre), post \(post), halted \(halted))"
+        case .alreadyChallenged: return "already challenged"
+        case let .challengeAgreesWithClaim(kind):
+            return kind == .trace ? "trace challenge with the solver's own root" : "output challenge with the solver's own output hash"
+        case let .noActiveDispute(d): return "no active dispute \(d)"
+        case let .wrongRootCount(expected, got): return "expected \(expected) roots, got \(got)"
+        case let .pickOutOfRange(index, max): return "pick index \(index) outside 0...\(max)"
+        }
+    }
+
+    /// A state machine's note, as a log line.
+    public func text(_ n: GameNote) -> String {
+        switch n {
+        case .alreadyStarted: return "start ignored, already started"
+        case let .challengeQueued(d, c): return "challenge \(d) by \(name(c)) queued"
+        case let .undecodableFrame(e): return "ignored an undecodable frame: \(e)"
+        case let .notFromJudge(k, sender): return "ignored \(k.rawValue) from \(name(sender))"
+        case let .agrees(own, claimed):
+            return own == claimed ? "agrees with the claim"
+                : "agrees with the claim (step counts differ, \(own) vs \(claimed), but a halted root is final)"
+        case let .withholds(k): return "silent, withholds \(k.rawValue)"
+        case let .refusesFinalProof(kind): return kind == .trace ? "refuses the step proof" : "refuses the output opening"
+        case let .unexpectedTurn(k): return "unexpected \(k.rawValue)"
+        case let .oracleFailed(why): return "its execution failed: \(why)"
+        case let .disputeResolved(d, winner, reason): return "dispute \(d) won by \(name(winner)): \(text(reason))"
+        }
+    }
+
+    /// An outcome as one line: accepted or rejected, the winner and why.
+    public func text(_ o: GameOutcome) -> String {
+        "accepted=\(o.accepted) winner=\(o.winner.map(name) ?? "none") (\(text(o.reason)))"
+    }
+}

@@ -1,0 +1,147 @@
+import Commitment
+import Game
+import Report
+import Scenario
+import Transport
+
+/// How a scenario becomes a game, decided once for both modes: the roster, the judge's
+/// state machine with every party's starting balance, each party's faults split into
+/// what its machine, its state machine and its network do, and the node loops on any
+/// transport.
+public struct GameSetup {
+    /// The scenario.
+    public let spec: ScenarioSpec
+    /// Who plays.
+    public let roster: Roster
+    /// The scenario's digest every node checks (`ScenarioSpec.digest`).
+    public let digest: Digest
+
+    /// The setup of `spec`.
+    public init(spec: ScenarioSpec) {
+        self.spec = spec
+        roster = Roster(spec)
+        digest = spec.digest
+    }
+
+    /// Every party starts with ten times the larger deposit (at least 10), so deposits
+    /// and gas never run a party dry in a single game.
+    public var initialBalance: UInt64 { 10 * max(spec.game.solverDeposit, spec.game.challengerDeposit, 1) }
+
+    /// The task as the chain posts it, given its initial root (the task giver's part).
+    public func postedTask(initialRoot: Digest) -> PostedTask {
+        PostedTask(id: 1, initialRoot: initialRoot, stepLimit: spec.task.maxSteps)
+    }
+
+    /// The judge's state machine for the task with `initialRoot`.
+    public func judgeMachine(initialRoot: Digest, checker: any ProofChecker = CommitmentProofChecker()) throws -> JudgeStateMachine {
+        var balances: [PartyID: UInt64] = [:]
+        for p in roster.parties { balances[p.id] = initialBalance }
+        return try JudgeStateMachine(task: postedTask(initialRoot: initialRoot), config: spec.game, gas: spec.gas,
+                                     checker: checker, solver: roster.solver.id, verifiers: roster.verifiers.map(\.id),
+                                     balances: balances)
+    }
+
+    /// The party named in `entry`'s scenario section.
+    public func party(_ entry: Roster.Entry) -> PartySpec {
+        entry.role == .solver ? spec.solver : spec.verifiers[Int(entry.id.rawValue) - 2]
+    }
+
+    /// The bit flip a party's machine suffers, if any.
+    public func corruption(of entry: Roster.Entry) -> MachineOracle.Corruption? {
+        for f in party(entry).faults {
+            if case let .corrupt(step, target, bit) = f { return MachineOracle.Corruption(step: step, target: target, bit: bit) }
+        }
+        return nil
+    }
+
+    /// A party's own execution of the task, with its corruption. `progress` hears the
+    /// step count at every checkpoint of the first run.
+    public func oracle(for entry: Roster.Entry, progress: ((UInt64) -> Void)? = nil) throws -> MachineOracle {
+        try MachineOracle(boot: { try spec.task.boot() }, maxSteps: spec.task.maxSteps, corruption: corruption(of: entry),
+                          progress: progress)
+    }
+
+    /// The party's protocol state machine over `oracle`, with its protocol faults.
+    public func stateMachine(for entry: Roster.Entry, oracle: any TraceOracle) -> PartyLoop.Machine {
+        let faults = party(entry).faults
+        switch entry.role {
+        case .solver:
+            return .solver(SolverStateMachine(id: entry.id, oracle: oracle,
+                faults: faults.compactMap { if case let .solver(f) = $0 { return f } else { return nil } }))
+        case .verifier, .judge:
+            return .verifier(VerifierStateMachine(id: entry.id, oracle: oracle,
+                faults: faults.compactMap { if case let .verifier(f) = $0 { return f } else { return nil } }))
+        }
+    }
+
+    /// What the network does to the messages a party sends: the scenario's latency, then
+    /// the party's own delay and drop faults.
+    public func linkFaults(of entry: Roster.Entry) -> LinkFaults {
+        var faults = latency(from: entry.name)
+        for f in party(entry).faults {
+            switch f {
+            case .delayMessages(let ms): faults = faults.delaying(from: entry.name, by: Int(ms))
+            case .dropMessages(let p, let after):
+                // `after: n` drops every message from the n-th on; otherwise each message is
+                // dropped with probability p (seeded).
+                if let after {
+                    faults = faults.droppingAfter(from: entry.name, messages: after)
+                } else if p > 0 {
+                    faults = faults.dropping(from: entry.name, probability: p)
+                }
+            default: break
+            }
+        }
+        return faults
+    }
+
+    /// What the network does to the judge's messages: the scenario's latency.
+    public var judgeLinkFaults: LinkFaults { latency(from: Self.judgeName) }
+
+    private func latency(from name: String) -> LinkFaults {
+        spec.network.latencyMs > 0 ? LinkFaults.none.delaying(from: name, by: Int(spec.network.latencyMs)) : .none
+    }
+
+    /// How long the judge keeps listening after settlement: a frame sent just before it
+    /// settled still arrives (and is refused) within twice the slowest link's delay.
+    public var lateFrameGraceMs: UInt64 {
+        var slowest = spec.network.latencyMs
+        for entry in roster.parties {
+            var delay = spec.network.latencyMs
+            for case let .delayMessages(ms) in party(entry).faults { delay += ms }
+            slowest = max(slowest, delay)
+        }
+        return 300 + 2 * slowest
+    }
+
+    /// The judge's name on every transport.
+    public static let judgeName = "judge"
+
+    /// The judge's node loop on `endpoint`, with the network's latency on what it sends.
+    /// `clock` is in ms; held messages are released by the same clock.
+    public func judgeLoop<E: MessageEndpoint>(endpoint: E, initialRoot: Digest, clock: @escaping () -> UInt64,
+                                              timing: JudgeLoop.Timing? = nil,
+                                              checker: any ProofChecker = CommitmentProofChecker(),
+                                              log: @escaping (String) -> Void = { _ in }) throws -> JudgeLoop {
+        var timing = timing ?? JudgeLoop.Timing()
+        if timing.graceMs < lateFrameGraceMs { timing.graceMs = lateFrameGraceMs }
+        let faulty = FaultyEndpoint(wrapping: endpoint,
+                                    faults: try FaultInjector(faults: judgeLinkFaults, generator: SeededGenerator(seed: spec.seed)),
+                                    clock: { Int(clamping: clock()) })
+        return JudgeLoop(judge: try judgeMachine(initialRoot: initialRoot, checker: checker), roster: roster,
+                         scenario: digest, endpoint: faulty, control: endpoint, clock: clock, timing: timing, log: log)
+    }
+
+    /// A party's node loop on `endpoint`, playing over `oracle` with the party's faults.
+    /// `wallClock` gives the party's wall-clock seconds for its metrics.
+    public func partyLoop<E: MessageEndpoint>(_ entry: Roster.Entry, endpoint: E, oracle: MachineOracle,
+                                              clock: @escaping () -> UInt64, wallClock: @escaping () -> Double,
+                                              log: @escaping (String) -> Void = { _ in }) throws -> PartyLoop {
+        let faulty = FaultyEndpoint(wrapping: endpoint,
+                                    faults: try FaultInjector(faults: linkFaults(of: entry), generator: SeededGenerator(seed: spec.seed)),
+                                    clock: { Int(clamping: clock()) })
+        return PartyLoop(entry: entry, machine: stateMachine(for: entry, oracle: oracle), roster: roster, scenario: digest,
+                         endpoint: faulty, control: endpoint, judgeName: Self.judgeName, clock: clock,
+                         metrics: { oracle.metrics(name: entry.name, role: entry.role, wallSeconds: wallClock()) }, log: log)
+    }
+}

@@ -1,0 +1,63 @@
+import Commitment
+import Game
+import Report
+import Scenario
+import Transport
+
+/// Plays node loops on an `InMemoryNetwork` in one thread, on the network's virtual
+/// clock: deliver everything due, let every loop act, then jump the clock to the next
+/// delivery or wake-up. Deterministic: no threads, no host clock, ties broken by loop
+/// order (the judge first, then the parties in roster order) and send order.
+public enum InMemoryRun {
+    /// Runs until the judge is done (`others`: the parties, in roster order, and any other
+    /// loop on the network, such as a test's stranger); throws when nothing is left to happen before it is
+    /// (a bug, never a game outcome) or after `maxRounds` rounds.
+    public static func drive(judge: JudgeLoop, others: [any NodeLoop], network: InMemoryNetwork,
+                             maxRounds: Int = 10_000_000) throws {
+        let loops: [any NodeLoop] = [judge] + others
+        var rounds = 0
+        while !judge.isDone {
+            rounds += 1
+            guard rounds <= maxRounds else { throw RoleError("the in-memory game did not end within \(maxRounds) rounds") }
+            var handled = false
+            for loop in loops {
+                while loop.pump(timeoutMilliseconds: 0) { handled = true }
+            }
+            if handled || judge.isDone { continue }
+            let now = network.now
+            let wakeups = loops.compactMap(\.nextWakeup).map { Int(clamping: $0) }
+            guard let next = (wakeups + [network.nextDeliveryTime].compactMap { $0 }).min() else {
+                throw RoleError("the in-memory game stalled at \(now) ms: nothing in flight and no deadline")
+            }
+            network.advanceTime(to: max(next, now + 1))
+        }
+    }
+
+    /// Plays `spec` in this process: every party's run on the real machine, the same
+    /// node loops and frames as over ZeroMQ, on a virtual clock. Every message takes
+    /// `baseLatencyMs` plus the scenario's latency and faults.
+    public static func play(_ spec: ScenarioSpec, baseLatencyMs: Int = 1,
+                            log: @escaping (String) -> Void = { _ in }) throws -> RunResult {
+        let setup = GameSetup(spec: spec)
+        let wall = Stopwatch()
+        var oracles: [MachineOracle] = []
+        for entry in setup.roster.parties {
+            let o = try setup.oracle(for: entry)
+            _ = try o.finalClaim()
+            oracles.append(o)
+        }
+        let initialRoot = StateTree(try spec.task.boot().storage).root()
+        let network = InMemoryNetwork(defaultLatencyMilliseconds: baseLatencyMs)
+        let clock = { UInt64(network.now) }
+        let judge = try setup.judgeLoop(endpoint: try network.endpoint(named: GameSetup.judgeName), initialRoot: initialRoot,
+                                        clock: clock, log: log)
+        let parties = try zip(setup.roster.parties, oracles).map { entry, oracle in
+            try setup.partyLoop(entry, endpoint: try network.endpoint(named: entry.name), oracle: oracle, clock: clock,
+                                wallClock: { wall.seconds }, log: log)
+        }
+        for p in parties { try p.start() }
+        try drive(judge: judge, others: parties, network: network)
+        if let failure = judge.failure { throw failure }
+        return judge.result()
+    }
+}

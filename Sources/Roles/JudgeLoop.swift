@@ -1,0 +1,208 @@
+import Commitment
+import Game
+import Report
+import Scenario
+import Transport
+
+/// The judge's node loop: the simulated chain on a transport. It waits for every party
+/// of the roster to say hello (with the same scenario digest), posts the task, plays the
+/// game, lets late frames arrive for a short grace, then collects every party's metrics.
+/// Identical over ZeroMQ and the in-memory network; only its clock differs.
+public final class JudgeLoop: NodeLoop {
+    /// Timings of the phases around the game, in the loop's clock (ms).
+    public struct Timing: Sendable {
+        /// Longest wait for every party to join (they compute their runs first).
+        public var joinTimeoutMs: UInt64 = 3_600_000
+        /// Time after settlement during which late frames are still received (and refused).
+        public var graceMs: UInt64 = 300
+        /// Longest wait for the parties' metrics after the shutdown message.
+        public var collectTimeoutMs: UInt64 = 10_000
+        /// The defaults.
+        public init() {}
+    }
+
+    private enum Phase: Equatable {
+        case joining(since: UInt64)
+        case playing
+        case winding(until: UInt64)
+        case collecting(until: UInt64)
+        case done
+    }
+
+    private let endpoint: any HoldingEndpoint
+    private let control: any MessageEndpoint
+    private let roster: Roster
+    private let words: ReasonText
+    private let scenario: Digest
+    private let clock: () -> UInt64
+    private let timing: Timing
+    private let echo: (String) -> Void
+    private var judge: JudgeStateMachine
+    private var phase: Phase
+    private var origin: UInt64 = 0
+    private var joined: Set<String> = []
+    private var metrics: [String: PartyMetrics] = [:]
+    private var journal = BoundedLog()
+    private var messages = 0, bytes = 0
+    /// Frames that were not the protocol's (see `RunResult.strayFrames`).
+    public private(set) var strayFrames = 0
+    /// Set when the loop gave up (parties did not join in time).
+    public private(set) var failure: RoleError?
+
+    /// A judge playing `judge` with the parties of `roster`. Game frames go out through
+    /// `endpoint` (which applies the network's latency); control messages through
+    /// `control`, its inner endpoint. `clock` is in ms, the same clock `endpoint` holds
+    /// messages by. `log` receives every journal line as it is written.
+    public init(judge: JudgeStateMachine, roster: Roster, scenario: Digest, endpoint: any HoldingEndpoint,
+                control: any MessageEndpoint, clock: @escaping () -> UInt64, timing: Timing = Timing(),
+                log: @escaping (String) -> Void = { _ in }) {
+        self.judge = judge; self.roster = roster; self.words = ReasonText(roster: roster); self.scenario = scenario
+        self.endpoint = endpoint; self.control = control; self.clock = clock; self.timing = timing; self.echo = log
+        phase = .joining(since: clock())
+    }
+
+    /// The judge's state machine as it stands (the chain's balances, ledger, disputes).
+    public var machine: JudgeStateMachine { judge }
+
+    /// True once the metrics are in (or their wait is over), or the join failed.
+    public var isDone: Bool { phase == .done }
+
+    /// The chain's clock: ms since the task was posted.
+    private var chainTime: UInt64 { clock() &- origin }
+
+    public var nextWakeup: UInt64? {
+        var next: UInt64?
+        switch phase {
+        case let .joining(since): next = since &+ timing.joinTimeoutMs
+        case .playing: next = judge.nextDeadline().map { $0 &+ origin }
+        case let .winding(until), let .collecting(until): next = until
+        case .done: next = nil
+        }
+        if let held = endpoint.nextReleaseTime.map({ UInt64(Swift.max(0, $0)) }) { next = Swift.min(next ?? held, held) }
+        return next
+    }
+
+    public func pump(timeoutMilliseconds: Int) -> Bool {
+        var handled = false
+        do {
+            if let e = try endpoint.receive(timeoutMilliseconds: timeoutMilliseconds) {
+                handle(e)
+                handled = true
+            }
+        } catch let e as TransportError where e.code == .malformedMessage {
+            stray("\(e)")
+            handled = true
+        } catch {
+            note("receive failed: \(error)")
+        }
+        poll()
+        return handled
+    }
+
+    /// The result so far: the chain's report, the metrics that came in, the journal.
+    public func result() -> RunResult {
+        RunResult(game: judge.report(messages: messages, bytes: bytes),
+                  parties: roster.parties.compactMap { metrics[$0.name] }, log: journal.all, strayFrames: strayFrames)
+    }
+
+    // MARK: events
+
+    private func handle(_ e: Envelope) {
+        guard let party = roster.entry(named: e.from) else {
+            stray("frame from \(e.from.debugDescription), not a party of this game")
+            return
+        }
+        switch WireFrame.decode(e.payload) {
+        case let .control(.hello(name, digest))?:
+            guard name == e.from else { return stray("hello naming \(name.debugDescription) from \(e.from)") }
+            guard digest == scenario else {
+                return note("refused \(name): it plays a different scenario (digest \(digest), not \(scenario))")
+            }
+            guard case .joining = phase else { return }
+            if joined.insert(name).inserted { note("\(name) joined") }
+        case let .control(.metrics(m))?:
+            guard m.name == e.from else { return stray("metrics naming \(m.name.debugDescription) from \(e.from)") }
+            metrics[e.from] = m
+        case .control(.shutdown)?:
+            stray("shutdown from \(e.from)")
+        case let .game(frame)?:
+            guard !isJoining else { return stray("game frame from \(e.from) before the game started") }
+            messages += 1
+            bytes += frame.count
+            carry(judge.receive(frame, from: party.id, now: chainTime))
+        case nil:
+            // Not even a wire frame: the chain hears garbage from a party as garbage.
+            guard !isJoining else { return stray("garbage from \(e.from) before the game started") }
+            carry(judge.receive(e.payload, from: party.id, now: chainTime))
+        }
+    }
+
+    private var isJoining: Bool { if case .joining = phase { return true } else { return false } }
+
+    private func poll() {
+        try? endpoint.flush()
+        let now = clock()
+        switch phase {
+        case let .joining(since):
+            if joined.count == roster.parties.count {
+                origin = now
+                phase = .playing
+                carry(judge.start(now: 0))
+            } else if now &- since > timing.joinTimeoutMs {
+                let missing = roster.parties.map(\.name).filter { !joined.contains($0) }
+                failure = RoleError("parties \(missing) did not join within \(timing.joinTimeoutMs / 1000) s")
+                phase = .done
+            }
+        case .playing:
+            carry(judge.tick(now: chainTime))
+        case let .winding(until):
+            if now >= until {
+                for p in roster.parties { sendControl(.shutdown, to: p.name) }
+                phase = .collecting(until: now &+ timing.collectTimeoutMs)
+            }
+        case let .collecting(until):
+            if metrics.count == roster.parties.count || now >= until { phase = .done }
+        case .done:
+            break
+        }
+    }
+
+    private func carry(_ actions: [GameAction]) {
+        for a in actions {
+            switch a {
+            case let .send(to, m): send(m, to: to)
+            case let .broadcast(m): for p in roster.parties { send(m, to: p.id) }
+            case let .note(n): note("[\(chainTime) ms] \(words.text(n))")
+            case let .rejected(from, r): note("[\(chainTime) ms] rejected a frame from \(roster.name(of: from)): \(words.text(r))")
+            case let .settled(o):
+                note("[\(chainTime) ms] settled: \(words.text(o))")
+                phase = .winding(until: clock() &+ timing.graceMs)
+            }
+        }
+    }
+
+    private func send(_ m: GameMessage, to id: PartyID) {
+        guard let name = roster.entry(for: id)?.name else { return }
+        let frame = m.encode()
+        do {
+            try endpoint.send(to: name, WireFrame.game(frame).encode())
+            messages += 1
+            bytes += frame.count
+        } catch {
+            note("send to \(name) failed: \(error)")
+        }
+    }
+
+    private func sendControl(_ c: ControlMessage, to name: String) {
+        do { try control.send(to: name, WireFrame.control(c).encode()) } catch { note("send to \(name) failed: \(error)") }
+    }
+
+    private func note(_ line: String) {
+        if journal.append(line) { echo(line) }
+    }
+
+    private func stray(_ what: String) {
+        strayFrames += 1
+        note("ignored: \(what)")
+    }
+}

@@ -1,0 +1,122 @@
+import Commitment
+import Game
+import Report
+import Scenario
+import Transport
+
+/// A solver's or verifier's node loop: says hello once its own run is ready, plays its
+/// state machine on every notification from the judge, and answers the judge's shutdown
+/// with its metrics. Identical over ZeroMQ and the in-memory network.
+public final class PartyLoop: NodeLoop {
+    /// The party's protocol state machine.
+    public enum Machine {
+        /// A solver.
+        case solver(SolverStateMachine)
+        /// A verifier.
+        case verifier(VerifierStateMachine)
+    }
+
+    /// Who this is.
+    public let entry: Roster.Entry
+    private var machine: Machine
+    private let endpoint: any HoldingEndpoint
+    private let control: any MessageEndpoint
+    private let judgeName: String
+    private let scenario: Digest
+    private let clock: () -> UInt64
+    private let metrics: () -> PartyMetrics
+    private let words: ReasonText
+    private let log: (String) -> Void
+    private var sent = 0, sentBytes = 0
+    /// Frames this party ignored: not from the judge, not decodable as a wire frame, or
+    /// control messages it has no use for.
+    public private(set) var strayFrames = 0
+    /// True once the party answered the shutdown.
+    public private(set) var isDone = false
+
+    /// A party playing `machine`. Game frames go out through `endpoint` (which applies
+    /// the party's network faults), control messages through `control`. `metrics` gives
+    /// the party's figures at the end (message counts are filled in here).
+    public init(entry: Roster.Entry, machine: Machine, roster: Roster, scenario: Digest, endpoint: any HoldingEndpoint,
+                control: any MessageEndpoint, judgeName: String = "judge", clock: @escaping () -> UInt64,
+                metrics: @escaping () -> PartyMetrics, log: @escaping (String) -> Void = { _ in }) {
+        self.entry = entry; self.machine = machine; self.scenario = scenario; self.endpoint = endpoint
+        self.control = control; self.judgeName = judgeName; self.clock = clock; self.metrics = metrics
+        self.words = ReasonText(roster: roster); self.log = log
+    }
+
+    /// Tells the judge this party is ready. Control messages bypass the party's network
+    /// faults: they are not part of the game.
+    public func start() throws {
+        try control.send(to: judgeName, WireFrame.control(.hello(name: entry.name, scenario: scenario)).encode())
+    }
+
+    public var nextWakeup: UInt64? { endpoint.nextReleaseTime.map { UInt64(Swift.max(0, $0)) } }
+
+    public func pump(timeoutMilliseconds: Int) -> Bool {
+        var handled = false
+        do {
+            if let e = try endpoint.receive(timeoutMilliseconds: timeoutMilliseconds) {
+                handle(e)
+                handled = true
+            }
+        } catch let e as TransportError where e.code == .malformedMessage {
+            strayFrames += 1
+            handled = true
+        } catch {
+            log("\(entry.name): receive failed: \(error)")
+        }
+        poll()
+        return handled
+    }
+
+    private func handle(_ e: Envelope) {
+        guard e.from == judgeName, !isDone else { strayFrames += 1; return }
+        let now = clock()
+        switch WireFrame.decode(e.payload) {
+        case let .game(frame)?:
+            switch machine {
+            case var .solver(s): let a = s.receive(frame: frame, from: .judge, now: now); machine = .solver(s); carry(a)
+            case var .verifier(v): let a = v.receive(frame: frame, from: .judge, now: now); machine = .verifier(v); carry(a)
+            }
+        case .control(.shutdown)?:
+            var m = metrics()
+            m.messagesSent = sent
+            m.bytesSent = sentBytes
+            do { try control.send(to: judgeName, WireFrame.control(.metrics(m)).encode()) } catch {
+                log("\(entry.name): could not send metrics: \(error)")
+            }
+            isDone = true
+        default:
+            strayFrames += 1
+        }
+    }
+
+    private func poll() {
+        do { try endpoint.flush() } catch { log("\(entry.name): send failed: \(error)") }
+        let now = clock()
+        switch machine {
+        case var .solver(s): let a = s.tick(now: now); machine = .solver(s); carry(a)
+        case var .verifier(v): let a = v.tick(now: now); machine = .verifier(v); carry(a)
+        }
+    }
+
+    private func carry(_ actions: [GameAction]) {
+        for a in actions {
+            switch a {
+            case let .send(_, m), let .broadcast(m):
+                let frame = m.encode()
+                do {
+                    try endpoint.send(to: judgeName, WireFrame.game(frame).encode())
+                    sent += 1
+                    sentBytes += frame.count
+                } catch {
+                    log("\(entry.name): send failed: \(error)")
+                }
+            case let .note(n): log("\(entry.name): \(words.text(n))")
+            case let .settled(o): log("\(entry.name): settled: \(words.text(o))")
+            case .rejected: break
+            }
+        }
+    }
+}

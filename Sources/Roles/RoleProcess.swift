@@ -1,0 +1,86 @@
+import Commitment
+import Foundation
+import Game
+import Scenario
+import Transport
+
+/// A role as an OS process over ZeroMQ (`tbsim node`): the same node loops as in
+/// memory, driven by the host clock on a real socket.
+public enum RoleProcess {
+    /// Runs `loop` until it is done, waiting on its socket at most until its next
+    /// wake-up. Throws if the process that started this one goes away.
+    static func drive(_ loop: any NodeLoop, clock: () -> UInt64) throws {
+        let parent = getppid()
+        while !loop.isDone {
+            if getppid() != parent { throw RoleError("the launcher went away") }
+            let now = clock()
+            var wait: UInt64 = 50
+            if let w = loop.nextWakeup { wait = min(wait, w > now ? w - now : 0) }
+            _ = loop.pump(timeoutMilliseconds: Int(wait))
+        }
+    }
+
+    /// Checks that the scenario this process loaded is the one the launcher resolved.
+    static func check(_ setup: GameSetup, expected: Digest?, file: String) throws {
+        if let expected, expected != setup.digest {
+            throw RoleError("scenario \(file) differs from the one the launcher read (digest \(setup.digest), expected \(expected)); was it edited during the run?")
+        }
+    }
+
+    /// The judge: binds, writes the bound endpoint to `endpointFile` (atomically), plays
+    /// the game and writes the `RunResult` as JSON to `resultFile`.
+    public static func judge(spec: ScenarioSpec, file: String, expectedDigest: Digest?, bind: String,
+                             endpointFile: String?, resultFile: String, log: @escaping (String) -> Void) throws {
+        let setup = GameSetup(spec: spec)
+        try check(setup, expected: expectedDigest, file: file)
+        let context = try ZMQContext()
+        let hub = try ZMQHub(name: GameSetup.judgeName, context: context)
+        defer { hub.close() }
+        let endpoint = try hub.bind(endpoint: bind)
+        log("judge listening on \(endpoint)")
+        if let endpointFile {
+            let tmp = endpointFile + ".tmp"
+            try endpoint.write(toFile: tmp, atomically: false, encoding: .utf8)
+            guard rename(tmp, endpointFile) == 0 else { throw RoleError("cannot write \(endpointFile)") }
+        }
+        // The task giver's part: the initial state root everyone agrees on by construction.
+        let initialRoot = StateTree(try spec.task.boot().storage).root()
+        let clock = Stopwatch()
+        let loop = try setup.judgeLoop(endpoint: hub, initialRoot: initialRoot, clock: { clock.milliseconds }, log: log)
+        try drive(loop, clock: { clock.milliseconds })
+        if let failure = loop.failure { throw failure }
+        let data = try JSONEncoder().encode(loop.result())
+        guard FileManager.default.createFile(atPath: resultFile, contents: data) else {
+            throw RoleError("cannot write result file \(resultFile)")
+        }
+    }
+
+    /// A solver or verifier: computes its own run first, then connects to the judge at
+    /// `connect` and plays until the judge sends it home.
+    public static func party(spec: ScenarioSpec, file: String, expectedDigest: Digest?, name: String, connect: String,
+                             log: @escaping (String) -> Void) throws {
+        let setup = GameSetup(spec: spec)
+        try check(setup, expected: expectedDigest, file: file)
+        guard let entry = setup.roster.entry(named: name) else {
+            throw RoleError("no party named \(name) in the scenario (parties: \(setup.roster.parties.map(\.name).joined(separator: ", ")))")
+        }
+        let wall = Stopwatch()
+        let parent = getppid()
+        let oracle = try setup.oracle(for: entry) { steps in
+            log("\(name): \(steps) steps")
+            // A long run must not outlive the launcher.
+            if getppid() != parent { log("\(name): the launcher went away"); exit(1) }
+        }
+        let claim = try oracle.finalClaim()
+        log("\(name): run ends after \(claim.steps) steps, root \(claim.root.hex)")
+        let context = try ZMQContext()
+        let client = try ZMQClient(name: name, hubName: GameSetup.judgeName, context: context)
+        defer { client.close() }
+        try client.connect(endpoint: connect)
+        let clock = Stopwatch()
+        let loop = try setup.partyLoop(entry, endpoint: client, oracle: oracle, clock: { clock.milliseconds },
+                                       wallClock: { wall.seconds }, log: log)
+        try loop.start()
+        try drive(loop, clock: { clock.milliseconds })
+    }
+}

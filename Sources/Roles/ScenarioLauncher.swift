@@ -1,0 +1,125 @@
+import Commitment
+import Foundation
+import Game
+import Scenario
+import Transport
+
+/// Starts the judge, the solver and every verifier of a scenario as separate OS
+/// processes (`tbsim node …`) talking ZeroMQ, waits for settlement, collects the result,
+/// and leaves no process behind — on success, failure or a signal.
+public final class ScenarioLauncher {
+    public let spec: ScenarioSpec
+    public let scenarioFile: String
+    /// The tbsim executable to start the roles with.
+    public let executable: String
+    /// Where role logs and the result go.
+    public let workDirectory: String
+    public var log: (String) -> Void
+    /// Longest a whole run may take before everything is stopped.
+    public var timeoutSeconds: Double = 3600
+
+    private var children: [(name: String, process: Process)] = []
+    /// Set once everything is being stopped; children started after that are killed.
+    private var stopping = false
+    private let lock = NSLock()
+
+    public init(spec: ScenarioSpec, scenarioFile: String, executable: String, workDirectory: String,
+                log: @escaping (String) -> Void) {
+        self.spec = spec
+        self.scenarioFile = scenarioFile
+        self.executable = executable
+        self.workDirectory = workDirectory
+        self.log = log
+    }
+
+    /// The outcome of one launch.
+    public struct Run {
+        /// What the judge wrote.
+        public var result: RunResult
+        /// Seconds from start to the result.
+        public var wallSeconds: Double
+    }
+
+    public func run() throws -> Run {
+        let clock = Stopwatch()
+        try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
+        let endpointFile = workDirectory + "/judge.endpoint"
+        let resultFile = workDirectory + "/result.json"
+        try? FileManager.default.removeItem(atPath: endpointFile)
+        try? FileManager.default.removeItem(atPath: resultFile)
+        defer { stopAll() }
+
+        // Every role carries the work directory as its session tag, so its processes are
+        // easy to find (and to prove gone) in a process listing.
+        let digest = spec.digest.hex
+        let judge = try start("judge", ["node", "--role", "judge", scenarioFile, "--bind", spec.network.judgeBind,
+                                        "--endpoint-file", endpointFile, "--result", resultFile,
+                                        "--scenario-digest", digest, "--session", workDirectory])
+        var endpoint: String?
+        while endpoint == nil {
+            if !judge.isRunning { throw failure("the judge exited before listening", judge: "judge") }
+            if clock.seconds > 60 { throw failure("the judge did not start listening within 60 s", judge: "judge") }
+            endpoint = try? String(contentsOfFile: endpointFile, encoding: .utf8)
+            if endpoint == nil { usleep(20_000) }
+        }
+        log("judge at \(endpoint!)")
+        for party in Roster(spec).parties {
+            _ = try start(party.name, ["node", "--role", party.role.rawValue, scenarioFile, "--name", party.name,
+                                       "--connect", endpoint!, "--scenario-digest", digest, "--session", workDirectory])
+        }
+        while judge.isRunning {
+            if clock.seconds > timeoutSeconds { throw failure("the run took longer than \(Int(timeoutSeconds)) s", judge: nil) }
+            for c in children where c.name != "judge" && !c.process.isRunning && c.process.terminationStatus != 0 {
+                throw failure("\(c.name) failed (exit status \(c.process.terminationStatus))", judge: c.name)
+            }
+            usleep(50_000)
+        }
+        guard judge.terminationStatus == 0 else {
+            throw failure("the judge failed (exit status \(judge.terminationStatus))", judge: "judge")
+        }
+        // Parties leave after reporting their metrics; give them a moment, then stop them.
+        let grace = Stopwatch()
+        while children.contains(where: { $0.process.isRunning }) && grace.seconds < 5 { usleep(20_000) }
+        let data = try Data(contentsOf: URL(fileURLWithPath: resultFile))
+        let result = try JSONDecoder().decode(RunResult.self, from: data)
+        return Run(result: result, wallSeconds: clock.seconds)
+    }
+
+    private func start(_ name: String, _ arguments: [String]) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        let logPath = workDirectory + "/\(name).log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        p.standardOutput = handle
+        p.standardError = handle
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        lock.lock()
+        children.append((name, p))
+        let late = stopping
+        lock.unlock()
+        // A signal arrived while this child was starting: it goes too.
+        if late { kill(p.processIdentifier, SIGKILL) }
+        return p
+    }
+
+    private func failure(_ what: String, judge name: String?) -> RoleError {
+        var text = what
+        if let name, let tail = try? String(contentsOfFile: workDirectory + "/\(name).log", encoding: .utf8) {
+            let lines = tail.split(separator: "\n", omittingEmptySubsequences: false).suffix(15)
+            text += "\n--- last lines of \(workDirectory)/\(name).log ---\n" + lines.joined(separator: "\n")
+        }
+        return RoleError(text)
+    }
+
+    /// Stops every child still running: SIGTERM, then SIGKILL after a short grace.
+    public func stopAll() {
+        lock.lock(); stopping = true; let all = children; lock.unlock()
+        for c in all where c.process.isRunning { c.process.terminate() }
+        let grace = Stopwatch()
+        while all.contains(where: { $0.process.isRunning }) && grace.seconds < 2 { usleep(10_000) }
+        for c in all where c.process.isRunning { kill(c.process.processIdentifier, SIGKILL) }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The command-line shapes other tools depend on, driven through the real binary.
+@Suite(.serialized)
+struct CLITests {
+    let hello = "build/guests/hello.elf"
+
+    func tempDir() throws -> String {
+        let dir = NSTemporaryDirectory() + "tbsim-cli-\(getpid())-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test func runPrintsTheGuestOutputAndExitsWithItsCode() throws {
+        let r = try runTBSim(["run", hello])
+        #expect(r.status == 0)
+        #expect(r.stdout == (try String(contentsOfFile: packageRoot + "/guests/expected/hello.out", encoding: .utf8)))
+    }
+
+    @Test func runFeedsStdinAndWritesStdoutFile() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try runTBSim(["run", "build/guests/sha256.elf", "--stdin", "guests/expected/sha256.in",
+                              "--stdout", dir + "/out.txt", "--stats"])
+        #expect(r.status == 0)
+        #expect(r.stdout.isEmpty)
+        #expect(try String(contentsOfFile: dir + "/out.txt", encoding: .utf8)
+                == (try String(contentsOfFile: packageRoot + "/guests/expected/sha256.out", encoding: .utf8)))
+        for figure in ["instructions retired:", "wall time:", "MIPS:"] { #expect(r.stderr.contains(figure)) }
+    }
+
+    @Test func aRunStoppedByTheStepLimitSaysSo() throws {
+        let r = try runTBSim(["run", "build/guests/primes.elf", "--max-steps", "1000"])
+        #expect(r.status == 124)
+        #expect(r.stderr.contains("--max-steps"))
+    }
+
+    @Test func badProgramsGetOneClearLine() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data("not an elf at all".utf8).write(to: URL(fileURLWithPath: dir + "/bad.elf"))
+        let r = try runTBSim(["run", dir + "/bad.elf"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("bad.elf"))
+        let missing = try runTBSim(["run", dir + "/missing.elf"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("does not exist"))
+    }
+
+    @Test func hashPrintsOneRootLine() throws {
+        let a = try runTBSim(["hash", hello, "--step", "0"])
+        let b = try runTBSim(["hash", hello, "--step", "100"])
+        let again = try runTBSim(["hash", hello, "--step", "100"])
+        for r in [a, b] {
+            #expect(r.status == 0)
+            #expect(r.stdout.range(of: "^0x[0-9a-f]{64}\n$", options: .regularExpression) != nil, "got \(r.stdout)")
+        }
+        #expect(a.stdout != b.stdout)
+        #expect(b.stdout == again.stdout, "roots must be deterministic")
+    }
+
+    @Test func proveThenVerifyStepLinksConsecutiveRoots() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let proof = dir + "/step.proof"
+        #expect(try runTBSim(["prove", hello, "--step", "100", "-o", proof]).status == 0)
+        let v = try runTBSim(["verify-step", proof])
+        #expect(v.status == 0)
+        let pre = try runTBSim(["hash", hello, "--step", "100"]).stdout
+        let post = try runTBSim(["hash", hello, "--step", "101"]).stdout
+        #expect(v.stdout == "pre \(pre)post \(post)")
+
+        // One flipped bit anywhere is rejected with one line saying why.
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: proof)))
+        bytes[bytes.count / 2] ^= 0x10
+        try Data(bytes).write(to: URL(fileURLWithPath: proof))
+        let bad = try runTBSim(["verify-step", proof])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.split(separator: "\n").count == 1, "got: \(bad.stderr)")
+    }
+}
