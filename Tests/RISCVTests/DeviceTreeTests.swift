@@ -315,12 +315,13 @@ struct DeviceTreeTests {
         #expect(console.contains("tbsim-dt-ok"))
     }
 
-    /// Opt-in (a kernel is too big to ship): with `TBSIM_LINUX_IMAGE` naming a riscv64 Linux
-    /// `Image`, boot it under QEMU with OpenSBI and our blob until it panics for want of a root
-    /// file system, and check it found every device from the tree on the way; `panic=1` plus
-    /// `-no-reboot` makes the reboot through SBI → syscon/test device end QEMU cleanly.
+    /// Needs a kernel (too big to ship): `TBSIM_LINUX_IMAGE` naming a riscv64 Linux `Image`,
+    /// or the one `make guest-linux` builds. Boots it under QEMU with OpenSBI and our blob
+    /// until it panics for want of a root file system, and checks it found every device from
+    /// the tree on the way; `panic=1` plus `-no-reboot` makes the reboot through SBI →
+    /// syscon/test device end QEMU cleanly.
     @Test(.enabled(if: linuxImage != nil && toolExists("qemu-system-riscv64") && toolExists("timeout"),
-                   "set TBSIM_LINUX_IMAGE to a riscv64 Linux Image to boot Linux with the tree"))
+                   "no Linux Image: run `make guest-linux` or set TBSIM_LINUX_IMAGE"))
     func linuxBootsWithOurTree() throws {
         let image = try #require(linuxImage)
         let blob = DeviceTree.virtMachine(VirtMachineDescription(ramSize: 512 << 20,
@@ -341,4 +342,11 @@ struct DeviceTreeTests {
     }
 }
 
-private let linuxImage = ProcessInfo.processInfo.environment["TBSIM_LINUX_IMAGE"]
+/// $TBSIM_LINUX_IMAGE, else the kernel `make guest-linux` builds into build/linux (which
+/// `make test` builds first), else nil and the test is skipped.
+private let linuxImage: String? = {
+    if let image = ProcessInfo.processInfo.environment["TBSIM_LINUX_IMAGE"] { return image }
+    let built = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("build/linux/Image").path
+    return FileManager.default.fileExists(atPath: built) ? built : nil
+}()

@@ -47,16 +47,24 @@ func processes(mentioning marker: String) -> [Int32] {
     }
 }
 
-let shippedScenarios: [String] = {
+/// Whether `make guest-linux` has built the Linux guest into build/linux.
+let haveLinuxGuest = FileManager.default.fileExists(atPath: packageRoot + "/build/linux/Image")
+
+/// Every scenario file shipped in scenarios/ and scenarios/k-sweep/, sorted.
+private let allScenarios: [String] = {
     let fm = FileManager.default
-    // The Linux scenarios need `make guest-linux` (which `make test` runs).
-    let haveLinux = fm.fileExists(atPath: packageRoot + "/build/linux/Image")
     var files = ((try? fm.contentsOfDirectory(atPath: packageRoot + "/scenarios")) ?? [])
-        .filter { $0.hasSuffix(".yaml") && (haveLinux || !$0.hasPrefix("linux")) }.map { "scenarios/" + $0 }
+        .filter { $0.hasSuffix(".yaml") }.map { "scenarios/" + $0 }
     files += ((try? fm.contentsOfDirectory(atPath: packageRoot + "/scenarios/k-sweep")) ?? [])
         .filter { $0.hasSuffix(".yaml") }.map { "scenarios/k-sweep/" + $0 }
     return files.sorted()
 }()
+
+/// The Linux scenarios need `make guest-linux` (which `make test` runs); their test is
+/// skipped, visibly, without it.
+let linuxScenarios = allScenarios.filter { $0.hasPrefix("scenarios/linux") }
+/// The other shipped scenarios need only the bare-metal guests.
+let shippedScenarios = allScenarios.filter { !$0.hasPrefix("scenarios/linux") }
 
 /// Every shipped scenario, end to end: judge, solver and verifiers as separate processes
 /// over ZeroMQ; the scenario's own `expect:` block is the assertion.
@@ -66,10 +74,20 @@ struct ShippedScenarioTests {
         #expect(shippedScenarios.contains("scenarios/honest.yaml"))
         #expect(shippedScenarios.contains("scenarios/faulty-solver.yaml"))
         #expect(shippedScenarios.filter { $0.hasPrefix("scenarios/k-sweep/") }.count == 5)
+        #expect(linuxScenarios.contains("scenarios/linux-honest.yaml"))
     }
 
     @Test(arguments: shippedScenarios)
     func scenarioPassesOverProcesses(_ file: String) throws {
+        try playOverProcesses(file)
+    }
+
+    @Test(.enabled(if: haveLinuxGuest, "no build/linux/Image: run `make guest-linux`"), arguments: linuxScenarios)
+    func linuxScenarioPassesOverProcesses(_ file: String) throws {
+        try playOverProcesses(file)
+    }
+
+    private func playOverProcesses(_ file: String) throws {
         let dir = NSTemporaryDirectory() + "tbsim-test-\(getpid())-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let json = dir + "/report.json"
@@ -147,9 +165,9 @@ struct ShippedScenarioTests {
 
 /// The seed workload: Linux boots, runs a script from its console and halts; stdout is
 /// the console output. Needs `make guest-linux` (run by `make test`).
-@Suite(.serialized)
+// Skipped (and counted as skipped) without the Linux guest; `make test` builds it first.
+@Suite(.serialized, .enabled(if: haveLinuxGuest, "no build/linux/Image: run `make guest-linux`"))
 struct LinuxGuestTests {
-    static var haveLinux: Bool { FileManager.default.fileExists(atPath: packageRoot + "/build/linux/Image") }
 
     func boot(script: String) throws -> (status: Int32, output: String) {
         let dir = NSTemporaryDirectory() + "tbsim-linux-\(getpid())-\(UUID().uuidString)"
@@ -163,7 +181,6 @@ struct LinuxGuestTests {
     }
 
     @Test func scriptRunsAndPowersOff() throws {
-        guard Self.haveLinux else { print("skipped: no build/linux (run `make guest-linux`)"); return }
         let (status, output) = try boot(script: "echo hello from linux\nexpr 6 \\* 7\nseq 1 3 | tr '\\n' ,\necho\npoweroff -f\n")
         #expect(status == 0)
         let afterReady = try #require(output.components(separatedBy: "tbsim-guest: ready").last)
@@ -174,7 +191,6 @@ struct LinuxGuestTests {
     }
 
     @Test func haltDashFEndsTheRunHalted() throws {
-        guard Self.haveLinux else { print("skipped: no build/linux (run `make guest-linux`)"); return }
         let (status, output) = try boot(script: "echo before halt\nhalt -f\necho never printed\n")
         #expect(status == 0, "the run must end with the machine halted")
         #expect(output.contains("before halt"))
@@ -182,7 +198,6 @@ struct LinuxGuestTests {
     }
 
     @Test func scriptWithoutPoweroffStillEnds() throws {
-        guard Self.haveLinux else { print("skipped: no build/linux (run `make guest-linux`)"); return }
         let (status, output) = try boot(script: "uname -s")
         #expect(status == 0)
         #expect(output.contains("Linux"))
