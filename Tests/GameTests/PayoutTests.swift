@@ -170,6 +170,63 @@ private func expectPayout(_ g: LocalGame, _ r: GameReport, _ expected: [PartyID:
         expectPayout(g, r, [solverID: 10_000 + 175 - 1_200, v1: 9_300, v2: 10_300], burned: 525 + 900)
     }
 
+    // MARK: both orders of the deposits
+
+    /// A slash takes at most what the loser has in escrow, so with the solver's deposit the
+    /// larger one, slashing a losing challenger by the solver's deposit would be capped to
+    /// the right figure and go unseen; and the other way round. Every one-challenger ending
+    /// is therefore played with each deposit the larger. (deposits; 25 % of each, written out)
+    static let depositOrders: [(solver: UInt64, challenger: UInt64, ofSolver: UInt64, ofChallenger: UInt64)] = [
+        (1_200, 700, 300, 175),
+        (600, 1_500, 150, 375),
+    ]
+
+    @Test(arguments: depositOrders)
+    func everyEndingWithEitherDepositTheLarger(d: (solver: UInt64, challenger: UInt64, ofSolver: UInt64, ofChallenger: UInt64)) {
+        func setup() -> GameSetup {
+            var s = GameSetup()
+            s.config = GameConfig(solverDeposit: d.solver, challengerDeposit: d.challenger, winnerShareBps: 2_500)
+            return s
+        }
+        let solverLoses: [PartyID: UInt64] = [solverID: 10_000 - d.solver, v1: 10_000 + d.ofSolver]
+        let challengerLoses: [PartyID: UInt64] = [solverID: 10_000 + d.ofChallenger, v1: 10_000 - d.challenger]
+
+        var s = setup()                                    // wrong trace
+        s.solverOracle = FakeOracle(world: s.world, corruptAt: 61)
+        s.verifiers = [(nil, [])]
+        var (g, r) = s.run()
+        #expect(r.outcome.winner == v1)
+        expectPayout(g, r, solverLoses, burned: d.solver - d.ofSolver)
+
+        s = setup()                                        // wrong output
+        s.solverFaults = [.wrongOutput]
+        s.verifiers = [(nil, [])]
+        (g, r) = s.run()
+        #expect(r.outcome.winner == v1 && r.disputes.map(\.kind) == [.output])
+        expectPayout(g, r, solverLoses, burned: d.solver - d.ofSolver)
+
+        s = setup()                                        // the solver times out
+        s.solverFaults = [.refuseFinalProof]
+        s.verifiers = [(nil, [.challengeCorrectResult(kind: .trace)])]
+        (g, r) = s.run()
+        #expect(r.outcome.winner == v1)
+        expectPayout(g, r, solverLoses, burned: d.solver - d.ofSolver)
+
+        for kind in DisputeKind.allCases {                 // false challenges
+            s = setup()
+            s.verifiers = [(nil, [.challengeCorrectResult(kind: kind)])]
+            (g, r) = s.run()
+            #expect(r.outcome.winner == solverID && r.disputes.map(\.winner) == [solverID])
+            expectPayout(g, r, challengerLoses, burned: d.challenger - d.ofChallenger)
+        }
+
+        s = setup()                                        // the challenger times out
+        s.verifiers = [(nil, [.challengeCorrectResult(kind: .trace), .silent(fromMove: 2)])]
+        (g, r) = s.run()
+        #expect(r.outcome.winner == solverID)
+        expectPayout(g, r, challengerLoses, burned: d.challenger - d.ofChallenger)
+    }
+
     // MARK: the winner's share
 
     /// (bps, 1 301 · bps / 10 000 rounded down, 777 · bps / 10 000 rounded down)
