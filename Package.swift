@@ -6,9 +6,14 @@ import PackageDescription
 
 // The machine's hot loop: no overflow/bounds traps (the code uses wrapping arithmetic and
 // pointers deliberately) and no dynamic exclusivity checks in release builds.
+// Debug builds (the test suite's) optimise the machine and the commitment too, keeping
+// every check: unoptimised, the reference step runs ~1.5 MIPS and the 100 M-instruction
+// bench guests would take minutes each; optimised, ~10 MIPS. TBSIM_ONONE=1 drops it, for
+// stepping through the machine in a debugger.
+let debugOptimise = Context.environment["TBSIM_ONONE"] == nil
 let optimise: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked", "-wmo", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
-]
+] + (debugOptimise ? [.unsafeFlags(["-O"], .when(configuration: .debug))] : [])
 
 let package = Package(
     name: "tbsim",

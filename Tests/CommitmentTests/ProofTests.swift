@@ -8,7 +8,7 @@ struct ProofTests {
     /// incremental tree: pre = root(N), post = root(N+1), and the proof verifies.
     @discardableResult
     static func checkWindow(_ guest: String, start: UInt64, count: Int) throws -> [StepProof] {
-        guard let m = try Guests.machine(guest) else { return [] }
+        let m = try #require(try Guests.machine(guest), "missing build/guests/\(guest).elf: run `make guests`")
         m.run(steps: start)
         let tree = StateTree(m.storage)
         var checker = StepProofChecker()

@@ -75,10 +75,7 @@ struct StateTreeTests {
 /// A cloned tree bound to a copied machine keeps giving the roots a cold tree gives, and
 /// the original is unaffected — the basis of cheap checkpoint restores.
 @Test func aClonedTreeFollowsItsCopiedMachine() throws {
-    guard let machine = try Guests.machine("sha256") else {
-        Issue.record("missing build/guests/sha256.elf: run `make guests`")
-        return
-    }
+    let machine = try #require(try Guests.machine("sha256"), "missing build/guests/sha256.elf: run `make guests`")
     let tree = StateTree(machine.storage)
     machine.run(steps: 20_000)
     _ = tree.root()
