@@ -83,18 +83,8 @@ public final class JudgeLoop: NodeLoop {
     }
 
     public func pump(timeoutMilliseconds: Int) -> Bool {
-        var handled = false
-        do {
-            if let e = try endpoint.receive(timeoutMilliseconds: timeoutMilliseconds) {
-                handle(e)
-                handled = true
-            }
-        } catch let e as TransportError where e.code == .malformedMessage {
-            stray("\(e)")
-            handled = true
-        } catch {
-            note("receive failed: \(error)")
-        }
+        let handled = receiveOne(from: endpoint, timeoutMilliseconds: timeoutMilliseconds, handle: handle,
+                                 malformed: { stray("\($0)") }, failed: { note("receive failed: \($0)") })
         poll()
         return handled
     }

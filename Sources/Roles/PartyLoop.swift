@@ -54,18 +54,8 @@ public final class PartyLoop: NodeLoop {
     public var nextWakeup: UInt64? { endpoint.nextReleaseTime.map { UInt64(Swift.max(0, $0)) } }
 
     public func pump(timeoutMilliseconds: Int) -> Bool {
-        var handled = false
-        do {
-            if let e = try endpoint.receive(timeoutMilliseconds: timeoutMilliseconds) {
-                handle(e)
-                handled = true
-            }
-        } catch let e as TransportError where e.code == .malformedMessage {
-            strayFrames += 1
-            handled = true
-        } catch {
-            log("\(entry.name): receive failed: \(error)")
-        }
+        let handled = receiveOne(from: endpoint, timeoutMilliseconds: timeoutMilliseconds, handle: handle,
+                                 malformed: { _ in strayFrames += 1 }, failed: { log("\(entry.name): receive failed: \($0)") })
         poll()
         return handled
     }

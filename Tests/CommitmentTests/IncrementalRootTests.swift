@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import RISCV
 @testable import Commitment
 
@@ -85,18 +86,5 @@ struct IncrementalRootTests {
         #expect(tree.root() == ReferenceRoot.root(s))
         Self.scribble(s, pages: [1, 6, 9, 14], salt: 6)
         #expect(tree.root() == ReferenceRoot.root(s))
-    }
-}
-
-/// SplitMix64, for reproducible "random" page choices.
-private struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

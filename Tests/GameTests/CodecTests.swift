@@ -1,5 +1,6 @@
 import Commitment
 import Testing
+import TestSupport
 @testable import Game
 
 /// One frame of every kind, with field values that exercise every width.

@@ -3,6 +3,7 @@ import Commitment
 import Report
 import Roles
 import Scenario
+import TestSupport
 import Transport
 
 // A toy machine for testing the game without the real RISC-V machine or keccak tree.
@@ -119,19 +120,6 @@ struct FakeChecker: ProofChecker {
         let r = Digest(bytes: opening[1...])
         guard r == root else { return .failure(CheckError("opening is for another root")) }
         return .success(FakeWorld.outputHash(of: r))
-    }
-}
-
-/// SplitMix64: the tests' seeded generator, so every "random" case is reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

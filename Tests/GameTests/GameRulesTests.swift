@@ -2,6 +2,7 @@ import Foundation
 import Commitment
 import Roles
 import Testing
+import TestSupport
 @testable import Game
 
 

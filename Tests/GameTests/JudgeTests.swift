@@ -1,5 +1,6 @@
 import Commitment
 import Testing
+import TestSupport
 @testable import Game
 
 /// Drives a bare judge by hand (no driver): the toy world with 100 steps, k = 4,

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Game
 
 /// Several hundred seeded random games: fault kind × divergence step × k × how many

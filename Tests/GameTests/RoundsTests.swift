@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Game
 
 /// Rounds of a trace dispute over n steps (see docs/GAME.md): 1 opening move (the

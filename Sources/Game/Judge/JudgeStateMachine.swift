@@ -214,12 +214,9 @@ public struct JudgeStateMachine {
     /// Handles one frame from `sender` arriving at virtual time `t`.
     public mutating func receive(_ frame: [UInt8], from sender: PartyID, now t: UInt64) -> [GameAction] {
         let message: GameMessage
-        do {
-            message = try GameMessage.decode(frame, maxFrameBytes: config.maxFrameBytes)
-        } catch let error as GameMessageError {
-            return reject(sender, .undecodable(error))
-        } catch {
-            return reject(sender, .undecodable(GameMessageError(.invalidValue(field: "frame", detail: "\(error)"), at: 0)))
+        switch GameMessage.decoded(frame, maxFrameBytes: config.maxFrameBytes) {
+        case .success(let m): message = m
+        case .failure(let e): return reject(sender, .undecodable(e))
         }
         return receive(message, frameBytes: frame, from: sender, now: t)
     }

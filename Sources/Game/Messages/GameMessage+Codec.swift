@@ -90,6 +90,18 @@ extension GameMessage {
         return w.out
     }
 
+    /// Parses one frame, returning the failure as a value: what the judge and the parties
+    /// use, since for them a bad frame is an event, not an error.
+    public static func decoded(_ frame: [UInt8], maxFrameBytes: Int = defaultMaxFrameBytes) -> Result<GameMessage, GameMessageError> {
+        do {
+            return .success(try decode(frame, maxFrameBytes: maxFrameBytes))
+        } catch let e as GameMessageError {
+            return .failure(e)
+        } catch {
+            return .failure(GameMessageError(.invalidValue(field: "frame", detail: "\(error)"), at: 0))
+        }
+    }
+
     /// Parses one frame; throws `GameMessageError` naming the byte offset of the problem.
     /// Never traps and never allocates more than the frame's own size.
     public static func decode(_ frame: [UInt8], maxFrameBytes: Int = defaultMaxFrameBytes) throws -> GameMessage {

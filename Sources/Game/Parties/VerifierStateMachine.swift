@@ -40,10 +40,9 @@ public struct VerifierStateMachine {
     /// Handles a raw frame from the judge: decodes it (an undecodable frame is logged and
     /// ignored) and passes it on to `receive(_:from:now:)`.
     public mutating func receive(frame: [UInt8], from sender: PartyID, now: UInt64) -> [GameAction] {
-        do { return receive(try GameMessage.decode(frame), from: sender, now: now) } catch let e as GameMessageError {
-            return [.note(.undecodableFrame(e))]
-        } catch {
-            return [.note(.undecodableFrame(GameMessageError(.invalidValue(field: "frame", detail: "\(error)"), at: 0)))]
+        switch GameMessage.decoded(frame) {
+        case .success(let m): return receive(m, from: sender, now: now)
+        case .failure(let e): return [.note(.undecodableFrame(e))]
         }
     }
 
