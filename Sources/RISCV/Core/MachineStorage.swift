@@ -14,11 +14,18 @@ public final class MachineStorage {
     /// Largest input tape and output the state format holds.
     public static let tapeCapacity = 1 << 26
 
-    public let core: UnsafeMutablePointer<UInt64>
-    public let ram: UnsafeMutableRawPointer
+    // The raw pointers stay visible inside the package for the hot loops that cannot
+    // afford a closure per access: the engines, `DirectAccess`, and the commitment layer's
+    // hashing and proving. Everything else goes through the scoped accessors below.
+    /// The core words (`CoreLayout.count` of them).
+    package let core: UnsafeMutablePointer<UInt64>
+    /// `ramSize` bytes of guest RAM (RAM offset 0 is `MachineMap.ramBase`).
+    package let ram: UnsafeMutableRawPointer
+    /// Bytes of RAM.
     public let ramSize: Int
     /// One bit per RAM page written since the last `clearDirty()`.
-    public let dirtyPages: UnsafeMutablePointer<UInt64>
+    package let dirtyPages: UnsafeMutablePointer<UInt64>
+    /// Words in the dirty-page bitmap.
     public let dirtyWordCount: Int
     /// RAM pages the fast path read page-table entries from (not state: bookkeeping for
     /// its translation cache), and a count of writes that hit such pages.
@@ -78,6 +85,51 @@ public final class MachineStorage {
     /// Whether RAM page `page` was written since the last `clearDirty()`.
     @inline(__always) public func isPageDirty(_ page: Int) -> Bool {
         dirtyPages[page >> 6] & (1 << UInt64(page & 63)) != 0
+    }
+
+    /// Core word `index` (see `CoreLayout`).
+    @inline(__always) public subscript(core index: Int) -> UInt64 {
+        get {
+            precondition(index >= 0 && index < CoreLayout.count, "core word out of range")
+            return core[index]
+        }
+        set {
+            precondition(index >= 0 && index < CoreLayout.count, "core word out of range")
+            core[index] = newValue
+        }
+    }
+
+    /// Runs `body` over the core words; the buffer must not escape it.
+    public func withCoreWords<R>(_ body: (UnsafeMutableBufferPointer<UInt64>) throws -> R) rethrows -> R {
+        try body(UnsafeMutableBufferPointer(start: core, count: CoreLayout.count))
+    }
+
+    /// Runs `body` over RAM, read-only; the buffer must not escape it.
+    public func withRAM<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: ram, count: ramSize))
+    }
+
+    /// Runs `body` over RAM for writing. Every page is marked dirty afterwards and every
+    /// cache derived from RAM (translations, decoded blocks) is dropped, because the
+    /// machine cannot see which bytes changed.
+    public func withMutableRAM<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
+        defer {
+            dirtyPages.update(repeating: ~0, count: dirtyWordCount)
+            ramEditedOutsideSemantics()
+        }
+        return try body(UnsafeMutableRawBufferPointer(start: ram, count: ramSize))
+    }
+
+    /// Marks RAM page `page` as written (for code that edits RAM through `withMutableRAM`
+    /// sparingly and wants the next re-hash to cover it).
+    public func markPageDirty(_ page: Int) {
+        precondition(page >= 0 && page < ramSize / MachineStorage.pageSize, "page out of range")
+        dirtyPages[page >> 6] |= 1 << UInt64(page & 63)
+    }
+
+    /// Drops every cache derived from RAM contents (not state, so invisible either way).
+    func ramEditedOutsideSemantics() {
+        tableWrites &+= 1
     }
 
     /// A direct-access view for the step semantics.

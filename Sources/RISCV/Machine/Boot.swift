@@ -6,9 +6,12 @@ public enum Boot {
     public static let kernelOffset: UInt64 = 0x20_0000
 
     static func load(_ image: BootImage, into storage: MachineStorage) throws {
+        try storage.withMutableRAM { ram in try load(image, into: storage, ram: ram) }
+    }
+
+    private static func load(_ image: BootImage, into storage: MachineStorage, ram: UnsafeMutableRawBufferPointer) throws {
         let ramBase = MachineMap.ramBase
         let ramSize = image.ramSize
-        let ram = UnsafeMutableRawBufferPointer(start: storage.ram, count: storage.ramSize)
         var entry: UInt64
         var programEnd: UInt64
         if image.programIsRaw {
@@ -76,15 +79,14 @@ public enum Boot {
         if image.kernel == nil { nextStage = 0 }
         writeResetROM(storage, entry: entry, fdt: fdtAddress, nextStage: nextStage)
         entry = MachineMap.romBase
-        let core = storage.core
         guard image.inputMarker.count <= CoreLayout.inputMarkerWords * 8 else {
             throw MachineError("input marker is \(image.inputMarker.count) bytes; at most \(CoreLayout.inputMarkerWords * 8)")
         }
-        core[CoreLayout.inputMarkerLength] = UInt64(image.inputMarker.count)
-        for (i, b) in image.inputMarker.enumerated() { core[CoreLayout.inputMarker + i / 8] |= UInt64(b) << UInt64(8 * (i % 8)) }
-        core[CoreLayout.pc] = entry
-        core[CoreLayout.priv] = Privilege.machine
-        core[CoreLayout.mtimecmp] = ~0
+        storage[core: CoreLayout.inputMarkerLength] = UInt64(image.inputMarker.count)
+        for (i, b) in image.inputMarker.enumerated() { storage[core: CoreLayout.inputMarker + i / 8] |= UInt64(b) << UInt64(8 * (i % 8)) }
+        storage[core: CoreLayout.pc] = entry
+        storage[core: CoreLayout.priv] = Privilege.machine
+        storage[core: CoreLayout.mtimecmp] = ~0
     }
 
     /// The reset ROM: six instructions, the entry and device-tree addresses, then the
@@ -110,7 +112,7 @@ public enum Boot {
         words[8] = 1                    // next_mode: S
         words[9] = 0                    // options
         words[10] = 0                   // boot_hart
-        for (i, w) in words.enumerated() { storage.core[CoreLayout.rom + i] = w }
+        for (i, w) in words.enumerated() { storage[core: CoreLayout.rom + i] = w }
     }
 
     /// The device tree for this machine, padded so firmware can grow it in place.

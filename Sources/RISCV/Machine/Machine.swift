@@ -61,11 +61,11 @@ public final class Machine {
         self.init(storage: storage)
     }
 
-    public var halted: Bool { storage.core[CoreLayout.halted] != 0 }
-    public var exitCode: UInt64 { storage.core[CoreLayout.exitCode] }
-    public var pc: UInt64 { storage.core[CoreLayout.pc] }
+    public var halted: Bool { storage[core: CoreLayout.halted] != 0 }
+    public var exitCode: UInt64 { storage[core: CoreLayout.exitCode] }
+    public var pc: UInt64 { storage[core: CoreLayout.pc] }
     /// minstret as the guest sees it.
-    public var instret: UInt64 { storage.core[CoreLayout.icount] &+ storage.core[CoreLayout.minstretDelta] }
+    public var instret: UInt64 { storage[core: CoreLayout.icount] &+ storage[core: CoreLayout.minstretDelta] }
     public var output: [UInt8] { storage.output }
 
     /// Runs until halted or `limit` more steps were taken; returns the steps taken. Steps
@@ -82,6 +82,8 @@ public final class Machine {
         var hart = Hart(storage.access, memo: memo)
         let fast = FastRunner(storage: storage, memo: memo, tlb: tlb)
         var done: UInt64 = 0
+        // The hot loop reads the halt flag through the raw pointer: the checked subscript
+        // costs a bounds test per step.
         let core = storage.core
         while done < limit && core[CoreLayout.halted] == 0 {
             if fastPath {
@@ -114,7 +116,7 @@ public final class Machine {
 
     /// Forgets every cached translation; for code that edits RAM behind the machine's back.
     public func invalidateCaches() {
-        storage.tableWrites &+= 1
+        storage.ramEditedOutsideSemantics()
     }
 
     /// A deep copy (checkpoint).
