@@ -62,15 +62,15 @@ public struct GameSetup {
     }
 
     /// The party's protocol state machine over `oracle`, with its protocol faults.
-    public func stateMachine(for entry: Roster.Entry, oracle: any TraceOracle) -> PartyLoop.Machine {
+    public func stateMachine(for entry: Roster.Entry, oracle: any TraceOracle) -> any PartyStateMachine {
         let faults = party(entry).faults
         switch entry.role {
         case .solver:
-            return .solver(SolverStateMachine(id: entry.id, oracle: oracle,
-                faults: faults.compactMap { if case let .solver(f) = $0 { return f } else { return nil } }))
+            return SolverStateMachine(id: entry.id, oracle: oracle,
+                faults: faults.compactMap { if case let .solver(f) = $0 { return f } else { return nil } })
         case .verifier, .judge:
-            return .verifier(VerifierStateMachine(id: entry.id, oracle: oracle,
-                faults: faults.compactMap { if case let .verifier(f) = $0 { return f } else { return nil } }))
+            return VerifierStateMachine(id: entry.id, oracle: oracle,
+                faults: faults.compactMap { if case let .verifier(f) = $0 { return f } else { return nil } })
         }
     }
 

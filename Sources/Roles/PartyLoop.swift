@@ -8,17 +8,9 @@ import Transport
 /// state machine on every notification from the judge, and answers the judge's shutdown
 /// with its metrics. Identical over ZeroMQ and the in-memory network.
 public final class PartyLoop: NodeLoop {
-    /// The party's protocol state machine.
-    public enum Machine {
-        /// A solver.
-        case solver(SolverStateMachine)
-        /// A verifier.
-        case verifier(VerifierStateMachine)
-    }
-
     /// Who this is.
     public let entry: Roster.Entry
-    private var machine: Machine
+    private var machine: any PartyStateMachine
     private let endpoint: any HoldingEndpoint
     private let control: any MessageEndpoint
     private let judgeName: String
@@ -37,7 +29,7 @@ public final class PartyLoop: NodeLoop {
     /// A party playing `machine`. Game frames go out through `endpoint` (which applies
     /// the party's network faults), control messages through `control`. `metrics` gives
     /// the party's figures at the end (message counts are filled in here).
-    public init(entry: Roster.Entry, machine: Machine, roster: Roster, scenario: Digest, endpoint: any HoldingEndpoint,
+    public init(entry: Roster.Entry, machine: any PartyStateMachine, roster: Roster, scenario: Digest, endpoint: any HoldingEndpoint,
                 control: any MessageEndpoint, judgeName: String = "judge", clock: @escaping () -> UInt64,
                 metrics: @escaping () -> PartyMetrics, log: @escaping (String) -> Void = { _ in }) {
         self.entry = entry; self.machine = machine; self.scenario = scenario; self.endpoint = endpoint
@@ -65,10 +57,7 @@ public final class PartyLoop: NodeLoop {
         let now = clock()
         switch WireFrame.decode(e.payload) {
         case let .game(frame)?:
-            switch machine {
-            case var .solver(s): let a = s.receive(frame: frame, from: .judge, now: now); machine = .solver(s); carry(a)
-            case var .verifier(v): let a = v.receive(frame: frame, from: .judge, now: now); machine = .verifier(v); carry(a)
-            }
+            carry(machine.receive(frame: frame, from: .judge, now: now))
         case .control(.shutdown)?:
             var m = metrics()
             m.messagesSent = sent
@@ -84,11 +73,7 @@ public final class PartyLoop: NodeLoop {
 
     private func poll() {
         do { try endpoint.flush() } catch { log("\(entry.name): send failed: \(error)") }
-        let now = clock()
-        switch machine {
-        case var .solver(s): let a = s.tick(now: now); machine = .solver(s); carry(a)
-        case var .verifier(v): let a = v.tick(now: now); machine = .verifier(v); carry(a)
-        }
+        carry(machine.tick(now: clock()))
     }
 
     private func carry(_ actions: [GameAction]) {

@@ -174,12 +174,12 @@ struct ToyGame {
         for entry in roster.parties {
             let e = try! network.endpoint(named: entry.name)
             endpoints[entry.name] = e
-            let m: PartyLoop.Machine
+            let m: any PartyStateMachine
             if entry.role == .solver {
-                m = .solver(SolverStateMachine(id: entry.id, oracle: solverOracle ?? FakeOracle(world: world), faults: solverFaults))
+                m = SolverStateMachine(id: entry.id, oracle: solverOracle ?? FakeOracle(world: world), faults: solverFaults)
             } else {
                 let v = verifiers[Int(entry.id.rawValue) - 2]
-                m = .verifier(VerifierStateMachine(id: entry.id, oracle: v.oracle ?? FakeOracle(world: world), faults: v.faults))
+                m = VerifierStateMachine(id: entry.id, oracle: v.oracle ?? FakeOracle(world: world), faults: v.faults)
             }
             let loop = PartyLoop(entry: entry, machine: m, roster: roster, scenario: scenario, endpoint: faulty(e), control: e,
                                  clock: clock, metrics: { PartyMetrics(name: entry.name, role: entry.role) },

@@ -11,7 +11,7 @@ func corrupted(_ d: Digest) -> Digest { Digest(w0: ~d.w0, w1: ~d.w1, w2: ~d.w2, 
 /// The solver's side of the game: runs the task through its oracle, commits, answers
 /// every turn the judge gives it (roots, step proof, output opening), optionally
 /// misbehaving as its faults say.
-public struct SolverStateMachine {
+public struct SolverStateMachine: PartyStateMachine {
     /// Where the solver stands.
     public enum State: Equatable {
         /// Waiting for the judge to post the task.
@@ -38,15 +38,6 @@ public struct SolverStateMachine {
     /// A solver whose execution is `oracle`.
     public init(id: PartyID, oracle: any TraceOracle, faults: [SolverFault] = []) {
         self.id = id; self.oracle = oracle; self.faults = faults
-    }
-
-    /// Handles a raw frame from the judge: decodes it (an undecodable frame is logged and
-    /// ignored) and passes it on to `receive(_:from:now:)`.
-    public mutating func receive(frame: [UInt8], from sender: PartyID, now: UInt64) -> [GameAction] {
-        switch GameMessage.decoded(frame) {
-        case .success(let m): return receive(m, from: sender, now: now)
-        case .failure(let e): return [.note(.undecodableFrame(e))]
-        }
     }
 
     /// Handles a notification from the judge arriving at virtual time `now`.
@@ -95,9 +86,6 @@ public struct SolverStateMachine {
         }
     }
 
-    /// Timer event. The judge enforces every deadline, so the solver has nothing to do.
-    public mutating func tick(now: UInt64) -> [GameAction] { [] }
-
     private var lieFrom: Int? {
         for f in faults { if case let .lieInBisection(r) = f { return r } }
         return nil
@@ -105,11 +93,8 @@ public struct SolverStateMachine {
 
     private mutating func send(_ m: GameMessage) -> [GameAction] {
         movesAttempted += 1
-        for f in faults {
-            if case let .silent(from) = f, movesAttempted >= from {
-                return [.note(.withholds(m.kind))]
-            }
-        }
-        return [.send(to: .judge, m)]
+        var silentFrom: Int?
+        for f in faults { if case let .silent(from) = f { silentFrom = min(silentFrom ?? from, from) } }
+        return transaction(m, attempt: movesAttempted, silentFrom: silentFrom)
     }
 }

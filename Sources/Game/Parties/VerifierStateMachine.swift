@@ -3,7 +3,7 @@ import Commitment
 /// A verifier's side: runs the task through its oracle, compares with the solver's
 /// commit, challenges on disagreement (trace if the root differs, output if only the
 /// output hash does), and names the first disputed sub-interval in every round.
-public struct VerifierStateMachine {
+public struct VerifierStateMachine: PartyStateMachine {
     /// Where the verifier stands.
     public enum State: Equatable {
         /// Waiting for the judge to post the task.
@@ -35,15 +35,6 @@ public struct VerifierStateMachine {
     /// A verifier whose execution is `oracle`.
     public init(id: PartyID, oracle: any TraceOracle, faults: [VerifierFault] = []) {
         self.id = id; self.oracle = oracle; self.faults = faults
-    }
-
-    /// Handles a raw frame from the judge: decodes it (an undecodable frame is logged and
-    /// ignored) and passes it on to `receive(_:from:now:)`.
-    public mutating func receive(frame: [UInt8], from sender: PartyID, now: UInt64) -> [GameAction] {
-        switch GameMessage.decoded(frame) {
-        case .success(let m): return receive(m, from: sender, now: now)
-        case .failure(let e): return [.note(.undecodableFrame(e))]
-        }
     }
 
     /// Handles a notification from the judge arriving at virtual time `now`.
@@ -103,9 +94,6 @@ public struct VerifierStateMachine {
         }
     }
 
-    /// Timer event. The judge enforces every deadline, so the verifier has nothing to do.
-    public mutating func tick(now: UInt64) -> [GameAction] { [] }
-
     private var forcedChallenge: DisputeKind? {
         for f in faults { if case let .challengeCorrectResult(k) = f { return k } }
         return nil
@@ -118,11 +106,8 @@ public struct VerifierStateMachine {
 
     private mutating func send(_ m: GameMessage) -> [GameAction] {
         movesAttempted += 1
-        for f in faults {
-            if case let .silent(from) = f, movesAttempted >= from {
-                return [.note(.withholds(m.kind))]
-            }
-        }
-        return [.send(to: .judge, m)]
+        var silentFrom: Int?
+        for f in faults { if case let .silent(from) = f { silentFrom = min(silentFrom ?? from, from) } }
+        return transaction(m, attempt: movesAttempted, silentFrom: silentFrom)
     }
 }

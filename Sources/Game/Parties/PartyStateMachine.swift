@@ -1,0 +1,31 @@
+/// What the solver's and the verifier's machines share: events from the judge in,
+/// actions out, and the way a raw frame becomes a message for them.
+public protocol PartyStateMachine {
+    /// This party's number.
+    var id: PartyID { get }
+    /// Handles a notification from the judge arriving at virtual time `now`.
+    mutating func receive(_ message: GameMessage, from sender: PartyID, now: UInt64) -> [GameAction]
+    /// Timer event.
+    mutating func tick(now: UInt64) -> [GameAction]
+}
+
+extension PartyStateMachine {
+    /// Handles a raw frame from the judge: decodes it (an undecodable frame is noted and
+    /// ignored) and passes it on to `receive(_:from:now:)`.
+    public mutating func receive(frame: [UInt8], from sender: PartyID, now: UInt64) -> [GameAction] {
+        switch GameMessage.decoded(frame) {
+        case .success(let m): return receive(m, from: sender, now: now)
+        case .failure(let e): return [.note(.undecodableFrame(e))]
+        }
+    }
+
+    /// Timer event. The judge enforces every deadline, so a party has nothing to do.
+    public mutating func tick(now: UInt64) -> [GameAction] { [] }
+
+    /// The action for transaction `m`, the `attempt`-th this party tries: sent, or
+    /// withheld by a `silent` fault active from move `silentFrom` on.
+    func transaction(_ m: GameMessage, attempt: Int, silentFrom: Int?) -> [GameAction] {
+        if let from = silentFrom, attempt >= from { return [.note(.withholds(m.kind))] }
+        return [.send(to: .judge, m)]
+    }
+}
