@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Game"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Scenario", "Game"]),
         .testTarget(name: "RolesTests", dependencies: ["Roles", "Report", "Scenario", "Game", "Transport", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TBSimCommands", "TestSupport"]),
         // What the end-to-end test targets share (the package root, the binary, process listings).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
     ],

@@ -24,8 +24,14 @@ public struct CompareCommand: ParsableCommand {
         for path in reports {
             let data = try readFile(path, what: "report")
             let r: ScenarioReport
-            do { r = try ScenarioReport.decode(json: Data(data)) } catch {
-                throw CLIError("\(path): not a tbsim scenario report (\(error))")
+            do { r = try ScenarioReport.decode(json: Data(data)) } catch let DecodingError.keyNotFound(key, context) {
+                throw CLIError("\(path): not a tbsim scenario report: missing key `\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))`")
+            } catch let DecodingError.typeMismatch(_, context) {
+                throw CLIError("\(path): not a tbsim scenario report: key `\(context.codingPath.map(\.stringValue).joined(separator: "."))` has the wrong type")
+            } catch let DecodingError.valueNotFound(_, context) {
+                throw CLIError("\(path): not a tbsim scenario report: key `\(context.codingPath.map(\.stringValue).joined(separator: "."))` is null")
+            } catch {
+                throw CLIError("\(path): not a tbsim scenario report (not JSON, or not the report's shape)")
             }
             let rounds = r.disputes.map(\.rounds)
             rows.append([
@@ -36,10 +42,22 @@ public struct CompareCommand: ParsableCommand {
                 "\(r.messages)", "\(r.bytes)", String(format: "%.2f", r.wallSeconds),
             ])
         }
+        print(Self.table(rows), terminator: "")
+    }
+
+    /// Rows as aligned text: the first column left-aligned, the others right-aligned, every
+    /// column as wide as its widest cell, a rule under the header.
+    static func table(_ rows: [[String]]) -> String {
         let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
+        var out = ""
         for (i, row) in rows.enumerated() {
-            print(row.enumerated().map { c, cell in c == 0 ? pad(cell, widths[c]) : String(repeating: " ", count: widths[c] - cell.count) + cell + " " }.joined(separator: " "))
-            if i == 0 { print(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
+            let cells = row.enumerated().map { c, cell in
+                let gap = String(repeating: " ", count: widths[c] - cell.count)
+                return c == 0 ? cell + gap : gap + cell
+            }
+            out += cells.joined(separator: "  ") + "\n"
+            if i == 0 { out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
         }
+        return out
     }
 }

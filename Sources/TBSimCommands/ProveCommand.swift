@@ -15,7 +15,7 @@ public struct ProveCommand: ParsableCommand {
     @Option(help: "The step to prove: from the state after N steps to the one after N+1.")
     public var step: UInt64
 
-    @Option(name: .short, help: "Where to write the proof.")
+    @Option(name: [.short, .long], help: ArgumentHelp("Where to write the proof.", valueName: "FILE"))
     public var output: String
 
     public init() {}

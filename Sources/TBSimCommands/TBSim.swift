@@ -6,6 +6,7 @@ public struct TBSim: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "tbsim",
         abstract: "Simulate Truebit's verification game on a deterministic RV64GC machine.",
+        version: TBSimVersion.current,
         subcommands: [RunCommand.self, HashCommand.self, ProveCommand.self, VerifyStepCommand.self,
                       ScenarioCommand.self, NodeCommand.self, CompareCommand.self, BenchCommand.self]
     )

@@ -1,4 +1,5 @@
 import Foundation
+@testable import TBSimCommands
 import Testing
 import TestSupport
 
@@ -79,5 +80,41 @@ struct CLITests {
         let bad = try runTBSim(["verify-step", proof])
         #expect(bad.status != 0)
         #expect(bad.stderr.split(separator: "\n").count == 1, "got: \(bad.stderr)")
+    }
+
+    @Test func versionIsPrinted() throws {
+        let r = try runTBSim(["--version"])
+        #expect(r.status == 0)
+        #expect(r.stdout == TBSimVersion.current + "\n")
+    }
+
+    @Test func proveTakesALongOutputOption() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try runTBSim(["prove", hello, "--step", "3", "--output", dir + "/p.proof"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/p.proof"))
+    }
+
+    @Test func compareNamesWhatIsWrongWithABadReport() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try #"{"outcome": {"accepted": true}}"#.write(toFile: dir + "/bad.json", atomically: true, encoding: .utf8)
+        try "not json".write(toFile: dir + "/junk.json", atomically: true, encoding: .utf8)
+        let bad = try runTBSim(["compare", dir + "/bad.json"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("bad.json: not a tbsim scenario report: missing key `"), "\(bad.stderr)")
+        #expect(!bad.stderr.contains("CodingKeys"), "decoder internals leaked: \(bad.stderr)")
+        let junk = try runTBSim(["compare", dir + "/junk.json"])
+        #expect(junk.stderr.contains("junk.json: not a tbsim scenario report") && !junk.stderr.contains("Context"))
+    }
+
+    @Test func compareAlignsEveryColumnWhateverRowIsWidest() {
+        let text = CompareCommand.table([["scenario", "k", "gas"], ["a-very-long-scenario-name", "4", "1762940"],
+                                         ["b", "16", "12"]])
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4)
+        #expect(Set(lines.map(\.count)).count == 1, "ragged table:\n\(text)")
+        #expect(lines[2].hasSuffix("1762940") && lines[3].hasSuffix("12"))
     }
 }
