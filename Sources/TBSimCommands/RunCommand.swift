@@ -47,9 +47,12 @@ public struct RunCommand: ParsableCommand {
         let start = monotonicSeconds()
         var written = 0
         var lastReport = start
+        var progressShown = false
         func flushOutput() {
             let o = machine.storage.output
             if o.count > written {
+                // The progress line shares the terminal: clear it before the guest speaks.
+                if progressShown { FileHandle.standardError.write("\r\u{1b}[K".data(using: .utf8)!); progressShown = false }
                 out.write(Data(o[written...]))
                 written = o.count
             }
@@ -62,10 +65,11 @@ public struct RunCommand: ParsableCommand {
                 lastReport = now
                 let mips = Double(machine.steps) / (now - start) / 1e6
                 FileHandle.standardError.write("\r\u{1b}[K[tbsim] \(machine.steps) steps, \(String(format: "%.0f", mips)) MIPS".data(using: .utf8)!)
+                progressShown = true
             }
         }
         flushOutput()
-        if progress && lastReport != start { FileHandle.standardError.write("\r\u{1b}[K".data(using: .utf8)!) }
+        if progressShown { FileHandle.standardError.write("\r\u{1b}[K".data(using: .utf8)!) }
         let wall = monotonicSeconds() - start
         if stats {
             printError("instructions retired: \(machine.instret)")
