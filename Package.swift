@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // tbsim — a simulator of Truebit's verification game. The target list is the
 // architecture (docs/ARCHITECTURE.md): machine → commitment → game → transport →
-// scenario → report → roles → CLI.
+// scenario → report → roles, experiments → CLI.
 import PackageDescription
 
 // The machine's hot loop: no overflow/bounds traps (the code uses wrapping arithmetic and
@@ -34,8 +34,9 @@ let package = Package(
         .target(name: "Scenario", dependencies: ["RISCV", "Commitment", "Game", "Yams"]),
         .target(name: "Report", dependencies: ["Game", "Scenario"]),
         .target(name: "Roles", dependencies: ["RISCV", "Commitment", "Game", "Transport", "Scenario", "Report"]),
+        .target(name: "Experiments", dependencies: ["Scenario", "Report", "Transport"]),
         .target(name: "TBSimCommands", dependencies: [
-            "RISCV", "Commitment", "Game", "Transport", "Scenario", "Report", "Roles",
+            "RISCV", "Commitment", "Game", "Transport", "Scenario", "Report", "Roles", "Experiments",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "tbsim", dependencies: ["TBSimCommands"]),
@@ -47,6 +48,7 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["Report", "Scenario", "Game"]),
         .testTarget(name: "RolesTests", dependencies: ["Roles", "Report", "Scenario", "Game", "Transport", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TBSimCommands", "TestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Report", "Scenario", "TestSupport"]),
         // What the end-to-end test targets share (the package root, the binary, process listings).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
     ],

@@ -333,7 +333,7 @@ extension ScenarioReport {
 }
 
 /// Escapes text for HTML element content and attribute values.
-private func esc(_ s: String) -> String {
+func esc(_ s: String) -> String {
     var out = ""
     out.reserveCapacity(s.utf8.count)
     for ch in s.unicodeScalars {
@@ -352,7 +352,7 @@ private func esc(_ s: String) -> String {
 }
 
 /// A coordinate with one decimal, so the page is byte-stable and small.
-private func f(_ x: Double) -> String {
+func f(_ x: Double) -> String {
     guard x.isFinite else { return "0" }
     let r = (x * 10).rounded() / 10
     return r == r.rounded() ? String(Int64(r)) : String(format: "%.1f", r)

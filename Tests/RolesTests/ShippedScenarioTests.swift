@@ -14,7 +14,7 @@ func scenarioFiles(in folder: String) -> [String] {
         .filter { $0.hasSuffix(".yaml") }.map { folder + "/" + $0 }.sorted()
 }
 
-let shippedScenarios = (scenarioFiles(in: "scenarios") + scenarioFiles(in: "scenarios/k-sweep"))
+let shippedScenarios = scenarioFiles(in: "scenarios")
 let linuxScenarios = shippedScenarios.filter { $0.hasPrefix("scenarios/linux") }
 let machineScenarios = shippedScenarios.filter { !$0.hasPrefix("scenarios/linux") }
 
@@ -43,7 +43,6 @@ struct ShippedScenarioTests {
     @Test func theShippedScenariosAreFound() {
         #expect(shippedScenarios.contains("scenarios/honest.yaml"))
         #expect(shippedScenarios.contains("scenarios/faulty-solver.yaml"))
-        #expect(shippedScenarios.filter { $0.hasPrefix("scenarios/k-sweep/") }.count == 5)
         #expect(linuxScenarios.count == 2)
     }
 
