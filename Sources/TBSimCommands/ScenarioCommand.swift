@@ -22,10 +22,10 @@ public struct ScenarioCommand: ParsableCommand {
     @Argument(help: "The scenario file (YAML). See docs/SCENARIOS.md.")
     public var file: String = "scenarios/honest.yaml"
 
-    @Option(help: "Write the report as JSON to this file.")
+    @Option(help: ArgumentHelp("Write the report as JSON to this file (- for standard output).", valueName: "FILE"))
     public var json: String?
 
-    @Option(help: "Write the report as a self-contained HTML page with plots to this file.")
+    @Option(help: ArgumentHelp("Write the report as a self-contained HTML page with plots to this file (- for standard output).", valueName: "FILE"))
     public var html: String?
 
     @Option(help: "Directory for role logs and the raw result.")
@@ -41,6 +41,10 @@ public struct ScenarioCommand: ParsableCommand {
     public var timeout: Double = 3600
 
     public init() {}
+
+    public func validate() throws {
+        if json == "-" && html == "-" { throw ValidationError("only one of --json and --html can go to standard output (-)") }
+    }
 
     public func run() throws {
         let spec = try loadScenario(file)
@@ -71,10 +75,13 @@ public struct ScenarioCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let report = ScenarioReport(spec: spec, file: file, game: result.game, parties: result.parties, wallSeconds: wall)
+        // A report written to standard output keeps it to itself: the summary goes to stderr.
+        let reportToStdout = json == "-" || html == "-"
+        let say: (String) -> Void = reportToStdout ? { printError($0) } : { print($0) }
         if quiet {
-            print("\(spec.name): \(report.outcome.accepted ? "accepted" : "rejected"), expectations \(report.passed ? "passed" : "FAILED")")
+            say("\(spec.name): \(report.outcome.accepted ? "accepted" : "rejected"), expectations \(report.passed ? "passed" : "FAILED")")
         } else {
-            print(report.terminalSummary(color: isatty(1) == 1))
+            say(report.terminalSummary(color: useColor(fileDescriptor: reportToStdout ? 2 : 1)))
         }
         if let json { try write(report.jsonData(), to: json) }
         if let html { try write(Data(report.html().utf8), to: html) }
@@ -82,10 +89,17 @@ public struct ScenarioCommand: ParsableCommand {
     }
 
     func write(_ data: Data, to path: String) throws {
+        if path == "-" { FileHandle.standardOutput.write(data); return }
         guard FileManager.default.createFile(atPath: path, contents: data) else {
             throw CLIError("cannot write \(path)")
         }
     }
+}
+
+/// Whether to colour what goes to `fileDescriptor`: only on a terminal, and never when
+/// the NO_COLOR environment variable is set (no-color.org).
+func useColor(fileDescriptor: Int32, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+    isatty(fileDescriptor) == 1 && environment["NO_COLOR"] == nil
 }
 
 /// The path of the running tbsim binary (role processes are started from it).

@@ -117,4 +117,26 @@ struct CLITests {
         #expect(Set(lines.map(\.count)).count == 1, "ragged table:\n\(text)")
         #expect(lines[2].hasSuffix("1762940") && lines[3].hasSuffix("12"))
     }
+
+    @Test func aReportCanGoToStandardOutputAndColourObeysNoColor() throws {
+        let r = try runTBSim(["scenario", "scenarios/honest.yaml", "--in-process", "--json", "-"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect(object?["outcome"] != nil, "stdout is the JSON report alone")
+        #expect(r.stderr.contains("verdict"), "the summary moved to standard error")
+        #expect(!FileManager.default.fileExists(atPath: packageRoot + "/-"))
+        #expect(useColor(fileDescriptor: -1) == false)
+        // On a terminal (a pseudo-terminal from script(1), bsdutils) colour is on unless
+        // NO_COLOR is set.
+        let bin = try #require(tbsimBinary())
+        func onTerminal(_ env: String) throws -> String {
+            try runProgram("/usr/bin/script", ["-qec", "\(env) \(bin) scenario scenarios/honest.yaml --in-process", "/dev/null"]).stdout
+        }
+        // (swift test itself sets NO_COLOR, so the first run removes it.)
+        let plain = try onTerminal("env -u NO_COLOR")
+        #expect(plain.contains("\u{1b}["), "no colour on a terminal: \(plain.prefix(200).debugDescription)")
+        #expect(try !onTerminal("env NO_COLOR=1").contains("\u{1b}["), "colour despite NO_COLOR")
+        let both = try runTBSim(["scenario", "scenarios/honest.yaml", "--json", "-", "--html", "-"])
+        #expect(both.status != 0 && both.stderr.contains("only one of --json and --html"))
+    }
 }

@@ -46,8 +46,13 @@ public struct CommandResult {
 /// Runs tbsim with `arguments` in the package root.
 public func runTBSim(_ arguments: [String], timeout: Double = 600) throws -> CommandResult {
     guard let bin = tbsimBinary() else { throw TestSupportError("no tbsim binary: run `swift build` (or `make test`)") }
+    return try runProgram(bin, arguments)
+}
+
+/// Runs `program` with `arguments` in the package root and collects its output.
+public func runProgram(_ program: String, _ arguments: [String]) throws -> CommandResult {
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: bin)
+    p.executableURL = URL(fileURLWithPath: program)
     p.arguments = arguments
     p.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
     let out = Pipe(), err = Pipe()
