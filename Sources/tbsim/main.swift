@@ -1,3 +1,4 @@
+import Foundation
 import TBSimCommands
 
-TBSim.main()
+exit(TBSim.run(arguments: Array(CommandLine.arguments.dropFirst())))

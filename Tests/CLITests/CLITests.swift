@@ -139,4 +139,16 @@ struct CLITests {
         let both = try runTBSim(["scenario", "scenarios/honest.yaml", "--json", "-", "--html", "-"])
         #expect(both.status != 0 && both.stderr.contains("only one of --json and --html"))
     }
+
+    @Test func everyErrorIsOneTBSimLineAndTyposGetASuggestion() throws {
+        let typo = try runTBSim(["scenari", "scenarios/honest.yaml"])
+        #expect(typo.status == 64 && typo.stderr == "tbsim: unknown command `scenari`; did you mean `scenario`?\n")
+        let usage = try runTBSim(["run", "--ram", "0", hello])
+        #expect(usage.status == 64 && usage.stderr.hasPrefix("tbsim: --ram must be between 1 and 16384 MiB (got 0)"))
+        let runtime = try runTBSim(["run", "/nonexistent.elf"])
+        #expect(runtime.status == 1 && runtime.stderr.hasPrefix("tbsim: program /nonexistent.elf does not exist"))
+        for r in [typo, usage, runtime] { #expect(!r.stderr.contains("Error:"), "\(r.stderr)") }
+        let help = try runTBSim(["--help"])
+        #expect(help.status == 0 && help.stdout.contains("SUBCOMMANDS") && help.stdout.contains("sweep"))
+    }
 }
