@@ -7,6 +7,13 @@ import Scenario
 /// checked. Its JSON (snake_case keys, every documented key always present, `null` where
 /// there is no value) is what users' tools read; `terminalSummary` and `html` render it.
 public struct ScenarioReport: Codable, Equatable, Sendable {
+    /// The JSON layout's version (docs/REPORT.md); bumped when a key changes meaning or goes.
+    public static let currentSchemaVersion = 2
+
+    /// The layout this report follows.
+    public var schemaVersion: Int
+    /// What wrote it: `tbsim` and its version.
+    public var generator: String
     /// Which scenario ran.
     public var scenario: ScenarioInfo
     /// Accepted or not, and who won (by name).
@@ -45,6 +52,7 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
     public var passed: Bool
 
     enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version", generator
         case scenario, outcome, task, arity, disputes, gas, balances, burned, messages, bytes
         case rejectedFrames = "rejected_frames", finalBlock = "final_block", finalTimeMs = "final_time_ms"
         case wallSeconds = "wall_seconds", parties, timeline, expectations, passed
@@ -53,11 +61,14 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
     /// Builds the report of a finished run: names parties by `spec`'s roster, fills the
     /// task's roots from the game (the solver's claim if it stands, else the winning
     /// challenger's own run) and checks `spec.expect` against the game.
-    public init(spec: ScenarioSpec, file: String, game: GameReport, parties: [PartyMetrics], wallSeconds: Double) {
+    public init(spec: ScenarioSpec, file: String, game: GameReport, parties: [PartyMetrics], wallSeconds: Double,
+                generator: String = "tbsim") {
+        schemaVersion = Self.currentSchemaVersion
+        self.generator = generator
         let roster = Roster(spec)
         let words = ReasonText(roster: roster)
         let names = roster
-        scenario = ScenarioInfo(name: spec.name, file: file, seed: spec.seed)
+        scenario = ScenarioInfo(name: spec.name, file: file, seed: spec.seed, digest: spec.digest.hex, resolved: spec.document)
         outcome = OutcomeInfo(accepted: game.outcome.accepted, winner: game.outcome.winner.map(names.name(of:)),
                               reason: words.text(game.outcome.reason), reasonCode: game.outcome.reason.code)
         let program: String
@@ -185,6 +196,11 @@ extension ScenarioReport {
         public var file: String
         /// The seed every random choice derived from.
         public var seed: UInt64
+        /// keccak256 of the resolved scenario (what every node checked it plays).
+        public var digest: String
+        /// The scenario as resolved, in the scenario file's keys: every parameter, default
+        /// and fault that was simulated (docs/SCENARIOS.md).
+        public var resolved: DocumentValue
     }
 
     /// `outcome {accepted, winner, reason}`.

@@ -74,7 +74,8 @@ public struct ScenarioCommand: ParsableCommand {
             printError("tbsim: scenario \(file) failed: \(error)")
             throw ExitCode(2)
         }
-        let report = ScenarioReport(spec: spec, file: file, game: result.game, parties: result.parties, wallSeconds: wall)
+        let report = ScenarioReport(spec: spec, file: file, game: result.game, parties: result.parties, wallSeconds: wall,
+                                    generator: "tbsim \(TBSimVersion.current)")
         // A report written to standard output keeps it to itself: the summary goes to stderr.
         let reportToStdout = json == "-" || html == "-"
         let say: (String) -> Void = reportToStdout ? { printError($0) } : { print($0) }

@@ -248,7 +248,7 @@ func expectConservation(_ g: ToyGame.Played, _ r: GameReport, sourceLocation: So
         #expect(r.gas.byMove.map(\.kind) == [.commit, .challenge, .outputOpening])
         #expect(r.gas.byMove.allSatisfy { $0.count == 1 })
         #expect(r.gas.totalGas == r.timeline.reduce(0) { $0 + $1.gas })
-        #expect(abs(r.gas.totalUsd - Double(r.gas.totalGas) * 20e-9 * 3_000) < 1e-9)
+        #expect(abs(r.gas.totalUsd - Double(r.gas.totalGas) * 20e-9 * 3_000) < 1e-6)
         #expect(r.disputes[0].gas == r.timeline.filter { $0.dispute == 1 }.reduce(0) { $0 + $1.gas })
     }
 

@@ -73,4 +73,13 @@ import Testing
             #expect("\(error)".contains("initial_root"))
         }
     }
+
+    @Test func moneyPrintsWithoutFloatNoise() throws {
+        let g = GasSchedule.default
+        #expect(g.eth(82_172) == 0.00164344)
+        #expect("\(g.eth(82_172))" == "0.00164344")
+        #expect("\(g.usd(82_172))" == "4.93032")
+        let json = String(decoding: try JSONEncoder().encode([g.eth(1_762_940), g.usd(1_762_940)]), as: UTF8.self)
+        #expect(json == "[0.0352588,105.7764]")
+    }
 }

@@ -121,6 +121,38 @@ private func jsonObject(_ r: ScenarioReport) throws -> [String: Any] {
     try #require(try JSONSerialization.jsonObject(with: r.jsonData()) as? [String: Any])
 }
 
+/// docs/REPORT.md lists exactly the keys the code writes, at the top level and in
+/// each object it describes.
+@Test func theReportPageNamesEveryKeyTheCodeWrites() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let doc = try String(contentsOf: root.appendingPathComponent("docs/REPORT.md"), encoding: .utf8)
+    var documented: [String: String] = [:]          // top-level key → its row's text
+    for line in doc.split(separator: "\n") where line.hasPrefix("| `") {
+        let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        for key in cells[0].split(separator: ",") {
+            let k = key.trimmingCharacters(in: CharacterSet(charactersIn: " `[]"))
+            documented[k] = cells.count > 1 ? cells[1] : ""
+        }
+    }
+    let o = try jsonObject(Fixture.scenarioReport())
+    #expect(Set(documented.keys) == Set(o.keys), "docs/REPORT.md and the code disagree on the top-level keys")
+    #expect(o["schema_version"] as? Int == ScenarioReport.currentSchemaVersion)
+    #expect(doc.contains("`schema_version` is \(ScenarioReport.currentSchemaVersion)"))
+    // Every nested object's keys appear in its row, in braces.
+    func nestedKeys(_ v: Any?) -> Set<String> {
+        if let d = v as? [String: Any] { return Set(d.keys) }
+        if let a = v as? [[String: Any]], let first = a.first { return Set(first.keys) }
+        return []
+    }
+    for (key, row) in documented {
+        let inner = nestedKeys(o[key])
+        guard !inner.isEmpty else { continue }
+        let braces = row.components(separatedBy: "{").dropFirst().first?.components(separatedBy: "}").first ?? ""
+        let named = Set(braces.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " `[]")) })
+        #expect(named == inner, "row `\(key)` names \(named.sorted()), the code writes \(inner.sorted())")
+    }
+}
+
 @Suite struct ScenarioReportTests {
     @Test func jsonHasEveryRequiredKeyWithTheRightValues() throws {
         let o = try jsonObject(Fixture.scenarioReport())
@@ -128,6 +160,11 @@ private func jsonObject(_ r: ScenarioReport) throws -> [String: Any] {
         #expect(sc["name"] as? String == "wrong-step")
         #expect(sc["file"] as? String == "scenarios/wrong-step.yaml")
         #expect((sc["seed"] as? NSNumber)?.uint64Value == 42)
+        #expect((sc["digest"] as? String) == Fixture.spec().digest.hex)
+        let resolved = try #require(sc["resolved"] as? [String: Any])
+        #expect((resolved["game"] as? [String: Any])?["k"] as? Int == 2)
+        #expect(((resolved["verifiers"] as? [[String: Any]])?.map { $0["name"] as? String }) == ["alice", "bob"])
+        #expect(o["generator"] as? String == "tbsim")
 
         let out = try #require(o["outcome"] as? [String: Any])
         #expect(out["accepted"] as? Bool == false)

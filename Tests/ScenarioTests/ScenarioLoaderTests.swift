@@ -530,4 +530,30 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
         let missing = failure { try parse("task: {program: a.elf}\nnetwork:\n  endpoints: none.yaml\n", base: dir) }
         #expect(missing?.key == "network.endpoints" && missing?.line == 3 && missing?.file == "t.yaml")
     }
+
+    /// The resolved scenario a report records loads back to the same scenario, for every
+    /// shipped file: it really holds every parameter and fault.
+    @Test func theResolvedDocumentLoadsBackToTheSameScenario() throws {
+        let folder = repoRoot + "/scenarios"
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }
+        #expect(files.count >= 9)
+        for f in files {
+            let spec = try ScenarioLoader.load(path: folder + "/" + f)
+            let again = try ScenarioLoader.parse(yaml: spec.yaml, file: "resolved-" + f, baseDirectory: "")
+            #expect(again == spec, "\(f) does not survive its resolved form:\n\(spec.yaml)")
+            #expect(again.digest == spec.digest)
+        }
+        // Faults of every kind, and a Linux task.
+        let spec = try parse("""
+            task: {linux: {bootargs: "console=ttyS0"}, max_steps: 5, ram_mib: 64}
+            solver: {faults: [{corrupt: {step: 3, memory: 0x80001000, bit: 5}}, wrong_output, refuse_final_proof,
+                              {silent: {from_move: 2}}, {drop_messages: {probability: 0.25}}]}
+            verifiers:
+              - faults: [{challenge_correct_result: {kind: output}}, {lie_in_bisection: {from_round: 3}}, {delay_messages: {ms: 7}},
+                         {drop_messages: {after: 4}}, {corrupt: {step: 1, pc: true, bit: 0}}]
+            expect: {accepted: false, rounds: {min: 2, max: 9}, divergence_step: 3, disputes: 1, winner: verifier-1}
+            """)
+        #expect(try ScenarioLoader.parse(yaml: spec.yaml, file: "r.yaml", baseDirectory: "") == spec)
+    }
 }
+

@@ -68,8 +68,11 @@ public struct GasSchedule: Codable, Equatable, Sendable {
     }
 
     /// ETH paid for `gas` at this schedule's price.
-    public func eth(_ gas: UInt64) -> Double { Double(gas) * gasPriceGwei * 1e-9 }
+    /// (gwei total ÷ 10⁹, not × 10⁻⁹: with a whole-gwei price that is the decimal itself,
+    /// so reports print 0.00164344, not 0.0016434400000000001.)
+    public func eth(_ gas: UInt64) -> Double { Double(gas) * gasPriceGwei / 1e9 }
 
     /// US dollars paid for `gas`.
-    public func usd(_ gas: UInt64) -> Double { eth(gas) * ethPriceUSD }
+    /// (Rounded to a millionth of a dollar, so no float noise reaches a report.)
+    public func usd(_ gas: UInt64) -> Double { (eth(gas) * ethPriceUSD * 1e6).rounded() / 1e6 }
 }
