@@ -163,27 +163,27 @@ extension ScenarioReport {
         guard !bars.isEmpty else { return "<p class=\"empty\">\(esc(d.reason)): no interval to show.</p>" }
         let width = 540.0, height = 280.0, left = 64.0, right = 92.0, top = 24.0, bottom = 38.0
         let plotW = width - left - right, plotH = height - top - bottom
-        let yMax = Double(max(1, bars.map(\.hi).max()!)), yMin = 0.0
-        func y(_ v: Double) -> Double { top + plotH - (v - yMin) / (yMax - yMin) * plotH }
+        // Each pick divides the interval by up to k, so its size is drawn on a log scale:
+        // a linear axis would flatten every bar after the second round.
+        let decades = max(1, log10(Double(max(1, bars.map { $0.hi - $0.lo }.max()!))).rounded(.up))
+        func y(_ v: Double) -> Double { top + plotH - log10(max(1, v)) / decades * plotH }
         let slot = plotW / Double(bars.count)
         let barW = min(28, max(3, slot * 0.6))
-        var s = svgOpen(width: width, height: height, label: "Disputed interval per round, dispute \(d.id)")
-        for tick in ReportFormat.ticks(lo: yMin, hi: yMax, count: 5) {
-            let ty = y(tick)
+        var s = svgOpen(width: width, height: height, label: "Disputed interval per round (log scale), dispute \(d.id)")
+        for e in 0...Int(decades) {
+            let tick = pow(10, Double(e)), ty = y(tick)
             s += "<line x1=\"\(f(left))\" y1=\"\(f(ty))\" x2=\"\(f(left + plotW))\" y2=\"\(f(ty))\" class=\"grid\"/>"
             s += "<text x=\"\(f(left - 6))\" y=\"\(f(ty + 4))\" text-anchor=\"end\">\(ReportFormat.compact(tick))</text>"
         }
         s += "<line x1=\"\(f(left))\" y1=\"\(f(top + plotH))\" x2=\"\(f(left + plotW))\" y2=\"\(f(top + plotH))\" class=\"axis\"/>"
         s += "<text x=\"\(f(14))\" y=\"\(f(top + plotH / 2))\" text-anchor=\"middle\" class=\"axistitle\" "
-        s += "transform=\"rotate(-90 14 \(f(top + plotH / 2)))\">step</text>"
+        s += "transform=\"rotate(-90 14 \(f(top + plotH / 2)))\">steps in the interval (log)</text>"
         s += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 4))\" text-anchor=\"middle\" class=\"axistitle\">pick round</text>\n"
         if let dv = d.divergenceStep {
-            let dy = y(Double(dv))
-            s += "<line x1=\"\(f(left))\" y1=\"\(f(dy))\" x2=\"\(f(left + plotW))\" y2=\"\(f(dy))\" class=\"divergence\"/>"
             let lx = f(left + plotW + 6)
-            s += "<text x=\"\(lx)\" y=\"\(f(dy - 9))\" class=\"divlabel\">divergence</text>"
-            s += "<text x=\"\(lx)\" y=\"\(f(dy + 4))\" class=\"divlabel\">step</text>"
-            s += "<text x=\"\(lx)\" y=\"\(f(dy + 17))\" class=\"divlabel\">\(ReportFormat.grouped(dv))</text>\n"
+            s += "<text x=\"\(lx)\" y=\"\(f(top + plotH - 22))\" class=\"divlabel\">divergence</text>"
+            s += "<text x=\"\(lx)\" y=\"\(f(top + plotH - 9))\" class=\"divlabel\">step</text>"
+            s += "<text x=\"\(lx)\" y=\"\(f(top + plotH + 4))\" class=\"divlabel\">\(ReportFormat.grouped(dv))</text>\n"
         }
         // Round numbers below, interval sizes above the bars, thinned out so they do not collide.
         let roundEvery = max(1, Int((Double(bars.count) / (plotW / 22)).rounded(.up)))
@@ -191,7 +191,7 @@ extension ScenarioReport {
         let color = ctx.color(d.challenger)
         for (r, b) in bars.enumerated() {
             let cx = left + slot * (Double(r) + 0.5)
-            let y0 = y(Double(b.hi)), y1 = y(Double(b.lo))
+            let y0 = y(Double(b.hi - b.lo)), y1 = top + plotH
             let h = max(2, y1 - y0)
             let barTop = min(y0, y1 - 2)
             s += "<g class=\"mark\"><rect x=\"\(f(cx - barW / 2))\" y=\"\(f(barTop))\" width=\"\(f(barW))\" "
@@ -445,7 +445,7 @@ struct ReportHTMLContext {
     .rejected { background: #fef3c7; color: #92400e; }
     .pass { background: #16a34a; color: #fff; }
     .fail { background: #dc2626; color: #fff; }
-    .verdict { margin: 8px 0 2px; font-size: 15px; }
+    .verdict { margin: 8px 0 2px; font-size: 15px; overflow-wrap: anywhere; }
     .note, .hash, footer { color: var(--muted); margin: 2px 0 8px; }
     .hash code { font-size: 12px; }
     .figures { display: flex; flex-wrap: wrap; gap: 8px; margin: 12px 0 4px; }
@@ -474,6 +474,7 @@ struct ReportHTMLContext {
     figcaption { font-weight: 600; margin-bottom: 4px; }
     table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
     th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
+    td { overflow-wrap: anywhere; }
     th { font-size: 12px; color: var(--muted); font-weight: 600; }
     .num { text-align: right; white-space: nowrap; }
     tr.ok td:first-child { color: #16a34a; font-weight: 700; }

@@ -411,6 +411,11 @@ private func jsonObject(_ r: ScenarioReport) throws -> [String: Any] {
             try html.write(toFile: dir + "/report-preview.html", atomically: true, encoding: .utf8)
         }
         #expect(html.hasPrefix("<!DOCTYPE html>"))
+        // Intervals shrink by up to k per pick: drawn on a log scale, every bar visible.
+        #expect(html.contains("Disputed interval per round (log scale)"))
+        #expect(html.contains("steps in the interval (log)"))
+        // Long hashes in reasons wrap instead of forcing a horizontal scrollbar.
+        #expect(html.contains("overflow-wrap: anywhere"))
         for id in ["timeline", "intervals", "gas-per-move"] {
             let start = try #require(html.range(of: "<section id=\"\(id)\">"))
             let end = try #require(html.range(of: "</section>", range: start.upperBound..<html.endIndex))
