@@ -6,7 +6,7 @@ import TestSupport
 /// challenge) + P pick rounds + 1 closing move (the step proof). The trace is padded to
 /// k^⌈log_k n⌉ steps (past the halt every root is the halted root), so every sub-interval
 /// is a power of k and P = ⌈log_k n⌉ for every divergence step. These tests play whole
-/// games through LocalGame.
+/// games through the node loops on the in-memory network (ToyGame).
 @Suite struct RoundsTests {
     static let arities = [2, 3, 4, 8, 16, 32]
 
