@@ -78,6 +78,11 @@ public enum ScenarioLoader {
         if let s = m.optional("stdin") { task.stdin = v.document.resolve(try s.nonEmptyString("a path")) }
         if let s = m.optional("max_steps") { task.maxSteps = try s.integer(1...UInt64.max) }
         if let s = m.optional("ram_mib") { task.ramMiB = try s.integer(1...16_384) }
+        // A program whose stack lies beyond RAM would trap at its first push: refuse it here.
+        if let needed = task.requiredRAMMiB(), needed > task.ramMiB {
+            let at = m.optional("ram_mib") ?? v
+            throw at.error("the program \(task.imageFile) needs ram_mib \(needed) or more (its stack top or highest segment); \(m.optional("ram_mib") == nil ? "the default is" : "got") \(task.ramMiB)")
+        }
         return task
     }
 

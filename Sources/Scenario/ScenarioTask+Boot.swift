@@ -18,6 +18,9 @@ extension ScenarioTask {
         let image: BootImage
         switch self.image {
         case .program(let path):
+            if let needed = requiredRAMMiB(), needed > ramMiB {
+                throw TaskBootError("\(path) needs \(needed) MiB of RAM (its stack top or highest segment), got \(ramMiB) MiB")
+            }
             image = BootImage(program: try Self.read(path, what: "program", hint: "`make guests` builds the guest programs"),
                               ramSize: ramMiB << 20, inputMarker: Array((inputAfter ?? "").utf8))
         case .linux(let firmware, let kernel, let initrd, let bootargs):
@@ -39,6 +42,19 @@ extension ScenarioTask {
         } catch let e as MachineError {
             throw TaskBootError("\(e)")
         }
+    }
+
+    /// The RAM a bare-metal program needs, in MiB: up to the end of its highest segment
+    /// and, when it names one, its stack top (`__stack_top`: the guest runtime puts the
+    /// stacks near the top of 128 MiB). Nil for the Linux workload, a file that cannot be
+    /// read or one that is not an ELF (booting reports those).
+    public func requiredRAMMiB() -> UInt64? {
+        guard case let .program(path) = image, let data = FileManager.default.contents(atPath: path),
+              let elf = try? ELFImage.parse([UInt8](data), ramBase: MachineMap.ramBase, ramSize: 1 << 40) else { return nil }
+        var top = elf.segments.map { $0.physicalAddress + $0.memorySize }.max() ?? MachineMap.ramBase
+        if let stack = elf.symbol(named: "__stack_top"), stack > MachineMap.ramBase { top = max(top, stack) }
+        let bytes = top - MachineMap.ramBase
+        return (bytes + (1 << 20) - 1) >> 20
     }
 
     /// The file the machine starts from: the program, or the Linux firmware.

@@ -61,7 +61,7 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
           program: build/guests/sort.elf
           stdin: guests/expected/sha256.in
           max_steps: 200000000
-          ram_mib: 64
+          ram_mib: 256
         game:
           k: 4
           block_interval_ms: 50
@@ -107,7 +107,7 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
         let expected = ScenarioSpec(
             name: "faulty-solver", description: "The solver flips a bit of x10 at step 5000.", seed: 7,
             task: ScenarioTask(image: .program(path: "build/guests/sort.elf"), stdin: "guests/expected/sha256.in",
-                                    maxSteps: 200_000_000, ramMiB: 64),
+                                    maxSteps: 200_000_000, ramMiB: 256),
             game: GameConfig(arity: 4, blockIntervalMs: 50, commitTimeoutBlocks: 100, challengeWindowBlocks: 30,
                              moveTimeoutBlocks: 40, solverDeposit: 5000, challengerDeposit: 2500,
                              winnerShareBps: 7500, maxFrameBytes: 65536),
@@ -554,6 +554,19 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
             expect: {accepted: false, rounds: {min: 2, max: 9}, divergence_step: 3, disputes: 1, winner: verifier-1}
             """)
         #expect(try ScenarioLoader.parse(yaml: spec.yaml, file: "r.yaml", baseDirectory: "") == spec)
+    }
+
+    /// A program whose stack lies past the RAM it is given is refused at load, naming the
+    /// size it needs (and by the boot, for `tbsim run`).
+    @Test func tooLittleRAMForTheProgramIsRefusedAtLoad() throws {
+        let hello = repoRoot + "/build/guests/hello.elf"
+        try #require(FileManager.default.fileExists(atPath: hello), "run `make guests`")
+        let e = failure("task: {program: \(hello), ram_mib: 100}\n")
+        #expect(e?.key == "task.ram_mib" && e?.message.contains("needs ram_mib 112 or more") == true, "\(String(describing: e))")
+        #expect(try parse("task: {program: \(hello), ram_mib: 112}\n").task.ramMiB == 112)
+        let task = ScenarioTask(image: .program(path: hello), ramMiB: 16)
+        #expect(task.requiredRAMMiB() == 112)
+        #expect { _ = try task.boot() } throws: { "\($0)".contains("needs 112 MiB of RAM") }
     }
 }
 
