@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TBSimCommands", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Report", "Scenario", "TestSupport"]),
         // What the end-to-end test targets share (the package root, the binary, process listings).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Transport"], path: "Tests/TestSupport"),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import Transport
 
 // What the end-to-end tests share: the package root, the tbsim binary they start, and a
 // process listing to prove no role process is left behind.
@@ -76,18 +77,6 @@ public func processes(mentioning marker: String) -> [Int32] {
 }
 
 
-/// SplitMix64: the tests' seeded generator, so every "random" case is reproducible.
-public struct SplitMix64: RandomNumberGenerator {
-    /// The generator's state.
-    public var state: UInt64
-    /// A generator starting from `seed`.
-    public init(seed: UInt64) { state = seed }
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// SplitMix64, the tests' seeded generator: the simulator's own `SeededGenerator`, so
+/// every "random" case is reproducible.
+public typealias SplitMix64 = SeededGenerator

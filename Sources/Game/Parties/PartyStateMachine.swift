@@ -7,6 +7,10 @@ public protocol PartyStateMachine {
     mutating func receive(_ message: GameMessage, from sender: PartyID, now: UInt64) -> [GameAction]
     /// Timer event.
     mutating func tick(now: UInt64) -> [GameAction]
+    /// Ends this party's part in the game with `outcome`.
+    mutating func finish(_ outcome: GameOutcome)
+    /// Marks this party unable to play: its own execution failed.
+    mutating func fail(_ why: String)
 }
 
 extension PartyStateMachine {
@@ -21,6 +25,27 @@ extension PartyStateMachine {
 
     /// Timer event. The judge enforces every deadline, so a party has nothing to do.
     public mutating func tick(now: UInt64) -> [GameAction] { [] }
+
+    /// The notifications every party handles alike: a resolved dispute is noted, the
+    /// settlement ends its part. Nil for every other message.
+    mutating func handleCommon(_ message: GameMessage) -> [GameAction]? {
+        switch message {
+        case let .disputeResolved(_, dispute, _, winner, reason):
+            return [.note(.disputeResolved(dispute: dispute, winner: winner, reason: reason))]
+        case let .settled(_, accepted, winner, reason):
+            let o = GameOutcome(accepted: accepted, winner: winner, reason: reason)
+            finish(o)
+            return [.settled(o)]
+        default:
+            return nil
+        }
+    }
+
+    /// What a party does when its own execution throws: it can no longer play.
+    mutating func failed(_ error: Error) -> [GameAction] {
+        fail("\(error)")
+        return [.note(.oracleFailed("\(error)"))]
+    }
 
     /// The action for transaction `m`, the `attempt`-th this party tries: sent, or
     /// withheld by a `silent` fault active from move `silentFrom` on.

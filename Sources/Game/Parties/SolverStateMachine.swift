@@ -71,20 +71,19 @@ public struct SolverStateMachine: PartyStateMachine {
                     roots = points.map { fabricatedRoot(step: $0, salt: UInt64(id.rawValue)) }
                 }
                 return send(.postRoots(taskID: task, dispute: dispute, roots: roots))
-            case let .disputeResolved(_, dispute, _, winner, reason):
-                return [.note(.disputeResolved(dispute: dispute, winner: winner, reason: reason))]
-            case let .settled(_, accepted, winner, reason):
-                let o = GameOutcome(accepted: accepted, winner: winner, reason: reason)
-                state = .done(o)
-                return [.settled(o)]
             default:
-                return []
+                return handleCommon(message) ?? []
             }
         } catch {
-            state = .failed("\(error)")
-            return [.note(.oracleFailed("\(error)"))]
+            return failed(error)
         }
     }
+
+    /// Ends this party's part: the game settled.
+    public mutating func finish(_ outcome: GameOutcome) { state = .done(outcome) }
+
+    /// Its execution failed; it can no longer play.
+    public mutating func fail(_ why: String) { state = .failed(why) }
 
     private var lieFrom: Int? {
         for f in faults { if case let .lieInBisection(r) = f { return r } }

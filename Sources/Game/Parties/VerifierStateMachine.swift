@@ -79,20 +79,19 @@ public struct VerifierStateMachine: PartyStateMachine {
                 }
                 if let from = lieFrom, picks >= from { index = (index + 1) % (points.count + 1) }
                 return send(.pick(taskID: task, dispute: dispute, index: UInt32(index)))
-            case let .disputeResolved(_, dispute, _, winner, reason):
-                return [.note(.disputeResolved(dispute: dispute, winner: winner, reason: reason))]
-            case let .settled(_, accepted, winner, reason):
-                let o = GameOutcome(accepted: accepted, winner: winner, reason: reason)
-                state = .done(o)
-                return [.settled(o)]
             default:
-                return []
+                return handleCommon(message) ?? []
             }
         } catch {
-            state = .failed("\(error)")
-            return [.note(.oracleFailed("\(error)"))]
+            return failed(error)
         }
     }
+
+    /// Ends this party's part: the game settled.
+    public mutating func finish(_ outcome: GameOutcome) { state = .done(outcome) }
+
+    /// Its execution failed; it can no longer play.
+    public mutating func fail(_ why: String) { state = .failed(why) }
 
     private var forcedChallenge: DisputeKind? {
         for f in faults { if case let .challengeCorrectResult(k) = f { return k } }
