@@ -17,25 +17,35 @@ PROGRAMS   := $(basename $(notdir $(wildcard $(GUEST_SRC)/programs/*.c) $(wildca
 GUEST_ELFS := $(addprefix $(GUEST_OUT)/,$(addsuffix .elf,$(PROGRAMS)))
 TBSIM      := .build/release/tbsim
 
-APT_PACKAGES := libzmq3-dev pkg-config qemu-system-misc device-tree-compiler
+# What running needs, and what the tests and QEMU comparisons add (the oracle and dtc).
+RUN_PACKAGES  := libzmq3-dev pkg-config
+TEST_PACKAGES := $(RUN_PACKAGES) qemu-system-misc device-tree-compiler
 
-.PHONY: all deps guests guests-check build run test test-fast bench clean
+.PHONY: all deps test-deps guests guests-check build run test test-fast bench clean
 
 all: build guests
 
-# Debian packages the build and the tests need; installed only when missing.
-deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# Debian packages, installed only when missing: `deps` for building and running,
+# `test-deps` for the tests and the QEMU comparisons as well.
+define install_missing
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(RUN_PACKAGES))
+
+test-deps:
+	$(call install_missing,$(TEST_PACKAGES))
 
 guests: $(GUEST_ELFS)
 
 # Re-run every guest on QEMU (the oracle) and compare with guests/expected and the models.
-guests-check: deps guests
+guests-check: test-deps guests
 	guests/check-expected.sh
 
 # Keep the objects (they are intermediate files to make) so rebuilds stay incremental.
@@ -67,7 +77,7 @@ run: deps guests build
 # release binary (TBSIM_BIN) so the role processes run at full speed; the Linux guest is
 # built (or taken from the cache) and its kernel handed to the tests (TBSIM_LINUX_IMAGE)
 # so the Linux boot tests run too.
-test: deps guests guest-linux
+test: test-deps guests guest-linux
 	$(SWIFT) build --build-tests
 	$(SWIFT) build -c release --product tbsim
 	@rm -f $(BUILD)/test-results*.xml
@@ -86,7 +96,7 @@ FAST_SKIP := ShippedScenarioTests|SweepCommandTests|LinuxGuestTests|CLITests|Boo
 EMPTY :=
 COMMA := ,
 FAST_GUESTS := $(subst $(EMPTY) $(EMPTY),$(COMMA),$(strip $(filter-out bench_%,$(PROGRAMS))))
-test-fast: deps guests
+test-fast: test-deps guests
 	$(SWIFT) build --build-tests
 	TBSIM_GUESTS=$(FAST_GUESTS) $(SWIFT) test --skip-build --skip '$(FAST_SKIP)'
 
@@ -96,7 +106,7 @@ k-sweep: deps guests build
 	@mkdir -p $(BUILD)
 	$(TBSIM) sweep scenarios/faulty-solver.yaml --set game.k=2..32*2 --csv - --html $(BUILD)/k-sweep.html
 
-bench: deps guests build
+bench: test-deps guests build
 	$(TBSIM) bench
 
 include guests/linux/linux.mk

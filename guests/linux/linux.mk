@@ -14,7 +14,7 @@ guest-linux:
 
 # Boots the guest on QEMU's virt machine with the sample script on the UART;
 # console output goes to $(LINUX_OUT)/qemu-stdout.txt.
-compare-qemu-linux: guest-linux build
+compare-qemu-linux: test-deps guest-linux build
 	bash $(LINUX_SRC)/qemu-run.sh $(LINUX_OUT) $(LINUX_SRC)/sample-stdin.txt \
 	    $(LINUX_OUT)/qemu-stdout.txt $(LINUX_QEMU_TIMEOUT)
 	.build/release/tbsim run --linux --stdin $(LINUX_SRC)/sample-stdin.txt \
