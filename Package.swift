@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "Scenario", dependencies: ["RISCV", "Commitment", "Game", "Yams"]),
         .target(name: "Report", dependencies: ["Game", "Scenario"]),
         .target(name: "Roles", dependencies: ["RISCV", "Commitment", "Game", "Transport", "Scenario", "Report"]),
-        .target(name: "Experiments", dependencies: ["Scenario", "Report", "Transport"]),
+        .target(name: "Experiments", dependencies: ["Scenario", "Report", "Game", "RISCV", "Transport"]),
         .target(name: "TBSimCommands", dependencies: [
             "RISCV", "Commitment", "Game", "Transport", "Scenario", "Report", "Roles", "Experiments",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -4,7 +4,8 @@ import Yams
 /// One change to a scenario file before it is loaded: the dotted key as the loader names
 /// it in errors (`game.k`, `network.latency_ms`, `verifiers[1].faults[0].corrupt.step`,
 /// `seed`) and the new value, written as it would be in YAML (`4`, `true`, `0x8000_0000`).
-/// Missing mappings along the way are created; list indices must exist.
+/// Missing mappings and lists along the way are created; a list index must exist or be
+/// the list's length, which appends an item.
 public struct ScenarioOverride: Equatable, Sendable, CustomStringConvertible {
     /// The dotted key.
     public var key: String
@@ -107,15 +108,24 @@ extension ScenarioLoader {
                 case .scalar(let s) where s.string == "~" || s.string == "null" || s.string.isEmpty: mapping = Node.Mapping([])
                 default: throw fail("`\(done.isEmpty ? "the top level" : done)` is not a mapping, so it has no key `\(name)`")
                 }
-                let child = mapping[name] ?? .mapping(Node.Mapping([]))
+                // A missing key becomes the container the rest of the path needs.
+                let empty: Node = path.dropFirst().first.map { if case .index = $0 { return .sequence(Node.Sequence([])) } else { return .mapping(Node.Mapping([])) } } ?? .mapping(Node.Mapping([]))
+                let child = mapping[name] ?? empty
                 let here = done.isEmpty ? name : done + "." + name
                 mapping[name] = try set(child, path.dropFirst(), at: here)
                 return .mapping(mapping)
             case let .index(i):
-                guard case var .sequence(sequence) = node else { throw fail("`\(done)` is not a list") }
-                guard i < sequence.count else {
-                    throw fail("`\(done)` has \(sequence.count) item\(sequence.count == 1 ? "" : "s"); index \(i) is past its end")
+                var sequence: Node.Sequence
+                switch node {
+                case let .sequence(q): sequence = q
+                case .scalar(let s) where s.string == "~" || s.string == "null" || s.string.isEmpty: sequence = Node.Sequence([])
+                default: throw fail("`\(done)` is not a list")
                 }
+                // Index `count` appends an item (how a sweep adds a fault).
+                guard i <= sequence.count else {
+                    throw fail("`\(done)` has \(sequence.count) item\(sequence.count == 1 ? "" : "s"); index \(i) is past its end (the next new item is [\(sequence.count)])")
+                }
+                if i == sequence.count { sequence.append(.mapping(Node.Mapping([]))) }
                 let at = sequence.index(sequence.startIndex, offsetBy: i)
                 sequence[at] = try set(sequence[at], path.dropFirst(), at: "\(done)[\(i)]")
                 return .sequence(sequence)

@@ -16,6 +16,8 @@ public struct SweepCommand: ParsableCommand {
         e.g. game.k, network.latency_ms, verifiers[0].faults[0].corrupt.step). VALUES is a \
         comma-separated list of values and integer ranges: a..b (step 1), a..b+STEP, \
         a..b*FACTOR (e.g. 2..32*2 = 2,4,8,16,32). Every combination runs once per seed. \
+        --random-fault adds to every run one fault drawn from its seed (a party, a fault \
+        and, for a corruption, a step of the honest run), for Monte Carlo runs. \
         Each run is its own `tbsim scenario` (in one process on a virtual clock; with \
         --over-processes as role processes over ZeroMQ), up to --jobs at once. \
         --shard I/N runs every N-th point starting at I; write each shard with --jsonl and \
@@ -32,6 +34,9 @@ public struct SweepCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Seeds to run every point with, e.g. 1..20 or 3,7,11.", valueName: "SEEDS"))
     public var seeds: String?
+
+    @Flag(help: "Add one fault per run, drawn from the run's seed: which party, which fault, at which step (column `fault`).")
+    public var randomFault = false
 
     @Flag(help: "Play every run over role processes (ZeroMQ) instead of in one process.")
     public var overProcesses = false
@@ -69,6 +74,7 @@ public struct SweepCommand: ParsableCommand {
         } else {
             if files.count != 1 { throw ValidationError("give one scenario file (or --merge with shard files)") }
             if sets.isEmpty && seeds == nil { throw ValidationError("nothing to sweep: give --set KEY=VALUES or --seeds") }
+            if randomFault && seeds == nil { throw ValidationError("--random-fault draws from each run's seed: give --seeds") }
         }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let shard, parseShard(shard) == nil { throw ValidationError("--shard must be I/N with 1 ≤ I ≤ N, e.g. 2/4; got \(shard)") }
@@ -100,9 +106,22 @@ public struct SweepCommand: ParsableCommand {
                 printError("tbsim: \(e)"); throw ExitCode(2)
             }
             let (i, n) = shard.flatMap(parseShard) ?? (1, 1)
-            let points = plan.points(shard: i, of: n)
+            var points = plan.points(shard: i, of: n)
+            var keys = plan.axes.map(\.key)
+            if randomFault {
+                do {
+                    let base = try ScenarioLoader.load(path: files[0])
+                    let steps = try RandomFault.honestSteps(of: base)
+                    points = try RandomFault.adding(to: points, scenarioFile: files[0], defaultSeed: base.seed, steps: steps)
+                    keys.append("fault")
+                } catch let e as ScenarioError {
+                    printError("tbsim: \(e)"); throw ExitCode(2)
+                } catch {
+                    printError("tbsim: \(files[0]): \(error)"); throw ExitCode(2)
+                }
+            }
             let dir = workDir ?? NSTemporaryDirectory() + "tbsim-sweep-\(getpid())"
-            var runner = SweepRunner(scenarioFile: files[0], keys: plan.axes.map(\.key), executable: currentExecutable(),
+            var runner = SweepRunner(scenarioFile: files[0], keys: keys, executable: currentExecutable(),
                                      workDirectory: dir)
             runner.overProcesses = overProcesses
             runner.jobs = jobs
@@ -119,7 +138,7 @@ public struct SweepCommand: ParsableCommand {
             let rows = runner.run(points)
             if show && terminal { FileHandle.standardError.write("\r\u{1b}[K".data(using: .utf8)!) }
             failed = rows.filter { $0.error != nil }.count
-            table = SweepTable(keys: plan.axes.map(\.key), rows: rows)
+            table = SweepTable(keys: keys, rows: rows)
             if workDir == nil { try? FileManager.default.removeItem(atPath: dir) }
         }
         let title = "sweep of " + (merge ? files.joined(separator: ", ") : files[0])

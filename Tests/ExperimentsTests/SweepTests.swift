@@ -81,6 +81,38 @@ import TestSupport
     }
 }
 
+/// Faults drawn from seeds: reproducible, varied, and always a scenario the loader takes.
+@Suite struct RandomFaultTests {
+    @Test func aSeedDrawsTheSameFaultEverywhereAndEveryDrawLoads() throws {
+        let file = packageRoot + "/scenarios/multi-verifier.yaml"
+        let spec = try ScenarioLoader.load(path: file)
+        var labels: Set<String> = []
+        for seed in UInt64(1)...60 {
+            let a = RandomFault.draw(seed: seed, spec: spec, steps: 127_024)
+            #expect(a == RandomFault.draw(seed: seed, spec: spec, steps: 127_024))
+            labels.insert(a.label.split(separator: " ").prefix(2).joined(separator: " "))
+            let faulty = try ScenarioLoader.load(path: file, overrides: a.overrides)
+            let before = [spec.solver] + spec.verifiers, after = [faulty.solver] + faulty.verifiers
+            #expect(zip(before, after).map { $1.faults.count - $0.faults.count }.reduce(0, +) == 1, "\(a.label)")
+        }
+        // Every party is drawn, and the solver's kinds vary.
+        for who in ["solver corrupt", "solver wrong_output", "liar-1 challenges", "honest lies"] {
+            #expect(labels.contains(who), "never drew \(who): \(labels.sorted())")
+        }
+    }
+
+    @Test func overridesAppendAListItemAtIndexCount() throws {
+        let spec = try ScenarioLoader.load(path: packageRoot + "/scenarios/honest.yaml", overrides: [
+            ScenarioOverride(key: "solver.faults[0].corrupt.step", value: "7"),
+            ScenarioOverride(key: "solver.faults[0].corrupt.pc", value: "true"),
+            ScenarioOverride(key: "solver.faults[0].corrupt.bit", value: "1"),
+            ScenarioOverride(key: "verifiers[0].faults[0]", value: "silent"),
+        ])
+        #expect(spec.solver.faults == [.corrupt(step: 7, target: .pc, bit: 1)])
+        #expect(spec.verifiers[0].faults == [.verifier(.silent(fromMove: 1))])
+    }
+}
+
 /// The table's renderings.
 @Suite struct SweepTableTests {
     static func row(_ run: Int, k: String, rounds: Int, gas: UInt64) -> SweepRow {
