@@ -7,7 +7,7 @@ public struct TBSim: ParsableCommand {
         commandName: "tbsim",
         abstract: "Simulate Truebit's verification game on a deterministic RV64GC machine.",
         subcommands: [RunCommand.self, HashCommand.self, ProveCommand.self, VerifyStepCommand.self,
-                      ScenarioCommand.self, NodeCommand.self, CompareCommand.self, BenchCommand.self]
+                      ScenarioCommand.self, NodeCommand.self, KeygenCommand.self, CompareCommand.self, BenchCommand.self]
     )
 
     public init() {}
