@@ -1,0 +1,99 @@
+import Commitment
+import Foundation
+import Game
+import Roles
+import Scenario
+import Testing
+import TestSupport
+import Transport
+
+/// Identity over real processes: role processes started by hand (`tbsim node`), and a
+/// hostile ZeroMQ client that connects first under the parties' names and says hello and
+/// moves with forged signatures. The honest side must win, the squatter's frames must be
+/// refused with reasons, and every process must exit.
+@Suite(.serialized)
+struct ImpersonationTests {
+    /// Starts `tbsim node` with `arguments`, stderr to `log`.
+    func node(_ arguments: [String], log: String) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try #require(tbsimBinary()))
+        p.arguments = ["node"] + arguments
+        p.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
+        FileManager.default.createFile(atPath: log, contents: nil)
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        try p.run()
+        return p
+    }
+
+    /// Waits for every process, at most `seconds` in all; kills what is left.
+    func wait(_ ps: [Process], seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while ps.contains(where: \.isRunning), Date() < deadline { usleep(50_000) }
+        let done = !ps.contains(where: \.isRunning)
+        for p in ps where p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
+        return done
+    }
+
+    @Test func aSquatterUnderThePartiesNamesChangesNothing() throws {
+        let dir = try makeTemporaryDirectory("impersonation")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = "scenarios/faulty-solver.yaml"
+        // Load as the nodes do (paths relative to the repository root), so the chain id
+        // (the scenario digest) is theirs.
+        _ = FileManager.default.changeCurrentDirectoryPath(packageRoot)
+        let spec = try ScenarioLoader.load(path: file)
+        let setup = GameSetup(spec: spec)
+        let judge = try node(["--role", "judge", file, "--bind", "tcp://127.0.0.1:0", "--endpoint-file", dir + "/endpoint",
+                              "--result", dir + "/result.json", "--session", dir], log: dir + "/judge.log")
+        var waited = 0
+        while !FileManager.default.fileExists(atPath: dir + "/endpoint"), waited < 400 { usleep(25_000); waited += 1 }
+        let endpoint = try String(contentsOfFile: dir + "/endpoint", encoding: .utf8)
+
+        // The squatters connect before the real parties, under their names.
+        let context = try ZMQContext()
+        let mallory = SigningKey.derived(scenarioSeed: 12345, name: "mallory")
+        var squatters: [ZMQClient] = []
+        for entry in setup.roster.parties {
+            let c = try ZMQClient(name: entry.name, context: context)
+            try c.connect(endpoint: endpoint)
+            squatters.append(c)
+            func forged(_ payload: [UInt8], _ domain: SignedEnvelope.Domain, nonce: UInt64) -> [UInt8] {
+                SignedEnvelope(signing: payload, domain: domain, chainID: setup.digest, party: entry.id, nonce: nonce, key: mallory).encode()
+            }
+            let hello = HelloPayload(name: entry.name, scenario: setup.digest).encode()
+            try c.send(to: "judge", WireFrame.control(.hello(envelope: forged(hello, .hello, nonce: 1))).encode())
+            try c.send(to: "judge", WireFrame.control(.hello(envelope: hello)).encode())
+            // A challenge of the faulty claim's opposite: a correct-looking move, forged.
+            let claim = Claim(root: Digest(w0: 1, w1: 1, w2: 1, w3: 1), steps: 1, outputHash: .zero)
+            try c.send(to: "judge", WireFrame.game(forged(GameMessage.challenge(taskID: 1, kind: .trace, claim: claim).encode(),
+                                                          .transaction, nonce: 1)).encode())
+        }
+        usleep(200_000)
+        let parties = try setup.roster.parties.map { entry in
+            try node(["--role", entry.role.rawValue, file, "--name", entry.name, "--connect", endpoint, "--session", dir],
+                     log: dir + "/\(entry.name).log")
+        }
+        // Once the game runs, the squatters keep sending forged moves.
+        for (i, c) in squatters.enumerated() {
+            let entry = setup.roster.parties[i]
+            let pick = GameMessage.pick(taskID: 1, dispute: 1, index: 0).encode()
+            for n in 2...5 {
+                try c.send(to: "judge", WireFrame.game(SignedEnvelope(signing: pick, domain: .transaction, chainID: setup.digest,
+                                                                     party: entry.id, nonce: UInt64(n), key: mallory).encode()).encode())
+            }
+        }
+        let finished = wait([judge] + parties, seconds: 120)
+        for c in squatters { c.close() }
+        let judgeLog = (try? String(contentsOfFile: dir + "/judge.log", encoding: .utf8)) ?? ""
+        #expect(finished, "the roles did not finish:\n\(judgeLog)")
+        #expect(judge.terminationStatus == 0 && parties.allSatisfy { $0.terminationStatus == 0 }, "\(judgeLog)")
+        let result = try JSONDecoder().decode(RunResult.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/result.json")))
+        #expect(result.game.outcome.accepted == false)
+        #expect(result.game.outcome.winner == setup.roster.entry(named: "verifier-1")?.id)
+        #expect(result.game.disputes.count == 1 && result.game.disputes.first?.divergenceStep == 300_000)
+        #expect(judgeLog.contains("refused: signature does not verify"), "\(judgeLog)")
+        #expect(result.parties.count == setup.roster.parties.count)
+        #expect(processes(mentioning: dir).isEmpty, "role processes left behind")
+    }
+}
