@@ -51,6 +51,19 @@ public struct GameSetup {
         return AccountBook(chainID: digest, keys: book)
     }
 
+    /// Throws unless every account is one this process can sign for: a scenario listing
+    /// keys under `accounts:` needs its nodes started by hand with their key files, so
+    /// `tbsim scenario` (either mode) refuses it before any work.
+    public func requireOwnKeys() throws {
+        let listed = spec.accountKeys
+        let missing = ([Self.judgeName] + roster.parties.map(\.name)).filter { name in
+            listed[name].map { $0 != signingKey(for: name).account } ?? false
+        }
+        guard missing.isEmpty else {
+            throw RoleError("the scenario lists account keys for \(missing.joined(separator: ", ")); start those roles with `tbsim node --key FILE`")
+        }
+    }
+
     /// The judge's state machine for the task with `initialRoot`.
     public func judgeMachine(initialRoot: Digest, checker: any ProofChecker = CommitmentProofChecker()) throws -> JudgeStateMachine {
         var balances: [PartyID: UInt64] = [:]

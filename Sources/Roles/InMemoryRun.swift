@@ -39,6 +39,7 @@ public enum InMemoryRun {
     public static func play(_ spec: ScenarioSpec, baseLatencyMs: Int = 1,
                             log: @escaping (String) -> Void = { _ in }) throws -> RunResult {
         let setup = GameSetup(spec: spec)
+        try setup.requireOwnKeys()
         let wall = Stopwatch()
         var oracles: [MachineOracle] = []
         for entry in setup.roster.parties {

@@ -4,15 +4,24 @@ import Crypto
 /// An account on the simulated chain: an Ed25519 public key (32 bytes). The chain knows
 /// every account from the scenario; a transaction is a party's only if it verifies
 /// under that party's account key.
-public struct AccountKey: Hashable, Sendable, CustomStringConvertible {
+/// (`@unchecked`: swift-crypto's public key is an immutable value it has not marked Sendable.)
+public struct AccountKey: Hashable, @unchecked Sendable, CustomStringConvertible {
     /// The raw 32-byte Ed25519 public key.
     public let bytes: [UInt8]
+    private let key: Curve25519.Signing.PublicKey
 
     /// The key with these 32 bytes; nil if they are not a usable Ed25519 public key.
     public init?(bytes: [UInt8]) {
-        guard bytes.count == 32, (try? Curve25519.Signing.PublicKey(rawRepresentation: bytes)) != nil else { return nil }
+        guard bytes.count == 32, let k = try? Curve25519.Signing.PublicKey(rawRepresentation: bytes) else { return nil }
         self.bytes = bytes
+        key = k
     }
+
+    /// Equal when the key bytes are.
+    public static func == (a: AccountKey, b: AccountKey) -> Bool { a.bytes == b.bytes }
+
+    /// Hashes the key bytes.
+    public func hash(into h: inout Hasher) { h.combine(bytes) }
 
     /// The key written as 64 hex digits (as in key files and scenario files).
     public init?(hex: String) {
@@ -28,7 +37,7 @@ public struct AccountKey: Hashable, Sendable, CustomStringConvertible {
 
     /// True when `signature` is this key's Ed25519 signature of `message`.
     public func verifies(_ signature: [UInt8], of message: [UInt8]) -> Bool {
-        guard signature.count == 64, let key = try? Curve25519.Signing.PublicKey(rawRepresentation: bytes) else { return false }
+        guard signature.count == 64 else { return false }
         return key.isValidSignature(signature, for: message)
     }
 }
