@@ -78,6 +78,7 @@ public enum RoleProcess {
         guard let entry = setup.roster.entry(named: name) else {
             throw RoleError("no party named \(name) in the scenario (parties: \(setup.roster.parties.map(\.name).joined(separator: ", ")))")
         }
+        try checkKey(setup, name: name, id: entry.id)
         let wall = Stopwatch()
         let parent = getppid()
         let oracle = try setup.oracle(for: entry) { steps in
@@ -85,7 +86,6 @@ public enum RoleProcess {
             // A long run must not outlive the launcher.
             if getppid() != parent { log("\(name): the launcher went away"); exit(1) }
         }
-        try checkKey(setup, name: name, id: entry.id)
         let claim = try oracle.finalClaim()
         log("\(name): run ends after \(claim.steps) steps, root \(claim.root.hex)")
         let context = try ZMQContext()

@@ -97,3 +97,51 @@ struct ImpersonationTests {
         #expect(processes(mentioning: dir).isEmpty, "role processes left behind")
     }
 }
+
+/// Key files: `tbsim keygen`, a scenario listing the account, nodes started with `--key`.
+@Suite(.serialized)
+struct KeyFileTests {
+    @Test func aPartyWithAKeyFilePlaysAndOnlyWithIt() throws {
+        let dir = try makeTemporaryDirectory("keys")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let gen = try runTBSim(["keygen", dir + "/v1.key"])
+        #expect(gen.status == 0, "\(gen.stderr)")
+        let account = gen.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(account.count == 64)
+        #expect(try runTBSim(["keygen", dir + "/v1.key"]).status != 0, "keygen overwrote a key")
+        let file = dir + "/keyed.yaml"
+        try """
+        name: keyed
+        seed: 1
+        task: {program: \(packageRoot)/build/guests/sha256.elf, stdin: \(packageRoot)/guests/expected/sha256.in, max_steps: 10000000}
+        game: {k: 4}
+        verifiers: [{name: verifier-1}]
+        accounts: {verifier-1: \(account)}
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+
+        // tbsim scenario cannot sign for a listed account: it refuses before any work.
+        let refused = try runTBSim(["scenario", file, "--in-process", "--quiet"])
+        #expect(refused.status == 2 && refused.stderr.contains("--key"), "\(refused.stderr)")
+
+        let judge = ImpersonationTests()
+        let j = try judge.node(["--role", "judge", file, "--bind", "tcp://127.0.0.1:0", "--endpoint-file", dir + "/endpoint",
+                                "--result", dir + "/result.json", "--session", dir], log: dir + "/judge.log")
+        var waited = 0
+        while !FileManager.default.fileExists(atPath: dir + "/endpoint"), waited < 400 { usleep(25_000); waited += 1 }
+        let endpoint = try String(contentsOfFile: dir + "/endpoint", encoding: .utf8)
+        // Without its key file the verifier refuses to play.
+        let keyless = try judge.node(["--role", "verifier", file, "--name", "verifier-1", "--connect", endpoint, "--session", dir],
+                                     log: dir + "/keyless.log")
+        #expect(judge.wait([keyless], seconds: 30) && keyless.terminationStatus == 1)
+        #expect(((try? String(contentsOfFile: dir + "/keyless.log", encoding: .utf8)) ?? "").contains("--key"))
+        let solver = try judge.node(["--role", "solver", file, "--connect", endpoint, "--session", dir], log: dir + "/solver.log")
+        let verifier = try judge.node(["--role", "verifier", file, "--name", "verifier-1", "--connect", endpoint,
+                                       "--key", dir + "/v1.key", "--session", dir], log: dir + "/verifier.log")
+        let finished = judge.wait([j, solver, verifier], seconds: 120)
+        let log = (try? String(contentsOfFile: dir + "/judge.log", encoding: .utf8)) ?? ""
+        #expect(finished && j.terminationStatus == 0, "\(log)")
+        let result = try JSONDecoder().decode(RunResult.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/result.json")))
+        #expect(result.game.outcome.accepted && result.game.rejectedFrames == 0 && result.parties.count == 2)
+        #expect(processes(mentioning: dir).isEmpty, "role processes left behind")
+    }
+}
