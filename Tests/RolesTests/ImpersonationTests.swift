@@ -98,6 +98,53 @@ struct ImpersonationTests {
     }
 }
 
+extension ImpersonationTests {
+    /// A holder of verifier-1's key (here derived from the scenario seed, as anyone with
+    /// the file can) sends a properly signed move out of turn, then the very same bytes
+    /// again and again: the first is refused by the rules (its nonce used up), every
+    /// copy by its stale nonce, and the honest game is unchanged.
+    @Test func outOfTurnAndReplayedTransactionsAreRefused() throws {
+        let dir = try makeTemporaryDirectory("replay")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = "scenarios/honest.yaml"
+        _ = FileManager.default.changeCurrentDirectoryPath(packageRoot)
+        let setup = GameSetup(spec: try ScenarioLoader.load(path: file))
+        let judge = try node(["--role", "judge", file, "--bind", "tcp://127.0.0.1:0", "--endpoint-file", dir + "/endpoint",
+                              "--result", dir + "/result.json", "--session", dir], log: dir + "/judge.log")
+        var waited = 0
+        while !FileManager.default.fileExists(atPath: dir + "/endpoint"), waited < 400 { usleep(25_000); waited += 1 }
+        let endpoint = try String(contentsOfFile: dir + "/endpoint", encoding: .utf8)
+        let parties = try setup.roster.parties.map { entry in
+            try node(["--role", entry.role.rawValue, file, "--name", entry.name, "--connect", endpoint, "--session", dir],
+                     log: dir + "/\(entry.name).log")
+        }
+        let context = try ZMQContext()
+        let thief = try ZMQClient(name: ZMQClient.randomConnectionName(), context: context)
+        try thief.connect(endpoint: endpoint)
+        let v1 = try #require(setup.roster.entry(named: "verifier-1"))
+        let pick = SignedEnvelope(signing: GameMessage.pick(taskID: 1, dispute: 1, index: 0).encode(), domain: .transaction,
+                                  chainID: setup.digest, party: v1.id, nonce: 5, key: setup.signingKey(for: v1.name)).encode()
+        // Before the game starts such frames are ignored; keep sending until it has ended.
+        var sent = 0
+        while judge.isRunning, sent < 60 {
+            try thief.send(to: "judge", WireFrame.game(pick).encode())
+            sent += 1
+            usleep(100_000)
+        }
+        let finished = wait([judge] + parties, seconds: 120)
+        thief.close()
+        let log = (try? String(contentsOfFile: dir + "/judge.log", encoding: .utf8)) ?? ""
+        #expect(finished && judge.terminationStatus == 0, "\(log)")
+        let result = try JSONDecoder().decode(RunResult.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/result.json")))
+        #expect(result.game.outcome.accepted && result.game.outcome.winner == setup.roster.solver.id)
+        #expect(result.game.rejectedFrames >= 2)
+        #expect(log.contains("rejected a frame from verifier-1: no active dispute 1") || log.contains("rejected a frame from verifier-1: pick out of turn"),
+                "\(log)")
+        #expect(log.contains("nonce 5 not above the last admitted 5"), "\(log)")
+        #expect(processes(mentioning: dir).isEmpty, "role processes left behind")
+    }
+}
+
 /// Key files: `tbsim keygen`, a scenario listing the account, nodes started with `--key`.
 @Suite(.serialized)
 struct KeyFileTests {
