@@ -191,11 +191,20 @@ public final class JudgeLoop: NodeLoop {
             case let .send(to, m): send(m, to: to)
             case let .broadcast(m): for p in roster.parties { send(m, to: p.id) }
             case let .note(n): note("[\(chainTime) ms] \(words.text(n))")
-            case let .rejected(from, r): note("[\(chainTime) ms] rejected a frame from \(roster.name(of: from)): \(words.text(r))")
+            case let .rejected(from, r): note("[\(chainTime) ms] rejected a frame \(sender(from, r)): \(words.text(r))")
             case let .settled(o):
                 note("[\(chainTime) ms] settled: \(words.text(o))")
                 phase = .winding(until: clock() &+ timing.graceMs)
             }
+        }
+    }
+
+    /// Who a refused frame came from, in words: a party only if its signature was checked.
+    private func sender(_ id: PartyID, _ r: Rejection) -> String {
+        if id == .judge { return "from an unidentified sender" }   // the envelope did not decode
+        switch r {
+        case .wrongDomain, .wrongChain, .unknownAccount, .badSignature: return "claiming to be from \(roster.name(of: id))"
+        default: return "from \(roster.name(of: id))"
         }
     }
 

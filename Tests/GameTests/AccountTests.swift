@@ -187,7 +187,8 @@ struct AccountTests {
         let reasons = played.log.filter { $0.contains("rejected a frame") }.joined(separator: "\n")
         #expect(reasons.contains("nonce 1 not above the last admitted 1"))
         #expect(reasons.contains("nonce 7 not above the last admitted 7"))
-        #expect(reasons.contains("signature does not verify"))
+        #expect(reasons.contains("claiming to be from solver: signature does not verify"))
+        #expect(reasons.contains("from an unidentified sender"))      // the unsigned frame
         #expect(played.judge.transactions.lastNonce[v1] == 7)
     }
 }
