@@ -89,10 +89,10 @@ test: test-deps guests guest-linux
 	if [ "$$skipped" -ne 0 ]; then grep -h -B1 '<skipped' $(BUILD)/test-results*.xml; exit 1; fi
 
 # The inner loop: in-process tests only, under a minute once built. Leaves out what starts
-# role processes or the CLI (ShippedScenarioTests, CLITests), boots Linux (LinuxGuestTests,
+# role processes or the CLI (ShippedScenarioTests, ImpersonationTests, KeyFileTests, CLITests), boots Linux (LinuxGuestTests,
 # the Linux lockstep, the QEMU Linux and OpenSBI boots) or runs QEMU (matchesQEMU, the
 # QEMU device tree), and the four 100 M-instruction bench guests.
-FAST_SKIP := ShippedScenarioTests|SweepCommandTests|LinuxGuestTests|CLITests|BootingLinux|GuestTests/matchesQEMU|AgreeWithQEMUVirt|BootsWithOurTree
+FAST_SKIP := ShippedScenarioTests|SweepCommandTests|ImpersonationTests|KeyFileTests|LinuxGuestTests|CLITests|BootingLinux|GuestTests/matchesQEMU|AgreeWithQEMUVirt|BootsWithOurTree
 EMPTY :=
 COMMA := ,
 FAST_GUESTS := $(subst $(EMPTY) $(EMPTY),$(COMMA),$(strip $(filter-out bench_%,$(PROGRAMS))))

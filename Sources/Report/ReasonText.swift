@@ -63,6 +63,11 @@ public struct ReasonText: Sendable {
         case let .noActiveDispute(d): return "no active dispute \(d)"
         case let .wrongRootCount(expected, got): return "expected \(expected) roots, got \(got)"
         case let .pickOutOfRange(index, max): return "pick index \(index) outside 0...\(max)"
+        case let .wrongDomain(d): return "a signed message of domain \(d), not a transaction"
+        case .wrongChain: return "signed for another chain"
+        case let .unknownAccount(p): return "no account for party \(p.rawValue)"
+        case .badSignature: return "signature does not verify"
+        case let .staleNonce(nonce, last): return "nonce \(nonce) not above the last admitted \(last)"
         }
     }
 

@@ -32,13 +32,45 @@ public struct GameSetup {
         PostedTask(id: 1, initialRoot: initialRoot, stepLimit: spec.task.maxSteps)
     }
 
+    /// The key `name` signs with: derived from the scenario seed and the name
+    /// (`SigningKey.derived`) unless `keys` gives one (a key file).
+    public func signingKey(for name: String) -> SigningKey {
+        keys[name] ?? SigningKey.derived(scenarioSeed: spec.seed, name: name)
+    }
+
+    /// Keys read from key files, by party name (or "judge"); they replace derived keys.
+    public var keys: [String: SigningKey] = [:]
+
+    /// The chain's accounts: the judge's key (party 0) and every party's, on the chain
+    /// whose id is the scenario's digest. Accounts the scenario lists under `accounts:`
+    /// are taken from there; the others are derived from the seed.
+    public var accounts: AccountBook {
+        let listed = spec.accountKeys
+        var book: [PartyID: AccountKey] = [.judge: listed[Self.judgeName] ?? signingKey(for: Self.judgeName).account]
+        for p in roster.parties { book[p.id] = listed[p.name] ?? signingKey(for: p.name).account }
+        return AccountBook(chainID: digest, keys: book)
+    }
+
+    /// Throws unless every account is one this process can sign for: a scenario listing
+    /// keys under `accounts:` needs its nodes started by hand with their key files, so
+    /// `tbsim scenario` (either mode) refuses it before any work.
+    public func requireOwnKeys() throws {
+        let listed = spec.accountKeys
+        let missing = ([Self.judgeName] + roster.parties.map(\.name)).filter { name in
+            listed[name].map { $0 != signingKey(for: name).account } ?? false
+        }
+        guard missing.isEmpty else {
+            throw RoleError("the scenario lists account keys for \(missing.joined(separator: ", ")); start those roles with `tbsim node --key FILE`")
+        }
+    }
+
     /// The judge's state machine for the task with `initialRoot`.
     public func judgeMachine(initialRoot: Digest, checker: any ProofChecker = CommitmentProofChecker()) throws -> JudgeStateMachine {
         var balances: [PartyID: UInt64] = [:]
         for p in roster.parties { balances[p.id] = initialBalance }
         return try JudgeStateMachine(task: postedTask(initialRoot: initialRoot), config: spec.game, gas: spec.gas,
                                      checker: checker, solver: roster.solver.id, verifiers: roster.verifiers.map(\.id),
-                                     balances: balances)
+                                     balances: balances, accounts: accounts)
     }
 
     /// The party named in `entry`'s scenario section.
@@ -76,18 +108,21 @@ public struct GameSetup {
 
     /// What the network does to the messages a party sends: the scenario's latency, then
     /// the party's own delay and drop faults.
-    public func linkFaults(of entry: Roster.Entry) -> LinkFaults {
-        var faults = latency(from: entry.name)
+    /// `sender` is the name the party's endpoint sends under (its connection), the
+    /// party's own name by default.
+    public func linkFaults(of entry: Roster.Entry, sender: String? = nil) -> LinkFaults {
+        let name = sender ?? entry.name
+        var faults = latency(from: name)
         for f in party(entry).faults {
             switch f {
-            case .delayMessages(let ms): faults = faults.delaying(from: entry.name, by: Int(ms))
+            case .delayMessages(let ms): faults = faults.delaying(from: name, by: Int(ms))
             case .dropMessages(let p, let after):
                 // `after: n` drops every message from the n-th on; otherwise each message is
                 // dropped with probability p (seeded).
                 if let after {
-                    faults = faults.droppingAfter(from: entry.name, messages: after)
+                    faults = faults.droppingAfter(from: name, messages: after)
                 } else if p > 0 {
-                    faults = faults.dropping(from: entry.name, probability: p)
+                    faults = faults.dropping(from: name, probability: p)
                 }
             default: break
             }
@@ -129,7 +164,7 @@ public struct GameSetup {
                                     faults: try FaultInjector(faults: judgeLinkFaults, generator: SeededGenerator(seed: spec.seed)),
                                     clock: { Int(clamping: clock()) })
         return JudgeLoop(judge: try judgeMachine(initialRoot: initialRoot, checker: checker), roster: roster,
-                         scenario: digest, endpoint: faulty, control: endpoint, clock: clock, timing: timing, log: log)
+                         scenario: digest, key: signingKey(for: Self.judgeName), accounts: accounts, endpoint: faulty, control: endpoint, clock: clock, timing: timing, log: log)
     }
 
     /// A party's node loop on `endpoint`, playing over `oracle` with the party's faults.
@@ -138,9 +173,10 @@ public struct GameSetup {
                                               clock: @escaping () -> UInt64, wallClock: @escaping () -> Double,
                                               log: @escaping (String) -> Void = { _ in }) throws -> PartyLoop {
         let faulty = FaultyEndpoint(wrapping: endpoint,
-                                    faults: try FaultInjector(faults: linkFaults(of: entry), generator: SeededGenerator(seed: spec.seed)),
+                                    faults: try FaultInjector(faults: linkFaults(of: entry, sender: endpoint.name), generator: SeededGenerator(seed: spec.seed)),
                                     clock: { Int(clamping: clock()) })
         return PartyLoop(entry: entry, machine: stateMachine(for: entry, oracle: oracle), roster: roster, scenario: digest,
+                         key: signingKey(for: entry.name), accounts: accounts,
                          endpoint: faulty, control: endpoint, judgeName: Self.judgeName, clock: clock,
                          metrics: { oracle.metrics(name: entry.name, role: entry.role, wallSeconds: wallClock()) }, log: log)
     }

@@ -42,6 +42,7 @@ public enum InMemoryRun {
                             log: @escaping (String) -> Void = { _ in }) throws -> RunResult {
         let baseLatencyMs = baseLatencyMs ?? Int(clamping: max(1, spec.game.blockIntervalMs / 2))
         let setup = GameSetup(spec: spec)
+        try setup.requireOwnKeys()
         let wall = Stopwatch()
         var oracles: [MachineOracle] = []
         for entry in setup.roster.parties {

@@ -5,9 +5,16 @@ import Scenario
 import Transport
 
 /// The judge's node loop: the simulated chain on a transport. It waits for every party
-/// of the roster to say hello (with the same scenario digest), posts the task, plays the
-/// game, lets late frames arrive for a short grace, then collects every party's metrics.
-/// Identical over ZeroMQ and the in-memory network; only its clock differs.
+/// of the roster to say hello (signed by its account, with the same scenario digest),
+/// posts the task, plays the game, lets late frames arrive for a short grace, then
+/// collects every party's metrics. Identical over ZeroMQ and the in-memory network; only
+/// its clock differs.
+///
+/// Who a party is comes from signatures only. A signed hello binds the connection it
+/// arrived on (the transport's sender name, opaque here) to the signing account; the
+/// first valid hello per account wins, and a replayed one is refused by its nonce.
+/// Notifications go to the bound connection, signed by the judge's key; moves are
+/// signed transactions and are accepted from any connection.
 public final class JudgeLoop: NodeLoop {
     /// Timings of the phases around the game, in the loop's clock (ms).
     public struct Timing: Sendable {
@@ -40,7 +47,10 @@ public final class JudgeLoop: NodeLoop {
     private var judge: JudgeStateMachine
     private var phase: Phase
     private var origin: UInt64 = 0
-    private var joined: Set<String> = []
+    private var connection: [PartyID: String] = [:]
+    private var account: [String: PartyID] = [:]
+    private var hellos: SignedInbox
+    private var notices: Signer
     private var metrics: [String: PartyMetrics] = [:]
     private var journal = BoundedLog()
     private var messages = 0, bytes = 0
@@ -53,10 +63,14 @@ public final class JudgeLoop: NodeLoop {
     /// `endpoint` (which applies the network's latency); control messages through
     /// `control`, its inner endpoint. `clock` is in ms, the same clock `endpoint` holds
     /// messages by. `log` receives every journal line as it is written.
-    public init(judge: JudgeStateMachine, roster: Roster, scenario: Digest, endpoint: any HoldingEndpoint,
-                control: any MessageEndpoint, clock: @escaping () -> UInt64, timing: Timing = Timing(),
-                log: @escaping (String) -> Void = { _ in }) {
+    /// `key` signs the judge's notifications; `accounts` holds the keys hellos are checked against.
+    public init(judge: JudgeStateMachine, roster: Roster, scenario: Digest, key: SigningKey, accounts: AccountBook,
+                endpoint: any HoldingEndpoint, control: any MessageEndpoint, clock: @escaping () -> UInt64,
+                timing: Timing = Timing(), log: @escaping (String) -> Void = { _ in }) {
         self.judge = judge; self.roster = roster; self.words = ReasonText(roster: roster); self.scenario = scenario
+        hellos = SignedInbox(book: AccountBook(chainID: accounts.chainID, keys: accounts.keys.filter { $0.key != .judge }),
+                             domain: .hello)
+        notices = Signer(party: .judge, key: key, domain: .notification, chainID: accounts.chainID)
         self.endpoint = endpoint; self.control = control; self.clock = clock; self.timing = timing; self.echo = log
         phase = .joining(since: clock())
     }
@@ -98,33 +112,47 @@ public final class JudgeLoop: NodeLoop {
     // MARK: events
 
     private func handle(_ e: Envelope) {
-        guard let party = roster.entry(named: e.from) else {
-            stray("frame from \(e.from.debugDescription), not a party of this game")
-            return
-        }
+        let from = account[e.from].map { roster.name(of: $0) } ?? "connection \(e.from.debugDescription)"
         switch WireFrame.decode(e.payload) {
-        case let .control(.hello(name, digest))?:
-            guard name == e.from else { return stray("hello naming \(name.debugDescription) from \(e.from)") }
-            guard digest == scenario else {
-                return note("refused \(name): it plays a different scenario (digest \(digest), not \(scenario))")
-            }
-            guard case .joining = phase else { return }
-            if joined.insert(name).inserted { note("\(name) joined") }
+        case let .control(.hello(envelope))?:
+            hello(envelope, on: e.from)
         case let .control(.metrics(m))?:
-            guard m.name == e.from else { return stray("metrics naming \(m.name.debugDescription) from \(e.from)") }
-            metrics[e.from] = m
+            guard let id = account[e.from], roster.entry(for: id)?.name == m.name else {
+                return stray("metrics naming \(m.name.debugDescription) from \(from)")
+            }
+            metrics[m.name] = m
         case .control(.shutdown)?:
-            stray("shutdown from \(e.from)")
-        case let .game(frame)?:
-            guard !isJoining else { return stray("game frame from \(e.from) before the game started") }
+            stray("shutdown from \(from)")
+        case let .game(tx)?:
+            guard !isJoining else { return stray("game frame from \(from) before the game started") }
             messages += 1
-            bytes += frame.count
-            carry(judge.receive(frame, from: party.id, now: chainTime))
+            bytes += tx.count
+            carry(judge.receive(transaction: tx, now: chainTime))
         case nil:
-            // Not even a wire frame: the chain hears garbage from a party as garbage.
-            guard !isJoining else { return stray("garbage from \(e.from) before the game started") }
-            carry(judge.receive(e.payload, from: party.id, now: chainTime))
+            // Not even a wire frame: the chain hears it as an undecodable transaction.
+            guard !isJoining else { return stray("garbage from \(from) before the game started") }
+            carry(judge.receive(transaction: e.payload, now: chainTime))
         }
+    }
+
+    /// A signed hello: binds `conn` to the signing account if the account has none yet.
+    private func hello(_ envelope: [UInt8], on conn: String) {
+        guard isJoining else { return stray("hello on connection \(conn.debugDescription) after the game started") }
+        let admitted: SignedInbox.Admitted
+        switch hellos.admit(envelope) {
+        case let .failure(r): return stray("hello on connection \(conn.debugDescription) refused: \(words.text(r.rejection))")
+        case let .success(a): admitted = a
+        }
+        guard let entry = roster.entry(for: admitted.party), let h = HelloPayload.decode(admitted.payload), h.name == entry.name else {
+            return stray("hello signed by party \(admitted.party.rawValue) naming someone else")
+        }
+        guard h.scenario == scenario else {
+            return note("refused \(h.name): it plays a different scenario (digest \(h.scenario), not \(scenario))")
+        }
+        guard connection[entry.id] == nil, account[conn] == nil else { return stray("second hello of \(h.name)") }
+        connection[entry.id] = conn
+        account[conn] = entry.id
+        note("\(h.name) joined")
     }
 
     private var isJoining: Bool { if case .joining = phase { return true } else { return false } }
@@ -134,12 +162,12 @@ public final class JudgeLoop: NodeLoop {
         let now = clock()
         switch phase {
         case let .joining(since):
-            if joined.count == roster.parties.count {
+            if connection.count == roster.parties.count {
                 origin = now
                 phase = .playing
                 carry(judge.start(now: 0))
             } else if now &- since > timing.joinTimeoutMs {
-                let missing = roster.parties.map(\.name).filter { !joined.contains($0) }
+                let missing = roster.parties.filter { connection[$0.id] == nil }.map(\.name)
                 failure = RoleError("parties \(missing) did not join within \(timing.joinTimeoutMs / 1000) s")
                 phase = .done
             }
@@ -147,7 +175,7 @@ public final class JudgeLoop: NodeLoop {
             carry(judge.tick(now: chainTime))
         case let .winding(until):
             if now >= until {
-                for p in roster.parties { sendControl(.shutdown, to: p.name) }
+                for p in roster.parties { if let c = connection[p.id] { sendControl(.shutdown, to: c) } }
                 phase = .collecting(until: now &+ timing.collectTimeoutMs)
             }
         case let .collecting(until):
@@ -163,7 +191,7 @@ public final class JudgeLoop: NodeLoop {
             case let .send(to, m): send(m, to: to)
             case let .broadcast(m): for p in roster.parties { send(m, to: p.id) }
             case let .note(n): note("[\(chainTime) ms] \(words.text(n))")
-            case let .rejected(from, r): note("[\(chainTime) ms] rejected a frame from \(roster.name(of: from)): \(words.text(r))")
+            case let .rejected(from, r): note("[\(chainTime) ms] rejected a frame \(sender(from, r)): \(words.text(r))")
             case let .settled(o):
                 note("[\(chainTime) ms] settled: \(words.text(o))")
                 phase = .winding(until: clock() &+ timing.graceMs)
@@ -171,9 +199,18 @@ public final class JudgeLoop: NodeLoop {
         }
     }
 
+    /// Who a refused frame came from, in words: a party only if its signature was checked.
+    private func sender(_ id: PartyID, _ r: Rejection) -> String {
+        if id == .judge { return "from an unidentified sender" }   // the envelope did not decode
+        switch r {
+        case .wrongDomain, .wrongChain, .unknownAccount, .badSignature: return "claiming to be from \(roster.name(of: id))"
+        default: return "from \(roster.name(of: id))"
+        }
+    }
+
     private func send(_ m: GameMessage, to id: PartyID) {
-        guard let name = roster.entry(for: id)?.name else { return }
-        let frame = m.encode()
+        guard let name = connection[id] else { return }
+        let frame = notices.sign(m.encode())
         do {
             try endpoint.send(to: name, WireFrame.game(frame).encode())
             messages += 1

@@ -20,6 +20,14 @@ public enum RoleProcess {
         }
     }
 
+    /// Refuses to play with a key that is not the account the chain knows for `name`
+    /// (a scenario listing the key under `accounts:` needs the key file).
+    static func checkKey(_ setup: GameSetup, name: String, id: PartyID) throws {
+        guard setup.accounts.keys[id] == setup.signingKey(for: name).account else {
+            throw RoleError("the key of \(name) is not the account the scenario lists for it (\(setup.accounts.keys[id]?.hex ?? "none")); pass its key file with --key")
+        }
+    }
+
     /// Checks that the scenario this process loaded is the one the launcher resolved.
     static func check(_ setup: GameSetup, expected: Digest?, file: String) throws {
         if let expected, expected != setup.digest {
@@ -29,9 +37,13 @@ public enum RoleProcess {
 
     /// The judge: binds, writes the bound endpoint to `endpointFile` (atomically), plays
     /// the game and writes the `RunResult` as JSON to `resultFile`.
+    /// `key` replaces the judge's seed-derived key (a key file).
     public static func judge(spec: ScenarioSpec, file: String, expectedDigest: Digest?, bind: String,
-                             endpointFile: String?, resultFile: String, log: @escaping (String) -> Void) throws {
-        let setup = GameSetup(spec: spec)
+                             endpointFile: String?, resultFile: String, key: SigningKey? = nil,
+                             log: @escaping (String) -> Void) throws {
+        var setup = GameSetup(spec: spec)
+        if let key { setup.keys[GameSetup.judgeName] = key }
+        try checkKey(setup, name: GameSetup.judgeName, id: .judge)
         try check(setup, expected: expectedDigest, file: file)
         let context = try ZMQContext()
         let hub = try ZMQHub(name: GameSetup.judgeName, context: context)
@@ -57,13 +69,16 @@ public enum RoleProcess {
 
     /// A solver or verifier: computes its own run first, then connects to the judge at
     /// `connect` and plays until the judge sends it home.
+    /// `key` replaces the party's seed-derived key (a key file).
     public static func party(spec: ScenarioSpec, file: String, expectedDigest: Digest?, name: String, connect: String,
-                             log: @escaping (String) -> Void) throws {
-        let setup = GameSetup(spec: spec)
+                             key: SigningKey? = nil, log: @escaping (String) -> Void) throws {
+        var setup = GameSetup(spec: spec)
+        if let key { setup.keys[name] = key }
         try check(setup, expected: expectedDigest, file: file)
         guard let entry = setup.roster.entry(named: name) else {
             throw RoleError("no party named \(name) in the scenario (parties: \(setup.roster.parties.map(\.name).joined(separator: ", ")))")
         }
+        try checkKey(setup, name: name, id: entry.id)
         let wall = Stopwatch()
         let parent = getppid()
         let oracle = try setup.oracle(for: entry) { steps in
@@ -74,7 +89,9 @@ public enum RoleProcess {
         let claim = try oracle.finalClaim()
         log("\(name): run ends after \(claim.steps) steps, root \(claim.root.hex)")
         let context = try ZMQContext()
-        let client = try ZMQClient(name: name, hubName: GameSetup.judgeName, context: context)
+        // The routing id is a random connection name, not the party's: who the party is,
+        // its signed hello proves.
+        let client = try ZMQClient(name: ZMQClient.randomConnectionName(), hubName: GameSetup.judgeName, context: context)
         defer { client.close() }
         try client.connect(endpoint: connect)
         let clock = Stopwatch()

@@ -41,6 +41,7 @@ public final class ScenarioLauncher {
     }
 
     public func run() throws -> Run {
+        try GameSetup(spec: spec).requireOwnKeys()
         let clock = Stopwatch()
         try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
         let endpointFile = workDirectory + "/judge.endpoint"

@@ -24,7 +24,7 @@ public enum ScenarioLoader {
             throw root.error("the top level of a scenario must be a mapping of keys (name, task, game, …), got \(root.described)")
         }
         let top = try root.mapping(allowed: ["name", "description", "seed", "task", "game", "network",
-                                             "solver", "verifiers", "expect"])
+                                             "solver", "verifiers", "expect", "accounts"])
         let defaultName = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         var spec = ScenarioSpec(name: defaultName.isEmpty ? "scenario" : defaultName,
                                 task: try parseTask(top.required("task")))
@@ -48,6 +48,17 @@ public enum ScenarioLoader {
         }
         if let v = top.optional("expect") {
             spec.expect = try parseExpectations(v, parties: [spec.solver.name] + spec.verifiers.map(\.name))
+        }
+        if let v = top.optional("accounts") {
+            let m = try v.mapping(allowed: ["judge", spec.solver.name] + spec.verifiers.map(\.name),
+                                  what: "a mapping from party names (or `judge`) to Ed25519 public keys in hex")
+            for e in m.entries {
+                let hex = try e.value.nonEmptyString("an Ed25519 public key (64 hex digits, from `tbsim keygen`)")
+                guard AccountKey(hex: hex) != nil else {
+                    throw e.value.error("expected an Ed25519 public key (64 hex digits, from `tbsim keygen`), got \(hex.debugDescription)")
+                }
+                spec.accounts[e.name] = hex
+            }
         }
         return spec
     }

@@ -17,6 +17,13 @@ public struct ScenarioSpec: Equatable, Codable, Sendable {
     public var solver: PartySpec
     public var verifiers: [PartySpec]
     public var expect: Expectations
+    /// Account keys given by the scenario (`accounts:`), by party name or "judge": the
+    /// Ed25519 public key in hex. A party listed here must be run with its key file
+    /// (`tbsim node --key`); the others sign with keys derived from `seed`.
+    public var accounts: [String: String] = [:]
+
+    /// The `accounts:` keys, parsed (the loader has checked every one).
+    public var accountKeys: [String: AccountKey] { accounts.compactMapValues { AccountKey(hex: $0) } }
 
     public init(name: String, description: String = "", seed: UInt64 = 1, task: ScenarioTask,
                 game: GameConfig = ScenarioSpec.defaultGame, gas: GasSchedule = .default,

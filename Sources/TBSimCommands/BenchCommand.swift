@@ -1,6 +1,7 @@
 import ArgumentParser
-import Foundation
 import Commitment
+import Foundation
+import Game
 import RISCV
 import Transport
 
@@ -13,9 +14,9 @@ public struct BenchCommand: ParsableCommand {
         abstract: "Print performance figures: machine MIPS (vs QEMU), commitment costs, dispute overhead.",
         discussion: "Build with `swift build -c release` (or use `make bench`): debug builds are ~50x slower.")
 
-    public enum Section: String, ExpressibleByArgument, CaseIterable { case machine, commitment, game, linux, all }
+    public enum Section: String, ExpressibleByArgument, CaseIterable { case machine, commitment, game, signatures, linux, all }
 
-    @Option(help: "Which figures: machine, commitment, game, linux (needs `make guest-linux`) or all.")
+    @Option(help: "Which figures: machine, commitment, game, signatures, linux (needs `make guest-linux`) or all.")
     public var only: Section = .all
 
     @Option(help: "Directory holding the guest ELFs.")
@@ -36,6 +37,7 @@ public struct BenchCommand: ParsableCommand {
         if only == .machine || only == .all { try machineFigures() }
         if only == .commitment || only == .all { try commitmentFigures() }
         if only == .game || only == .all { try gameFigures() }
+        if only == .signatures || only == .all { signatureFigures() }
         let haveLinux = FileManager.default.fileExists(atPath: "build/linux/Image")
         if only == .linux || (only == .all && haveLinux) { try linuxFigures() }
     }
@@ -152,6 +154,43 @@ public struct BenchCommand: ParsableCommand {
         print(String(format: "faulty-solver scenario wall: %8.3f s   (%d rounds)", faulty.wall, faulty.rounds))
         print(String(format: "dispute overhead:            %8.2fx  (goal <= 1.2x)", faulty.wall / honest.wall))
     }
+}
+
+extension BenchCommand {
+    /// What identity costs per move: signing a transaction (the party) and admitting it
+    /// (the judge: decode, signature check, nonce), for a pick and for a 3-root posting.
+    func signatureFigures() {
+        print("== signatures: Ed25519 per move (swift-crypto)")
+        let chain = Digest(w0: 1, w1: 2, w2: 3, w3: 4)
+        let key = SigningKey.derived(scenarioSeed: 1, name: "bench")
+        let book = AccountBook(chainID: chain, keys: [PartyID(1): key.account])
+        let root = Digest(w0: 5, w1: 6, w2: 7, w3: 8)
+        let moves: [(String, GameMessage)] = [("pick", .pick(taskID: 1, dispute: 1, index: 3)),
+                                              ("post_roots (3 roots)", .postRoots(taskID: 1, dispute: 1, roots: [root, root, root]))]
+        let n = 4000
+        for (name, move) in moves {
+            let payload = move.encode()
+            var signer = Signer(party: PartyID(1), key: key, domain: .transaction, chainID: chain)
+            var envelopes: [[UInt8]] = []
+            envelopes.reserveCapacity(n)
+            let t0 = monotonicSeconds()
+            for _ in 0..<n { envelopes.append(signer.sign(payload)) }
+            let t1 = monotonicSeconds()
+            var inbox = SignedInbox(book: book, domain: .transaction)
+            var ok = 0
+            for e in envelopes { if case .success = inbox.admit(e) { ok += 1 } }
+            let t2 = monotonicSeconds()
+            let sign = (t1 - t0) / Double(n) * 1e6, verify = (t2 - t1) / Double(n) * 1e6
+            print(pad(name, 22) + String(format: "sign %6.1f µs   verify %6.1f µs   total %6.1f µs   +%d bytes on the wire%@",
+                                         sign, verify, sign + verify, SignedEnvelope.overhead, ok == n ? "" : "  (VERIFY FAILED)"))
+        }
+    }
+}
+
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
 func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }

@@ -39,6 +39,10 @@ public struct NodeCommand: ParsableCommand {
                                valueName: "DIGEST"))
     public var scenarioDigest: String?
 
+    @Option(help: ArgumentHelp("Sign with the key in this file (from `tbsim keygen`) instead of the one derived from the scenario seed; needed for a party the scenario lists under `accounts:`.",
+                               valueName: "FILE"))
+    public var key: String?
+
     @Option(help: "A tag naming the run this process belongs to (shown in process listings; no effect).")
     public var session: String?
 
@@ -59,13 +63,14 @@ public struct NodeCommand: ParsableCommand {
         let log: (String) -> Void = { line in printError(line) }
         let digest = scenarioDigest.flatMap { Digest(hex: $0) }
         do {
+            let signingKey = try key.map(KeygenCommand.readKey)
             switch role {
             case .judge:
                 try RoleProcess.judge(spec: spec, file: file, expectedDigest: digest, bind: bind ?? spec.network.judgeBind,
-                                      endpointFile: endpointFile, resultFile: result, log: log)
+                                      endpointFile: endpointFile, resultFile: result, key: signingKey, log: log)
             case .solver, .verifier:
                 try RoleProcess.party(spec: spec, file: file, expectedDigest: digest, name: name ?? spec.solver.name,
-                                      connect: connect!, log: log)
+                                      connect: connect!, key: signingKey, log: log)
             }
         } catch {
             printError("tbsim node (\(role.rawValue)): \(error)")

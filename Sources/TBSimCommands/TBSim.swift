@@ -8,7 +8,8 @@ public struct TBSim: ParsableCommand {
         abstract: "Simulate Truebit's verification game on a deterministic RV64GC machine.",
         version: TBSimVersion.current,
         subcommands: [RunCommand.self, HashCommand.self, ProveCommand.self, VerifyStepCommand.self,
-                      ScenarioCommand.self, SweepCommand.self, NodeCommand.self, CompareCommand.self, BenchCommand.self]
+                      ScenarioCommand.self, SweepCommand.self, NodeCommand.self, KeygenCommand.self, CompareCommand.self,
+                      BenchCommand.self]
     )
 
     public init() {}

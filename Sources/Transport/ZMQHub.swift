@@ -5,7 +5,9 @@
 /// party that is not connected throws `.unknownPeer` instead of vanishing.
 ///
 /// Two parties connecting with the same name: libzmq keeps the first connection
-/// and ignores the second (no handover), so names must be unique per game.
+/// and ignores the second (no handover). So a name is a connection, never an identity:
+/// role processes connect under `ZMQClient.randomConnectionName()` and prove who they
+/// are with signed messages (docs/GAME.md, "Accounts and signatures").
 public final class ZMQHub: BroadcastEndpoint {
     /// The hub's own name (what parties address; "judge" by default).
     public let name: String
@@ -67,6 +69,18 @@ public final class ZMQHub: BroadcastEndpoint {
 
     /// Closes the socket. Idempotent.
     public func close() { socket.close() }
+}
+
+extension ZMQClient {
+    /// A routing id nobody can guess: "c-" and 32 hex digits from the system's random
+    /// source. Not committed state (it never reaches the game), so it does not affect
+    /// reproducibility; it only keeps a stranger from taking a connection's place — a
+    /// ROUTER keeps the first connection of a routing id and ignores later ones.
+    public static func randomConnectionName() -> String {
+        var g = SystemRandomNumberGenerator()
+        let digits = Array("0123456789abcdef")
+        return "c-" + String((0..<32).map { _ in digits[Int(g.next() % 16)] })
+    }
 }
 
 /// A party's end of the star over ZeroMQ: a DEALER socket whose routing id is the

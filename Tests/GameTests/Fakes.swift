@@ -150,14 +150,35 @@ struct ToyGame {
         var strayFrames: Int
     }
 
+    /// The account key of `name` in toy games (derived from seed 0).
+    static func key(_ name: String) -> SigningKey { SigningKey.derived(scenarioSeed: 0, name: name) }
+
+    /// The toy chain's id.
+    static let chainID = Digest.zero
+
+    /// The accounts of `roster` and the judge.
+    static func accounts(_ roster: Roster) -> AccountBook {
+        var keys: [PartyID: AccountKey] = [.judge: key("judge").account]
+        for p in roster.parties { keys[p.id] = key(p.name).account }
+        return AccountBook(chainID: chainID, keys: keys)
+    }
+
+    /// A wire frame carrying `m` signed as `party` with `nonce` (by `key`, the party's own by default).
+    static func signed(_ m: GameMessage, as party: PartyID, name: String, nonce: UInt64, key: SigningKey? = nil) -> [UInt8] {
+        WireFrame.game(SignedEnvelope(signing: m.encode(), domain: .transaction, chainID: chainID, party: party, nonce: nonce,
+                                      key: key ?? Self.key(name)).encode()).encode()
+    }
+
     func run() -> (Played, GameReport) {
         let roster = Roster(solver: "solver", verifiers: verifiers.indices.map { "verifier-\($0 + 1)" })
+        let accounts = Self.accounts(roster)
         let network = InMemoryNetwork(defaultLatencyMilliseconds: Int(latencyMs))
         let clock = { UInt64(network.now) }
         var balances: [PartyID: UInt64] = [:]
         for p in roster.parties { balances[p.id] = balance }
         let machine = try! JudgeStateMachine(task: world.task, config: config, gas: gas, checker: FakeChecker(seed: world.seed),
-                                             solver: roster.solver.id, verifiers: roster.verifiers.map(\.id), balances: balances)
+                                             solver: roster.solver.id, verifiers: roster.verifiers.map(\.id), balances: balances,
+                                             accounts: accounts)
         let scenario = Digest.zero
         func faulty(_ e: InMemoryEndpoint) -> FaultyEndpoint<InMemoryEndpoint> {
             FaultyEndpoint(wrapping: e, faults: FaultInjector(), clock: { network.now })
@@ -167,7 +188,8 @@ struct ToyGame {
         // Listen after settlement until every frame sent before it (or injected) is in.
         var timing = JudgeLoop.Timing()
         timing.graceMs = 300 + 2 * latencyMs + (injections.map(\.time).max() ?? 0)
-        let judge = JudgeLoop(judge: machine, roster: roster, scenario: scenario, endpoint: faulty(judgeEndpoint),
+        let judge = JudgeLoop(judge: machine, roster: roster, scenario: scenario, key: Self.key("judge"), accounts: accounts,
+                              endpoint: faulty(judgeEndpoint),
                               control: judgeEndpoint, clock: clock, timing: timing, log: { log.append($0) })
         var loops: [any NodeLoop] = []
         var endpoints: [String: InMemoryEndpoint] = [:]
@@ -181,7 +203,8 @@ struct ToyGame {
                 let v = verifiers[Int(entry.id.rawValue) - 2]
                 m = VerifierStateMachine(id: entry.id, oracle: v.oracle ?? FakeOracle(world: world), faults: v.faults)
             }
-            let loop = PartyLoop(entry: entry, machine: m, roster: roster, scenario: scenario, endpoint: faulty(e), control: e,
+            let loop = PartyLoop(entry: entry, machine: m, roster: roster, scenario: scenario, key: Self.key(entry.name),
+                                 accounts: accounts, endpoint: faulty(e), control: e,
                                  clock: clock, metrics: { PartyMetrics(name: entry.name, role: entry.role) },
                                  log: { log.append($0) })
             try! loop.start()

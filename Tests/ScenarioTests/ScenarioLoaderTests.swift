@@ -349,6 +349,16 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
         #expect(bitRange?.key == "solver.faults[0].corrupt.bit" && bitRange?.message == "expected an integer in 0...63, got 64")
     }
 
+    @Test func accountKeys() throws {
+        let key = SigningKey.derived(scenarioSeed: 1, name: "x").account.hex
+        let spec = try parse("task: {program: a.elf}\naccounts:\n  verifier-1: \(key)\n  judge: \(key)\n")
+        #expect(spec.accounts == ["verifier-1": key, "judge": key] && spec.accountKeys["judge"]?.hex == key)
+        let stranger = failure("task: {program: a.elf}\naccounts:\n  mallory: \(key)\n")
+        #expect(stranger?.key == "accounts.mallory" && stranger?.line == 3)
+        let bad = failure("task: {program: a.elf}\naccounts:\n  solver: 1234\n")
+        #expect(bad?.key == "accounts.solver" && bad?.message.contains("64 hex digits") == true)
+    }
+
     @Test func partyNames() {
         let judge = failure("task: {program: a.elf}\nverifiers:\n  - name: judge\n")
         #expect(judge?.key == "verifiers[0].name" && judge?.line == 3 && judge?.column == 11)

@@ -108,13 +108,19 @@ public struct JudgeStateMachine {
     public private(set) var rejectedFrames = 0
     /// The committed claim, once there is one (kept after settlement for the report).
     public private(set) var claim: Claim?
+    /// The signed-transaction check: the parties' accounts and the last nonce admitted
+    /// from each. A nonce advances on every admitted transaction, even one the rules then
+    /// refuse, so it lives outside the game state proper (see `gameStateSnapshot`).
+    public private(set) var transactions: SignedInbox
     let initialBalances: [PartyID: UInt64]
 
     /// Creates the judge of one task. Every party in `solver` + `verifiers` starts with the
     /// balance given in `balances` (0 if absent). Throws `GameConfigError` listing every
     /// problem of an unusable configuration, or if a party number is repeated or is 0.
+    /// `accounts` holds the parties' keys for `receive(transaction:now:)` (the judge's own
+    /// key, if present, is not an account that may send moves).
     public init(task: PostedTask, config: GameConfig, gas: GasSchedule = .default, checker: any ProofChecker,
-                solver: PartyID, verifiers: [PartyID], balances: [PartyID: UInt64]) throws {
+                solver: PartyID, verifiers: [PartyID], balances: [PartyID: UInt64], accounts: AccountBook = .empty) throws {
         let problems = config.problems()
         let everyone = [solver] + verifiers
         var seen: Set<PartyID> = []
@@ -126,6 +132,8 @@ public struct JudgeStateMachine {
         for p in [solver] + verifiers { b[p] = balances[p] ?? 0 }
         self.balances = b
         self.initialBalances = b
+        transactions = SignedInbox(book: AccountBook(chainID: accounts.chainID, keys: accounts.keys.filter { $0.key != .judge }),
+                                   domain: .transaction)
     }
 
     /// Block number at virtual time `t`.
@@ -211,7 +219,22 @@ public struct JudgeStateMachine {
         }
     }
 
-    /// Handles one frame from `sender` arriving at virtual time `t`.
+    /// Handles one signed transaction (a `SignedEnvelope` of domain `transaction`) arriving
+    /// at virtual time `t`: the sender is the account whose signature it carries, never
+    /// anything the transport says. Refused (`.rejected`, nothing else changes) when it
+    /// does not decode, is for another chain, names no account, is not signed by that
+    /// account or repeats an old nonce. Once admitted, its nonce is used up and its
+    /// payload — the `GameMessage` frame — goes to the rules as from that account.
+    public mutating func receive(transaction bytes: [UInt8], now t: UInt64) -> [GameAction] {
+        switch transactions.admit(bytes, maxPayloadBytes: config.maxFrameBytes) {
+        case let .failure(refusal): return reject(refusal.claimed ?? .judge, refusal.rejection)
+        case let .success(tx): return receive(tx.payload, from: tx.party, now: t)
+        }
+    }
+
+    /// Handles one frame from `sender` arriving at virtual time `t`: the rules of the game
+    /// for a sender already authenticated (`receive(transaction:now:)` calls it; the rule
+    /// tests and the toy world call it directly).
     public mutating func receive(_ frame: [UInt8], from sender: PartyID, now t: UInt64) -> [GameAction] {
         let message: GameMessage
         switch GameMessage.decoded(frame, maxFrameBytes: config.maxFrameBytes) {

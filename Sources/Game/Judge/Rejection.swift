@@ -42,6 +42,17 @@ public enum Rejection: Equatable, Hashable, Sendable {
     case wrongRootCount(expected: Int, got: Int)
     /// A pick outside 0...max.
     case pickOutOfRange(index: Int, max: Int)
+    /// A signed envelope of another domain (a hello or a notification sent as a move).
+    case wrongDomain(UInt8)
+    /// Signed for another chain (another scenario).
+    case wrongChain
+    /// The envelope names a signer the chain has no account for.
+    case unknownAccount(PartyID)
+    /// The signature is not the named account's over this envelope.
+    case badSignature
+    /// The nonce is not greater than the last one admitted from this account (a replay,
+    /// or a message overtaken by a later one).
+    case staleNonce(nonce: UInt64, last: UInt64)
 
     /// A short stable name for tools and aggregated logs (`late`, `out_of_turn`, …).
     public var code: String {
@@ -65,6 +76,11 @@ public enum Rejection: Equatable, Hashable, Sendable {
         case .noActiveDispute: return "no_active_dispute"
         case .wrongRootCount: return "wrong_root_count"
         case .pickOutOfRange: return "pick_out_of_range"
+        case .wrongDomain: return "wrong_domain"
+        case .wrongChain: return "wrong_chain"
+        case .unknownAccount: return "unknown_account"
+        case .badSignature: return "bad_signature"
+        case .staleNonce: return "stale_nonce"
         }
     }
 }

@@ -37,8 +37,11 @@ public enum WireFrame: Equatable, Sendable {
 /// Messages of the simulation between role processes (they bypass the party's network
 /// faults and cost no gas).
 public enum ControlMessage: Equatable, Sendable {
-    /// A party is ready (its own run is done) and plays the scenario with this digest.
-    case hello(name: String, scenario: Digest)
+    /// A party is ready (its own run is done): a `SignedEnvelope` of domain `hello` whose
+    /// payload is `HelloPayload` (its name and the scenario's digest). The judge binds the
+    /// connection it came on to the signing account; nothing else about the connection
+    /// (its routing id, its address) says who a party is.
+    case hello(envelope: [UInt8])
     /// The game is over: send your metrics and leave.
     case shutdown
     /// A party's figures, sent in answer to `shutdown`.
@@ -48,8 +51,8 @@ public enum ControlMessage: Equatable, Sendable {
     public func encode() -> [UInt8] {
         var w = FrameWriter()
         switch self {
-        case let .hello(name, scenario):
-            w.u8(1); w.string(name); w.digest(scenario)
+        case let .hello(envelope):
+            w.u8(1); w.bytes(envelope)
         case .shutdown:
             w.u8(2)
         case let .metrics(m):
@@ -69,7 +72,7 @@ public enum ControlMessage: Equatable, Sendable {
         let m: ControlMessage
         switch try r.u8("control.tag") {
         case 1:
-            m = .hello(name: try r.string("hello.name"), scenario: try r.digest("hello.scenario"))
+            m = .hello(envelope: try r.bytes("hello.envelope"))
         case 2:
             m = .shutdown
         case 3:
@@ -102,5 +105,30 @@ public enum ControlMessage: Equatable, Sendable {
 
     static func roleFromCode(_ c: UInt8) -> Role? {
         switch c { case 0: return .judge; case 1: return .solver; case 2: return .verifier; default: return nil }
+    }
+}
+
+/// What a hello says, signed: the party's name and the digest of the scenario it plays.
+public struct HelloPayload: Equatable, Sendable {
+    /// The party's name in the scenario.
+    public var name: String
+    /// The scenario's digest.
+    public var scenario: Digest
+
+    /// A hello payload.
+    public init(name: String, scenario: Digest) { self.name = name; self.scenario = scenario }
+
+    /// The payload's bytes: name string, scenario digest.
+    public func encode() -> [UInt8] {
+        var w = FrameWriter()
+        w.string(name); w.digest(scenario)
+        return w.out
+    }
+
+    /// Parses `encode()`'s bytes; nil for anything else.
+    public static func decode(_ bytes: [UInt8]) -> HelloPayload? {
+        var r = FrameReader(bytes)
+        guard let name = try? r.string("hello.name"), let d = try? r.digest("hello.scenario"), r.remaining == 0 else { return nil }
+        return HelloPayload(name: name, scenario: d)
     }
 }
