@@ -26,6 +26,9 @@ public struct BenchCommand: ParsableCommand {
     @Flag(help: "Skip the QEMU comparison even when qemu-system-riscv64 is installed.")
     public var noQemu = false
 
+    @Option(help: "Machine engines to measure, comma-separated: \(Engine.allCases.map(\.rawValue).joined(separator: ", ")).")
+    public var engines: String = Engine.standard.rawValue
+
     public init() {}
 
     public func run() throws {
@@ -82,8 +85,19 @@ public struct BenchCommand: ParsableCommand {
 
     static let cpuGuests = ["bench_primes", "bench_qsort", "bench_sha", "bench_mix"]
 
+    func selectedEngines() throws -> [Engine] {
+        try engines.split(separator: ",").map { name in
+            guard let e = Engine(rawValue: String(name)) else { throw CLIError("unknown engine `\(name)`") }
+            return e
+        }
+    }
+
     func machineFigures() throws {
-        print("== machine: CPU-bound guests (best of \(repetitions))")
+        for engine in try selectedEngines() { try machineFigures(engine) }
+    }
+
+    func machineFigures(_ engine: Engine) throws {
+        print("== machine: CPU-bound guests, \(engine.rawValue) engine (best of \(repetitions))")
         let qemu = noQemu ? nil : findExecutable("qemu-system-riscv64")
         print(pad("guest", 14) + pad("instructions", 14) + pad("tbsim s", 10) + pad("MIPS", 8) + (qemu != nil ? pad("qemu s", 10) + "tbsim/qemu" : ""))
         var total = 0.0, totalInstructions: UInt64 = 0
@@ -94,6 +108,7 @@ public struct BenchCommand: ParsableCommand {
             var instructions: UInt64 = 0
             for _ in 0..<max(1, repetitions) {
                 let machine = try Machine(BootImage(program: elf))
+                machine.engine = engine
                 let start = hostSeconds()
                 machine.run(steps: 10_000_000_000)
                 best = min(best, hostSeconds() - start)

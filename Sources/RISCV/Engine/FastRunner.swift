@@ -10,6 +10,7 @@ struct FastRunner {
     let ramSize: UInt64
     let dirty: UnsafeMutablePointer<UInt64>
     let tablePages: UnsafeMutablePointer<UInt64>
+    let codePages: UnsafeMutablePointer<UInt64>
     unowned(unsafe) let storage: MachineStorage
     let memo: DecodeMemo
     let tlb: TranslationCache
@@ -20,6 +21,7 @@ struct FastRunner {
         ramSize = UInt64(storage.ramSize)
         dirty = storage.dirtyPages
         tablePages = storage.tablePages
+        codePages = storage.codePages
         self.storage = storage
         self.memo = memo
         self.tlb = tlb
@@ -153,6 +155,9 @@ struct FastRunner {
                 let page = Int(a >> 12)
                 let bit: UInt64 = 1 << UInt64(page & 63)
                 dirty[page >> 6] |= bit
+                // Code the block engine decoded: drop the blocks this store overlaps (this
+                // runner itself decodes every instruction afresh from RAM).
+                if codePages[page >> 6] & bit != 0 { storage.codeStored(a, Int(size)) }
                 if tablePages[page >> 6] & bit != 0 {
                     // A page-table page changed: every cached translation may be stale.
                     storage.tableWrites &+= 1

@@ -1,0 +1,215 @@
+/// The block engine: runs whole pre-decoded blocks (`BlockCache`) with pc and the
+/// instruction clock in registers. Exact: a block runs only if its whole instruction
+/// count fits the remaining budget (step limit, next timer deadline — see
+/// `FastRunner.budget()`), otherwise the stepwise runner takes the rest one instruction at
+/// a time. It leaves a block early, with pc and the count materialised, before any access
+/// it cannot do itself (the reference step then does it) and after any store that hit a
+/// page-table page or decoded code (the translation of the code page, or the block
+/// itself, may have changed). Tests run it in lockstep against the reference step.
+struct BlockRunner {
+    let fast: FastRunner
+    let cache: BlockCache
+    let core: UnsafeMutablePointer<UInt64>
+    let ram: UnsafeMutableRawPointer
+    let ramSize: UInt64
+    let dirty: UnsafeMutablePointer<UInt64>
+    let tablePages: UnsafeMutablePointer<UInt64>
+    let codePages: UnsafeMutablePointer<UInt64>
+    // The cache's tables, held here so the loop does not reload them from the class.
+    let tags: UnsafeMutablePointer<UInt64>
+    let slots: UnsafeMutablePointer<Int32>
+    let blocks: UnsafeMutablePointer<Block>
+    let ops: UnsafeMutablePointer<BlockOp>
+
+    init(fast: FastRunner, cache: BlockCache) {
+        self.fast = fast
+        self.cache = cache
+        core = fast.core
+        ram = fast.ram
+        ramSize = fast.ramSize
+        dirty = fast.dirty
+        tablePages = fast.tablePages
+        codePages = cache.codePages
+        tags = cache.tags
+        slots = cache.slots
+        blocks = cache.blocks
+        ops = cache.ops
+    }
+
+    typealias L = CoreLayout
+
+    /// After a store to RAM page bit `bit` of word `w` that is watched (page tables or
+    /// code): keeps the caches honest. Returns whether the running block must be left.
+    @inline(never) func watchedStore(_ a: UInt64, _ size: Int, _ w: Int, _ bit: UInt64) -> Bool {
+        var leave = false
+        if tablePages[w] & bit != 0 {
+            // A page-table page changed: every cached translation may be stale.
+            fast.storage.tableWrites &+= 1
+            fast.tlb.flush()
+            fast.tlb.tableWrites = fast.storage.tableWrites
+            leave = true
+        }
+        if codePages[w] & bit != 0 && cache.stored(a, size) { leave = true }
+        return leave
+    }
+
+    /// Runs up to `limit` instructions; returns how many ran. Stops before the first
+    /// instruction it does not handle, leaving pc on it.
+    func run(_ limit: UInt64) -> UInt64 {
+        // The handlers read x0 from its core word without a test.
+        guard core[L.x] == 0 else { return 0 }
+        var pc = core[L.pc]
+        var n: UInt64 = 0
+        let base = MachineMap.ramBase
+        let priv = core[L.priv]
+        let paging = core[L.satp] >> 60 == 8 && priv != Privilege.machine
+        if paging {
+            fast.tlb.validate(satp: core[L.satp], priv: priv, mstatus: core[L.mstatus], tableWrites: fast.storage.tableWrites)
+        }
+        defer {
+            core[L.pc] = pc
+            core[L.icount] &+= n
+        }
+        var codePage: UInt64 = .max, codeFrame: UInt64 = 0
+        while n < limit {
+            let off: UInt64
+            if paging {
+                if pc >> 12 == codePage {
+                    off = codeFrame | (pc & 0xfff)
+                } else {
+                    guard let o = fast.translate(pc, FastRunner.fetch) else { return n }
+                    off = o
+                    codePage = pc >> 12
+                    codeFrame = o & ~0xfff
+                }
+            } else {
+                off = pc &- base
+                guard off < ramSize else { return n }
+            }
+            let slot = Int((off >> 1) & UInt64(BlockCache.tableSize - 1))
+            let block = blocks[tags[slot] == off &+ 1 ? Int(slots[slot]) : cache.build(off, slot: slot)]
+            if block.count == 0 { return n }
+            if UInt64(block.count) > limit - n {
+                // Exact counting: the block does not fit, so the rest goes one at a time.
+                core[L.pc] = pc
+                core[L.icount] &+= n
+                let total = n + fast.run(limit - n)
+                n = 0
+                pc = core[L.pc]
+                return total
+            }
+            let next = pc &+ UInt64(block.bytes)
+            var i = Int(block.firstOp)
+            let end = i + Int(block.opCount)
+            var target = next
+            ops: while i < end {
+                let op = ops[i]
+                i += 1
+                let rd = Int(op.rd), rs1 = Int(op.rs1), rs2 = Int(op.rs2)
+                switch op.kind {
+                case .li: core[rd] = op.imm
+                case .auipc: core[rd] = pc &+ op.imm
+                case .addi: core[rd] = core[rs1] &+ op.imm
+                case .slti: core[rd] = Int64(bitPattern: core[rs1]) < Int64(bitPattern: op.imm) ? 1 : 0
+                case .sltiu: core[rd] = core[rs1] < op.imm ? 1 : 0
+                case .xori: core[rd] = core[rs1] ^ op.imm
+                case .ori: core[rd] = core[rs1] | op.imm
+                case .andi: core[rd] = core[rs1] & op.imm
+                case .slli: core[rd] = core[rs1] &<< op.imm
+                case .srli: core[rd] = core[rs1] &>> op.imm
+                case .srai: core[rd] = UInt64(bitPattern: Int64(bitPattern: core[rs1]) &>> Int64(bitPattern: op.imm))
+                case .addiw: core[rd] = sext32(core[rs1] &+ op.imm)
+                case .slliw: core[rd] = sext32(UInt64(UInt32(truncatingIfNeeded: core[rs1]) &<< UInt32(truncatingIfNeeded: op.imm)))
+                case .srliw: core[rd] = sext32(UInt64(UInt32(truncatingIfNeeded: core[rs1]) &>> UInt32(truncatingIfNeeded: op.imm)))
+                case .sraiw: core[rd] = UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: core[rs1]) &>> Int32(truncatingIfNeeded: op.imm)))
+                case .add: core[rd] = core[rs1] &+ core[rs2]
+                case .sub: core[rd] = core[rs1] &- core[rs2]
+                case .sll: core[rd] = core[rs1] &<< core[rs2]
+                case .slt: core[rd] = Int64(bitPattern: core[rs1]) < Int64(bitPattern: core[rs2]) ? 1 : 0
+                case .sltu: core[rd] = core[rs1] < core[rs2] ? 1 : 0
+                case .xor: core[rd] = core[rs1] ^ core[rs2]
+                case .srl: core[rd] = core[rs1] &>> core[rs2]
+                case .sra: core[rd] = UInt64(bitPattern: Int64(bitPattern: core[rs1]) &>> Int64(bitPattern: core[rs2]))
+                case .or: core[rd] = core[rs1] | core[rs2]
+                case .and: core[rd] = core[rs1] & core[rs2]
+                case .mul: core[rd] = core[rs1] &* core[rs2]
+                case .mulh, .mulhsu, .mulhu, .div, .divu, .rem, .remu:
+                    core[rd] = mulDivResult(UInt32(op.kind.rawValue - BlockOp.Kind.mul.rawValue), core[rs1], core[rs2])
+                case .addw: core[rd] = sext32(core[rs1] &+ core[rs2])
+                case .subw: core[rd] = sext32(core[rs1] &- core[rs2])
+                case .sllw: core[rd] = sext32(UInt64(UInt32(truncatingIfNeeded: core[rs1]) &<< UInt32(truncatingIfNeeded: core[rs2])))
+                case .srlw: core[rd] = sext32(UInt64(UInt32(truncatingIfNeeded: core[rs1]) &>> UInt32(truncatingIfNeeded: core[rs2])))
+                case .sraw: core[rd] = UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: core[rs1]) &>> Int32(truncatingIfNeeded: core[rs2])))
+                case .mulw: core[rd] = sext32(core[rs1] &* core[rs2])
+                case .divw: core[rd] = mulDiv32Result(4, UInt32(truncatingIfNeeded: core[rs1]), UInt32(truncatingIfNeeded: core[rs2]))
+                case .divuw: core[rd] = mulDiv32Result(5, UInt32(truncatingIfNeeded: core[rs1]), UInt32(truncatingIfNeeded: core[rs2]))
+                case .remw: core[rd] = mulDiv32Result(6, UInt32(truncatingIfNeeded: core[rs1]), UInt32(truncatingIfNeeded: core[rs2]))
+                case .remuw: core[rd] = mulDiv32Result(7, UInt32(truncatingIfNeeded: core[rs1]), UInt32(truncatingIfNeeded: core[rs2]))
+                case .lb, .lbu, .probe:
+                    let size: UInt64 = op.kind == .probe ? UInt64(op.rs2) : 1
+                    guard let a = fast.ramOffset(core[rs1] &+ op.imm, size, FastRunner.load, paging: paging) else {
+                        n &+= UInt64(op.index); pc &+= UInt64(op.pcOffset); return n
+                    }
+                    if op.kind == .lb { core[rd] = UInt64(bitPattern: Int64(ram.load(fromByteOffset: Int(a), as: Int8.self))) }
+                    else if op.kind == .lbu { core[rd] = UInt64(ram.load(fromByteOffset: Int(a), as: UInt8.self)) }
+                case .lh, .lhu:
+                    guard let a = fast.ramOffset(core[rs1] &+ op.imm, 2, FastRunner.load, paging: paging) else {
+                        n &+= UInt64(op.index); pc &+= UInt64(op.pcOffset); return n
+                    }
+                    core[rd] = op.kind == .lh ? UInt64(bitPattern: Int64(ram.load(fromByteOffset: Int(a), as: Int16.self)))
+                        : UInt64(ram.load(fromByteOffset: Int(a), as: UInt16.self))
+                case .lw, .lwu:
+                    guard let a = fast.ramOffset(core[rs1] &+ op.imm, 4, FastRunner.load, paging: paging) else {
+                        n &+= UInt64(op.index); pc &+= UInt64(op.pcOffset); return n
+                    }
+                    core[rd] = op.kind == .lw ? UInt64(bitPattern: Int64(ram.load(fromByteOffset: Int(a), as: Int32.self)))
+                        : UInt64(ram.load(fromByteOffset: Int(a), as: UInt32.self))
+                case .ld:
+                    guard let a = fast.ramOffset(core[rs1] &+ op.imm, 8, FastRunner.load, paging: paging) else {
+                        n &+= UInt64(op.index); pc &+= UInt64(op.pcOffset); return n
+                    }
+                    core[rd] = ram.load(fromByteOffset: Int(a), as: UInt64.self)
+                case .sb, .sh, .sw, .sd:
+                    let size: UInt64 = op.kind == .sb ? 1 : op.kind == .sh ? 2 : op.kind == .sw ? 4 : 8
+                    guard let a = fast.ramOffset(core[rs1] &+ op.imm, size, FastRunner.store, paging: paging) else {
+                        n &+= UInt64(op.index); pc &+= UInt64(op.pcOffset); return n
+                    }
+                    let v = core[rs2]
+                    switch op.kind {
+                    case .sb: ram.storeBytes(of: UInt8(truncatingIfNeeded: v), toByteOffset: Int(a), as: UInt8.self)
+                    case .sh: ram.storeBytes(of: UInt16(truncatingIfNeeded: v), toByteOffset: Int(a), as: UInt16.self)
+                    case .sw: ram.storeBytes(of: UInt32(truncatingIfNeeded: v), toByteOffset: Int(a), as: UInt32.self)
+                    default: ram.storeBytes(of: v, toByteOffset: Int(a), as: UInt64.self)
+                    }
+                    let page = Int(a >> 12), w = page >> 6
+                    let bit: UInt64 = 1 << UInt64(page & 63)
+                    dirty[w] |= bit
+                    if (tablePages[w] | codePages[w]) & bit != 0 && watchedStore(a, Int(size), w, bit) {
+                        // Leave after the store: what follows may have been decoded or
+                        // translated from what it overwrote.
+                        n &+= UInt64(op.index) &+ 1
+                        pc = pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
+                        if paging { codePage = .max }
+                        return n
+                    }
+                case .jal: core[rd] = next; target = pc &+ op.imm
+                case .j: target = pc &+ op.imm
+                case .jalr:
+                    let t = (core[rs1] &+ op.imm) & ~1
+                    core[rd] = next
+                    target = t
+                case .jr: target = (core[rs1] &+ op.imm) & ~1
+                case .beq: if core[rs1] == core[rs2] { target = pc &+ op.imm }
+                case .bne: if core[rs1] != core[rs2] { target = pc &+ op.imm }
+                case .blt: if Int64(bitPattern: core[rs1]) < Int64(bitPattern: core[rs2]) { target = pc &+ op.imm }
+                case .bge: if Int64(bitPattern: core[rs1]) >= Int64(bitPattern: core[rs2]) { target = pc &+ op.imm }
+                case .bltu: if core[rs1] < core[rs2] { target = pc &+ op.imm }
+                case .bgeu: if core[rs1] >= core[rs2] { target = pc &+ op.imm }
+                }
+            }
+            n &+= UInt64(block.count)
+            pc = target
+        }
+        return n
+    }
+}
