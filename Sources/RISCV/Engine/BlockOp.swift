@@ -8,12 +8,13 @@ struct BlockOp {
     /// block's first instruction (the instruction's own offset already added).
     var imm: UInt64
     var kind: Kind
-    /// Core-word index of the destination register; for stores the instruction's length
-    /// (2 or 4), which an exit after the store needs.
+    /// Core-word index of the destination register; for stores and branches the
+    /// instruction's length (2 or 4), for the exit after a store or the fall-through.
     var rd: UInt8
     /// Core-word index of the first source register.
     var rs1: UInt8
-    /// Core-word index of the second source; for `probe` the access size.
+    /// Core-word index of the second source; for `probe` the access size; for `jal`/`jalr`
+    /// the instruction's length (for the link).
     var rs2: UInt8
     /// Bytes from the block's first instruction to this one.
     var pcOffset: UInt16
@@ -72,10 +73,12 @@ extension BlockOp {
         case .fence: return nil
         case .lui: op.kind = .li
         case .auipc: op.kind = .auipc; op.imm = relative
-        case .jal: op.kind = toX0 ? .j : .jal; op.imm = relative; terminates = true; return op
-        case .jalr: op.kind = toX0 ? .jr : .jalr; terminates = true; return op
+        case .jal:
+            op.kind = toX0 ? .j : .jal; op.imm = relative; op.rs2 = UInt8(length); terminates = true; return op
+        case .jalr: op.kind = toX0 ? .jr : .jalr; op.rs2 = UInt8(length); terminates = true; return op
         case .beq, .bne, .blt, .bge, .bltu, .bgeu:
             op.imm = relative
+            op.rd = UInt8(length)
             terminates = true
             switch d.op {
             case .beq: op.kind = .beq

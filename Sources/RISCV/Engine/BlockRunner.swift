@@ -71,7 +71,7 @@ struct BlockRunner {
             core[L.icount] &+= n
         }
         var codePage: UInt64 = .max, codeFrame: UInt64 = 0
-        while n < limit {
+        blocks: while n < limit {
             let off: UInt64
             if paging {
                 if pc >> 12 == codePage {
@@ -89,7 +89,7 @@ struct BlockRunner {
             let slot = Int((off >> 1) & UInt64(BlockCache.tableSize - 1))
             let block = blocks[tags[slot] == off &+ 1 ? Int(slots[slot]) : cache.build(off, slot: slot)]
             if block.count == 0 { return n }
-            if UInt64(block.count) > limit - n {
+            if UInt64(block.count) > limit &- n {
                 // Exact counting: the block does not fit, so the rest goes one at a time.
                 core[L.pc] = pc
                 core[L.icount] &+= n
@@ -98,11 +98,9 @@ struct BlockRunner {
                 pc = core[L.pc]
                 return total
             }
-            let next = pc &+ UInt64(block.bytes)
             var i = Int(block.firstOp)
             let end = i + Int(block.opCount)
-            var target = next
-            ops: while i < end {
+            while i < end {
                 let op = ops[i]
                 i += 1
                 let rd = Int(op.rd), rs1 = Int(op.rs1), rs2 = Int(op.rs2)
@@ -192,23 +190,48 @@ struct BlockRunner {
                         if paging { codePage = .max }
                         return n
                     }
-                case .jal: core[rd] = next; target = pc &+ op.imm
-                case .j: target = pc &+ op.imm
+                // Terminators (the block's last instruction: `index` + 1 instructions in
+                // all; the length for the link or fall-through is in a spare field).
+                case .jal:
+                    core[rd] = pc &+ UInt64(op.pcOffset) &+ UInt64(op.rs2)
+                    n &+= UInt64(op.index) &+ 1; pc = pc &+ op.imm; continue blocks
+                case .j:
+                    n &+= UInt64(op.index) &+ 1; pc = pc &+ op.imm; continue blocks
                 case .jalr:
                     let t = (core[rs1] &+ op.imm) & ~1
-                    core[rd] = next
-                    target = t
-                case .jr: target = (core[rs1] &+ op.imm) & ~1
-                case .beq: if core[rs1] == core[rs2] { target = pc &+ op.imm }
-                case .bne: if core[rs1] != core[rs2] { target = pc &+ op.imm }
-                case .blt: if Int64(bitPattern: core[rs1]) < Int64(bitPattern: core[rs2]) { target = pc &+ op.imm }
-                case .bge: if Int64(bitPattern: core[rs1]) >= Int64(bitPattern: core[rs2]) { target = pc &+ op.imm }
-                case .bltu: if core[rs1] < core[rs2] { target = pc &+ op.imm }
-                case .bgeu: if core[rs1] >= core[rs2] { target = pc &+ op.imm }
+                    core[rd] = pc &+ UInt64(op.pcOffset) &+ UInt64(op.rs2)
+                    n &+= UInt64(op.index) &+ 1; pc = t; continue blocks
+                case .jr:
+                    n &+= UInt64(op.index) &+ 1; pc = (core[rs1] &+ op.imm) & ~1; continue blocks
+                case .beq:
+                    n &+= UInt64(op.index) &+ 1
+                    pc = core[rs1] == core[rs2] ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
+                    continue blocks
+                case .bne:
+                    n &+= UInt64(op.index) &+ 1
+                    pc = core[rs1] != core[rs2] ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
+                    continue blocks
+                case .blt:
+                    n &+= UInt64(op.index) &+ 1
+                    pc = Int64(bitPattern: core[rs1]) < Int64(bitPattern: core[rs2]) ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
+                    continue blocks
+                case .bge:
+                    n &+= UInt64(op.index) &+ 1
+                    pc = Int64(bitPattern: core[rs1]) >= Int64(bitPattern: core[rs2]) ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
+                    continue blocks
+                case .bltu:
+                    n &+= UInt64(op.index) &+ 1
+                    pc = core[rs1] < core[rs2] ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
+                    continue blocks
+                case .bgeu:
+                    n &+= UInt64(op.index) &+ 1
+                    pc = core[rs1] >= core[rs2] ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
+                    continue blocks
                 }
             }
+            // A block cut short (page end, length limit, an instruction for the reference step).
             n &+= UInt64(block.count)
-            pc = target
+            pc &+= UInt64(block.bytes)
         }
         return n
     }
