@@ -17,11 +17,17 @@ import Darwin
 final class BlockCache {
     /// Longest block, in instructions.
     static let maxInstructions: UInt32 = 64
-    static let tableBits = 16
+    static let tableBits = 18
     static let tableSize = 1 << tableBits
     static let lineShift: UInt64 = 5
-    static let opCapacity = 1 << 18
-    static let blockCapacity = 1 << 15
+    static let opCapacity = 1 << 20
+    static let blockCapacity = 1 << 17
+
+    /// The table slot of a block starting at RAM offset `start`: neighbouring code lands
+    /// in neighbouring slots, and code 512 KiB apart is spread by the folded high bits.
+    @inline(__always) static func slot(_ start: UInt64) -> Int {
+        Int(((start >> 1) ^ (start >> (UInt64(tableBits) + 1) &* 0x9e5)) & UInt64(tableSize - 1))
+    }
 
     /// Start offset + 1 per slot (0 = empty) and the block in it.
     let tags: UnsafeMutablePointer<UInt64>
@@ -44,10 +50,9 @@ final class BlockCache {
         self.ram = ram
         self.ramSize = UInt64(ramSize)
         self.codePages = codePages
-        tags = .allocate(capacity: BlockCache.tableSize)
-        tags.initialize(repeating: 0, count: BlockCache.tableSize)
-        slots = .allocate(capacity: BlockCache.tableSize)
-        slots.initialize(repeating: 0, count: BlockCache.tableSize)
+        // calloc: a machine that runs little code touches little of the table.
+        tags = calloc(BlockCache.tableSize, 8)!.bindMemory(to: UInt64.self, capacity: BlockCache.tableSize)
+        slots = calloc(BlockCache.tableSize, 4)!.bindMemory(to: Int32.self, capacity: BlockCache.tableSize)
         ops = .allocate(capacity: BlockCache.opCapacity)
         blocks = .allocate(capacity: BlockCache.blockCapacity)
         // calloc: the bitmap of a large RAM costs only the pages code was decoded from.
@@ -56,8 +61,8 @@ final class BlockCache {
     }
 
     deinit {
-        tags.deallocate()
-        slots.deallocate()
+        free(tags)
+        free(slots)
         ops.deallocate()
         blocks.deallocate()
         free(codeLines)
@@ -66,7 +71,7 @@ final class BlockCache {
     /// The block starting at RAM offset `start`, decoding it on first use. `start` must
     /// lie in RAM with at least two bytes before the end of its page.
     @inline(__always) func block(at start: UInt64) -> Int {
-        let slot = Int((start >> 1) & UInt64(BlockCache.tableSize - 1))
+        let slot = BlockCache.slot(start)
         if tags[slot] == start &+ 1 { return Int(slots[slot]) }
         return build(start, slot: slot)
     }
@@ -131,7 +136,7 @@ final class BlockCache {
             list.removeAll { b in
                 let block = blocks[Int(b)]
                 guard offset < block.start + UInt64(block.bytes) && block.start < offset + UInt64(size) else { return false }
-                let slot = Int((block.start >> 1) & UInt64(BlockCache.tableSize - 1))
+                let slot = BlockCache.slot(block.start)
                 if tags[slot] == block.start &+ 1 && slots[slot] == b { tags[slot] = 0 }
                 dropped = true
                 return true
@@ -172,7 +177,7 @@ final class BlockCache {
 extension BlockCache {
     /// The block decoded at RAM offset `start`, if one is cached (for tests).
     func cached(at start: UInt64) -> Block? {
-        let slot = Int((start >> 1) & UInt64(BlockCache.tableSize - 1))
+        let slot = BlockCache.slot(start)
         return tags[slot] == start &+ 1 ? blocks[Int(slots[slot])] : nil
     }
 }

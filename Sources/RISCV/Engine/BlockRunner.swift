@@ -8,7 +8,8 @@
 /// itself, may have changed). Tests run it in lockstep against the reference step.
 struct BlockRunner {
     let fast: FastRunner
-    let cache: BlockCache
+    /// Unowned: the storage owns the cache for longer than any run.
+    unowned(unsafe) let cache: BlockCache
     let core: UnsafeMutablePointer<UInt64>
     let ram: UnsafeMutableRawPointer
     let ramSize: UInt64
@@ -86,7 +87,7 @@ struct BlockRunner {
                 off = pc &- base
                 guard off < ramSize else { return n }
             }
-            let slot = Int((off >> 1) & UInt64(BlockCache.tableSize - 1))
+            let slot = BlockCache.slot(off)
             let block = blocks[tags[slot] == off &+ 1 ? Int(slots[slot]) : cache.build(off, slot: slot)]
             if block.count == 0 { return n }
             if UInt64(block.count) > limit &- n {
