@@ -121,6 +121,59 @@ struct EngineInstructionTests {
     }
 
     @Test(arguments: fastEngines)
+    func atomicsWithEveryDestination(_ engine: Engine) {
+        let data = TestMachine.base + 0x2000
+        let values: [(UInt64, UInt64)] = [(0xffff_ffff_ffff_fffe, 0xaaaa_aaaa_0000_0003), (0x8000_0000, 1),
+                                          (0x7fff_ffff_ffff_ffff, 0x8000_0000_0000_0000)]
+        for f5 in [0x00, 0x01, 0x04, 0x08, 0x0c, 0x10, 0x14, 0x18, 0x1c] as [UInt32] {
+            for wide in [false, true] {
+                for (old, src) in values {
+                    for rd in UInt32(0)..<32 {
+                        let m = compare([amo(f5, wide: wide, rd, a2, a1), stop], on: engine, "amo \(f5) \(wide ? "d" : "w"), rd x\(rd)") { m in
+                            m.write(data, 8, old)
+                            m[x: a1] = data
+                            m[x: a2] = src
+                        }
+                        if engine == .blocks && rd == a0 {
+                            #expect(m.storage.blockCacheIfMade?.cached(at: 0)?.count == 1, "the block engine ran the AMO")
+                        }
+                    }
+                }
+            }
+        }
+        for wide in [false, true] {
+            let lr = wide ? lr_d : lr_w, sc = wide ? sc_d : sc_w
+            for rd in UInt32(0)..<32 {
+                // A pair that succeeds, one whose SC names another address, an SC with no
+                // reservation, and the same after a trap broke the reservation.
+                let sequences: [(String, [UInt32])] = [
+                    ("lr/sc", [lr(rd, a1), sc(rd, a2, a1), stop]),
+                    ("sc elsewhere", [lr(a3, a1), sc(rd, a2, a4), stop]),
+                    ("sc alone", [sc(rd, a2, a1), sc(rd, a2, a1), stop]),
+                ]
+                for (name, code) in sequences {
+                    compare(code, steps: 2, on: engine, "\(name) \(wide ? "d" : "w"), rd x\(rd)") { m in
+                        m.write(data, 8, 0x1234_5678_9abc_def0)
+                        m[x: a1] = data
+                        m[x: a4] = data + 8
+                        m[x: a2] = 0x0bad_cafe_0bad_cafe
+                    }
+                }
+            }
+        }
+        // Left to the reference step: misaligned, devices, outside RAM.
+        for address in [data + 4, data + 2, MachineMap.uartBase, MachineMap.clintBase, 0x4000_0000] {
+            for inst in [amo(0x00, wide: true, a0, a2, a1), amo(0x01, wide: false, a0, a2, a1), lr_d(a0, a1), sc_d(a0, a2, a1)] {
+                compare([addi(t0, t0, 1), inst, stop], steps: 2, on: engine, "0x\(String(inst, radix: 16)) at 0x\(String(address, radix: 16))") { m in
+                    m[x: a1] = address
+                    m[core: CoreLayout.reservationValid] = 1
+                    m[core: CoreLayout.reservationAddress] = address
+                }
+            }
+        }
+    }
+
+    @Test(arguments: fastEngines)
     func compressedCases(_ engine: Engine) {
         for c in rvcCases {
             let code = [UInt32(c.c) | UInt32(0x0001) << 16, stop]  // the RVC case, then c.nop

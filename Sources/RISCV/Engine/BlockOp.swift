@@ -34,6 +34,9 @@ struct BlockOp {
         /// through the reference step) and the value dropped.
         case probe
         case sb, sh, sw, sd
+        /// LR, SC or an AMO (`imm` = funct5 | size << 8); rd may be x0 here (the handler,
+        /// off the hot path, tests it).
+        case atomic
         // Block terminators: always the block's last op.
         case jal, j, jalr, jr
         case beq, bne, blt, bge, bltu, bgeu
@@ -67,7 +70,17 @@ extension BlockOp {
         let relative = d.imm &+ UInt64(pcOffset)
         let toX0 = d.rd == 0
         switch d.op {
-        case .illegal, .system, .atomic, .fp:
+        case .atomic:
+            let inst = d.inst, f3 = Field.funct3(inst), f5 = inst >> 27
+            let known = f5 == 0x02 ? Field.rs2(inst) == 0 : f5 == 0x03 || amoResult(f5, old: 0, src: 0, word: true) != nil
+            guard f3 == 2 || f3 == 3, known else {
+                supported = false
+                return nil
+            }
+            op.kind = .atomic
+            op.imm = UInt64(f5) | (f3 == 2 ? 4 : 8) << 8
+            return op
+        case .illegal, .system, .fp:
             supported = false
             return nil
         case .fence: return nil

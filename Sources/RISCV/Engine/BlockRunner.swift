@@ -54,6 +54,60 @@ struct BlockRunner {
         return leave
     }
 
+    /// LR, SC or an AMO, as `Hart.atomic` does it: 0 = done, 1 = nothing done, leave
+    /// before it (misaligned, not cached RAM: the reference step traps or does it),
+    /// 2 = done, leave after it (its store hit page tables or decoded code).
+    @inline(never) func atomic(_ op: BlockOp, paging: Bool) -> Int {
+        let size = op.imm >> 8, f5 = UInt32(op.imm & 0x1f)
+        let addr = core[Int(op.rs1)]
+        guard addr & (size - 1) == 0 else { return 1 }
+        let word = size == 4
+        let rd = Int(op.rd)
+        switch f5 {
+        case 0x02: // LR
+            guard let a = fast.ramOffset(addr, size, FastRunner.load, paging: paging) else { return 1 }
+            let v = word ? UInt64(ram.load(fromByteOffset: Int(a), as: UInt32.self)) : ram.load(fromByteOffset: Int(a), as: UInt64.self)
+            core[L.reservationAddress] = addr
+            core[L.reservationValid] = 1
+            if rd != L.x { core[rd] = word ? sext32(v) : v }
+            return 0
+        case 0x03: // SC
+            var outcome = 0
+            let ok = core[L.reservationValid] != 0 && core[L.reservationAddress] == addr
+            if ok {
+                guard let a = fast.ramOffset(addr, size, FastRunner.store, paging: paging) else { return 1 }
+                let v = core[Int(op.rs2)]
+                if word { ram.storeBytes(of: UInt32(truncatingIfNeeded: v), toByteOffset: Int(a), as: UInt32.self) }
+                else { ram.storeBytes(of: v, toByteOffset: Int(a), as: UInt64.self) }
+                if stored(a, Int(size)) { outcome = 2 }
+            }
+            core[L.reservationValid] = 0
+            if rd != L.x { core[rd] = ok ? 0 : 1 }
+            return outcome
+        default:
+            guard let a = fast.ramOffset(addr, size, FastRunner.store, paging: paging) else { return 1 }
+            let raw = word ? UInt64(ram.load(fromByteOffset: Int(a), as: UInt32.self)) : ram.load(fromByteOffset: Int(a), as: UInt64.self)
+            let old = word ? sext32(raw) : raw
+            let src = word ? sext32(core[Int(op.rs2)]) : core[Int(op.rs2)]
+            // Known at decode to be an AMO.
+            let result = amoResult(f5, old: old, src: src, word: word)!
+            if word { ram.storeBytes(of: UInt32(truncatingIfNeeded: result), toByteOffset: Int(a), as: UInt32.self) }
+            else { ram.storeBytes(of: result, toByteOffset: Int(a), as: UInt64.self) }
+            let outcome = stored(a, Int(size)) ? 2 : 0
+            if rd != L.x { core[rd] = old }
+            return outcome
+        }
+    }
+
+    /// Marks RAM offset `a` written; returns whether the store hit a watched page and the
+    /// running block must be left.
+    @inline(__always) func stored(_ a: UInt64, _ size: Int) -> Bool {
+        let page = Int(a >> 12), w = page >> 6
+        let bit: UInt64 = 1 << UInt64(page & 63)
+        dirty[w] |= bit
+        return (tablePages[w] | codePages[w]) & bit != 0 && watchedStore(a, size, w, bit)
+    }
+
     /// Runs up to `limit` instructions; returns how many ran. Stops before the first
     /// instruction it does not handle, leaving pc on it.
     func run(_ limit: UInt64) -> UInt64 {
@@ -193,6 +247,15 @@ struct BlockRunner {
                     }
                 // Terminators (the block's last instruction: `index` + 1 instructions in
                 // all; the length for the link or fall-through is in a spare field).
+                case .atomic:
+                    switch atomic(op, paging: paging) {
+                    case 0: break
+                    case 1: n &+= UInt64(op.index); pc &+= UInt64(op.pcOffset); return n
+                    default:
+                        n &+= UInt64(op.index) &+ 1
+                        pc = pc &+ UInt64(op.pcOffset) &+ 4
+                        return n
+                    }
                 case .jal:
                     core[rd] = pc &+ UInt64(op.pcOffset) &+ UInt64(op.rs2)
                     n &+= UInt64(op.index) &+ 1; pc = pc &+ op.imm; continue blocks
