@@ -36,6 +36,9 @@ final class BlockCache {
     let blocks: UnsafeMutablePointer<Block>
     var opCount = 0
     var blockCount = 0
+    /// Moves whenever a block is dropped or the cache flushed, which invalidates every
+    /// link between blocks at once (a link never outlives the block it names).
+    var epoch: UInt32 = 1
     /// One bit per 4 KiB page of RAM holding decoded code (owned by the storage, which
     /// checks it on every store of the reference step).
     let codePages: UnsafeMutablePointer<UInt64>
@@ -139,6 +142,7 @@ final class BlockCache {
                 let slot = BlockCache.slot(block.start)
                 if tags[slot] == block.start &+ 1 && slots[slot] == b { tags[slot] = 0 }
                 dropped = true
+                epoch &+= 1
                 return true
             }
             // Recompute the page's line bits from the blocks that remain.
@@ -169,6 +173,7 @@ final class BlockCache {
             codePages[page >> 6] &= ~(1 << UInt64(page & 63))
         }
         pageBlocks = [:]
+        epoch &+= 1
         opCount = 0
         blockCount = 0
     }

@@ -56,6 +56,12 @@ struct Block {
     /// Its ops: `BlockCache.ops[firstOp ..< firstOp + opCount]`.
     var firstOp: Int32
     var opCount: Int32
+    /// The blocks that followed it last time when its branch was taken / not taken (or
+    /// it fell through), if they start in the same page; valid only while `linkEpoch`
+    /// equals the cache's epoch, which moves whenever any block is dropped.
+    var linkTaken: Int32 = -1
+    var linkFall: Int32 = -1
+    var linkEpoch: UInt32 = 0
 }
 
 extension BlockOp {

@@ -126,23 +126,49 @@ struct BlockRunner {
             core[L.icount] &+= n
         }
         var codePage: UInt64 = .max, codeFrame: UInt64 = 0
+        // The block just run and how it ended, to follow its link to the next block
+        // without translating pc or probing the table (same page only).
+        var prev = -1, prevTaken = false, prevPage: UInt64 = .max
+        var epoch = cache.epoch
         blocks: while n < limit {
-            let off: UInt64
-            if paging {
-                if pc >> 12 == codePage {
-                    off = codeFrame | (pc & 0xfff)
-                } else {
-                    guard let o = fast.translate(pc, FastRunner.fetch) else { return n }
-                    off = o
-                    codePage = pc >> 12
-                    codeFrame = o & ~0xfff
-                }
-            } else {
-                off = pc &- base
-                guard off < ramSize else { return n }
+            var b = -1
+            let page = pc >> 12
+            if prev >= 0 && page == prevPage && blocks[prev].linkEpoch == epoch {
+                b = Int(prevTaken ? blocks[prev].linkTaken : blocks[prev].linkFall)
             }
-            let slot = BlockCache.slot(off)
-            let block = blocks[tags[slot] == off &+ 1 ? Int(slots[slot]) : cache.build(off, slot: slot)]
+            if b < 0 {
+                let off: UInt64
+                if paging {
+                    if page == codePage {
+                        off = codeFrame | (pc & 0xfff)
+                    } else {
+                        guard let o = fast.translate(pc, FastRunner.fetch) else { return n }
+                        off = o
+                        codePage = page
+                        codeFrame = o & ~0xfff
+                    }
+                } else {
+                    off = pc &- base
+                    guard off < ramSize else { return n }
+                }
+                let slot = BlockCache.slot(off)
+                if tags[slot] == off &+ 1 {
+                    b = Int(slots[slot])
+                } else {
+                    b = cache.build(off, slot: slot)
+                    // A full cache is flushed while building: prev is gone with it.
+                    if cache.epoch != epoch { epoch = cache.epoch; prev = -1 }
+                }
+                if prev >= 0 && page == prevPage {
+                    if blocks[prev].linkEpoch != epoch {
+                        blocks[prev].linkTaken = -1
+                        blocks[prev].linkFall = -1
+                        blocks[prev].linkEpoch = epoch
+                    }
+                    if prevTaken { blocks[prev].linkTaken = Int32(b) } else { blocks[prev].linkFall = Int32(b) }
+                }
+            }
+            let block = blocks[b]
             if block.count == 0 { return n }
             if UInt64(block.count) > limit &- n {
                 // Exact counting: the block does not fit, so the rest goes one at a time.
@@ -153,6 +179,9 @@ struct BlockRunner {
                 pc = core[L.pc]
                 return total
             }
+            prev = b
+            prevPage = page
+            prevTaken = false
             var i = Int(block.firstOp)
             let end = i + Int(block.opCount)
             while i < end {
@@ -258,38 +287,45 @@ struct BlockRunner {
                     }
                 case .jal:
                     core[rd] = pc &+ UInt64(op.pcOffset) &+ UInt64(op.rs2)
-                    n &+= UInt64(op.index) &+ 1; pc = pc &+ op.imm; continue blocks
+                    n &+= UInt64(op.index) &+ 1; pc = pc &+ op.imm; prevTaken = true; continue blocks
                 case .j:
-                    n &+= UInt64(op.index) &+ 1; pc = pc &+ op.imm; continue blocks
+                    n &+= UInt64(op.index) &+ 1; pc = pc &+ op.imm; prevTaken = true; continue blocks
+                // Indirect jumps are not linked: their target changes.
                 case .jalr:
                     let t = (core[rs1] &+ op.imm) & ~1
                     core[rd] = pc &+ UInt64(op.pcOffset) &+ UInt64(op.rs2)
-                    n &+= UInt64(op.index) &+ 1; pc = t; continue blocks
+                    n &+= UInt64(op.index) &+ 1; pc = t; prev = -1; continue blocks
                 case .jr:
-                    n &+= UInt64(op.index) &+ 1; pc = (core[rs1] &+ op.imm) & ~1; continue blocks
+                    n &+= UInt64(op.index) &+ 1; pc = (core[rs1] &+ op.imm) & ~1; prev = -1; continue blocks
                 case .beq:
                     n &+= UInt64(op.index) &+ 1
-                    pc = core[rs1] == core[rs2] ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
+                    prevTaken = core[rs1] == core[rs2]
+                    pc = prevTaken ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
                     continue blocks
                 case .bne:
                     n &+= UInt64(op.index) &+ 1
-                    pc = core[rs1] != core[rs2] ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
+                    prevTaken = core[rs1] != core[rs2]
+                    pc = prevTaken ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
                     continue blocks
                 case .blt:
                     n &+= UInt64(op.index) &+ 1
-                    pc = Int64(bitPattern: core[rs1]) < Int64(bitPattern: core[rs2]) ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
+                    prevTaken = Int64(bitPattern: core[rs1]) < Int64(bitPattern: core[rs2])
+                    pc = prevTaken ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
                     continue blocks
                 case .bge:
                     n &+= UInt64(op.index) &+ 1
-                    pc = Int64(bitPattern: core[rs1]) >= Int64(bitPattern: core[rs2]) ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
+                    prevTaken = Int64(bitPattern: core[rs1]) >= Int64(bitPattern: core[rs2])
+                    pc = prevTaken ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
                     continue blocks
                 case .bltu:
                     n &+= UInt64(op.index) &+ 1
-                    pc = core[rs1] < core[rs2] ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
+                    prevTaken = core[rs1] < core[rs2]
+                    pc = prevTaken ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
                     continue blocks
                 case .bgeu:
                     n &+= UInt64(op.index) &+ 1
-                    pc = core[rs1] >= core[rs2] ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
+                    prevTaken = core[rs1] >= core[rs2]
+                    pc = prevTaken ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
                     continue blocks
                 }
             }
