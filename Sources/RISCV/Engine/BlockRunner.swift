@@ -191,38 +191,37 @@ struct BlockRunner {
                 switch op.kind {
                 case .li: core[rd] = op.imm
                 case .auipc: core[rd] = pc &+ op.imm
-                case .addi: core[rd] = core[rs1] &+ op.imm
-                case .slti: core[rd] = Int64(bitPattern: core[rs1]) < Int64(bitPattern: op.imm) ? 1 : 0
-                case .sltiu: core[rd] = core[rs1] < op.imm ? 1 : 0
-                case .xori: core[rd] = core[rs1] ^ op.imm
-                case .ori: core[rd] = core[rs1] | op.imm
-                case .andi: core[rd] = core[rs1] & op.imm
-                case .slli: core[rd] = core[rs1] &<< op.imm
-                case .srli: core[rd] = core[rs1] &>> op.imm
-                case .srai: core[rd] = UInt64(bitPattern: Int64(bitPattern: core[rs1]) &>> Int64(bitPattern: op.imm))
-                case .addiw: core[rd] = sext32(core[rs1] &+ op.imm)
-                case .slliw: core[rd] = sext32(UInt64(UInt32(truncatingIfNeeded: core[rs1]) &<< UInt32(truncatingIfNeeded: op.imm)))
-                case .srliw: core[rd] = sext32(UInt64(UInt32(truncatingIfNeeded: core[rs1]) &>> UInt32(truncatingIfNeeded: op.imm)))
-                case .sraiw: core[rd] = UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: core[rs1]) &>> Int32(truncatingIfNeeded: op.imm)))
-                case .add: core[rd] = core[rs1] &+ core[rs2]
-                case .sub: core[rd] = core[rs1] &- core[rs2]
-                case .sll: core[rd] = core[rs1] &<< core[rs2]
-                case .slt: core[rd] = Int64(bitPattern: core[rs1]) < Int64(bitPattern: core[rs2]) ? 1 : 0
-                case .sltu: core[rd] = core[rs1] < core[rs2] ? 1 : 0
-                case .xor: core[rd] = core[rs1] ^ core[rs2]
-                case .srl: core[rd] = core[rs1] &>> core[rs2]
-                case .sra: core[rd] = UInt64(bitPattern: Int64(bitPattern: core[rs1]) &>> Int64(bitPattern: core[rs2]))
-                case .or: core[rd] = core[rs1] | core[rs2]
-                case .and: core[rd] = core[rs1] & core[rs2]
-                case .mul: core[rd] = core[rs1] &* core[rs2]
-                case .mulh, .mulhsu, .mulhu, .div, .divu, .rem, .remu:
+                case .addi: core[rd] = IntegerOps.add(core[rs1], op.imm)
+                case .slti: core[rd] = IntegerOps.slt(core[rs1], op.imm)
+                case .sltiu: core[rd] = IntegerOps.sltu(core[rs1], op.imm)
+                case .xori: core[rd] = IntegerOps.xor(core[rs1], op.imm)
+                case .ori: core[rd] = IntegerOps.or(core[rs1], op.imm)
+                case .andi: core[rd] = IntegerOps.and(core[rs1], op.imm)
+                case .slli: core[rd] = IntegerOps.sll(core[rs1], op.imm)
+                case .srli: core[rd] = IntegerOps.srl(core[rs1], op.imm)
+                case .srai: core[rd] = IntegerOps.sra(core[rs1], op.imm)
+                case .addiw: core[rd] = IntegerOps.addw(core[rs1], op.imm)
+                case .slliw: core[rd] = IntegerOps.sllw(core[rs1], op.imm)
+                case .srliw: core[rd] = IntegerOps.srlw(core[rs1], op.imm)
+                case .sraiw: core[rd] = IntegerOps.sraw(core[rs1], op.imm)
+                case .add: core[rd] = IntegerOps.add(core[rs1], core[rs2])
+                case .sub: core[rd] = IntegerOps.sub(core[rs1], core[rs2])
+                case .sll: core[rd] = IntegerOps.sll(core[rs1], core[rs2])
+                case .slt: core[rd] = IntegerOps.slt(core[rs1], core[rs2])
+                case .sltu: core[rd] = IntegerOps.sltu(core[rs1], core[rs2])
+                case .xor: core[rd] = IntegerOps.xor(core[rs1], core[rs2])
+                case .srl: core[rd] = IntegerOps.srl(core[rs1], core[rs2])
+                case .sra: core[rd] = IntegerOps.sra(core[rs1], core[rs2])
+                case .or: core[rd] = IntegerOps.or(core[rs1], core[rs2])
+                case .and: core[rd] = IntegerOps.and(core[rs1], core[rs2])
+                case .mul, .mulh, .mulhsu, .mulhu, .div, .divu, .rem, .remu:
                     core[rd] = mulDivResult(UInt32(op.kind.rawValue - BlockOp.Kind.mul.rawValue), core[rs1], core[rs2])
-                case .addw: core[rd] = sext32(core[rs1] &+ core[rs2])
-                case .subw: core[rd] = sext32(core[rs1] &- core[rs2])
-                case .sllw: core[rd] = sext32(UInt64(UInt32(truncatingIfNeeded: core[rs1]) &<< UInt32(truncatingIfNeeded: core[rs2])))
-                case .srlw: core[rd] = sext32(UInt64(UInt32(truncatingIfNeeded: core[rs1]) &>> UInt32(truncatingIfNeeded: core[rs2])))
-                case .sraw: core[rd] = UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: core[rs1]) &>> Int32(truncatingIfNeeded: core[rs2])))
-                case .mulw: core[rd] = sext32(core[rs1] &* core[rs2])
+                case .addw: core[rd] = IntegerOps.addw(core[rs1], core[rs2])
+                case .subw: core[rd] = IntegerOps.subw(core[rs1], core[rs2])
+                case .sllw: core[rd] = IntegerOps.sllw(core[rs1], core[rs2])
+                case .srlw: core[rd] = IntegerOps.srlw(core[rs1], core[rs2])
+                case .sraw: core[rd] = IntegerOps.sraw(core[rs1], core[rs2])
+                case .mulw: core[rd] = mulDiv32Result(0, UInt32(truncatingIfNeeded: core[rs1]), UInt32(truncatingIfNeeded: core[rs2]))
                 case .divw: core[rd] = mulDiv32Result(4, UInt32(truncatingIfNeeded: core[rs1]), UInt32(truncatingIfNeeded: core[rs2]))
                 case .divuw: core[rd] = mulDiv32Result(5, UInt32(truncatingIfNeeded: core[rs1]), UInt32(truncatingIfNeeded: core[rs2]))
                 case .remw: core[rd] = mulDiv32Result(6, UInt32(truncatingIfNeeded: core[rs1]), UInt32(truncatingIfNeeded: core[rs2]))
@@ -309,12 +308,12 @@ struct BlockRunner {
                     continue blocks
                 case .blt:
                     n &+= UInt64(op.index) &+ 1
-                    prevTaken = Int64(bitPattern: core[rs1]) < Int64(bitPattern: core[rs2])
+                    prevTaken = IntegerOps.lt(core[rs1], core[rs2])
                     pc = prevTaken ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
                     continue blocks
                 case .bge:
                     n &+= UInt64(op.index) &+ 1
-                    prevTaken = Int64(bitPattern: core[rs1]) >= Int64(bitPattern: core[rs2])
+                    prevTaken = IntegerOps.ge(core[rs1], core[rs2])
                     pc = prevTaken ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
                     continue blocks
                 case .bltu:
