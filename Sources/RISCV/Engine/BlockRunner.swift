@@ -8,8 +8,7 @@
 /// itself, may have changed). Tests run it in lockstep against the reference step.
 struct BlockRunner {
     let fast: FastRunner
-    /// Unowned: the storage owns the cache for longer than any run.
-    unowned(unsafe) let cache: BlockCache
+    let cache: BlockCache
     let core: UnsafeMutablePointer<UInt64>
     let ram: UnsafeMutableRawPointer
     let ramSize: UInt64

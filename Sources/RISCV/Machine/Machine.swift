@@ -100,15 +100,27 @@ public final class Machine {
                 hart.stepRunning()
                 done += 1
             }
-        case .stepwise, .blocks:
+        case .stepwise:
             var hart = Hart(storage.access, memo: memo)
             let fast = FastRunner(storage: storage, memo: memo, tlb: tlb)
-            let blocks = engine == .blocks ? BlockRunner(fast: fast, cache: storage.blockCache) : nil
             while done < limit && core[CoreLayout.halted] == 0 {
                 let budget = fast.budget()
                 if budget > 0 {
-                    let allowed = min(budget, limit - done)
-                    let ran = blocks?.run(allowed) ?? fast.run(allowed)
+                    let ran = fast.run(min(budget, limit - done))
+                    done += ran
+                    if ran > 0 { continue }
+                }
+                hart.stepRunning()
+                done += 1
+            }
+        case .blocks:
+            var hart = Hart(storage.access, memo: memo)
+            let fast = FastRunner(storage: storage, memo: memo, tlb: tlb)
+            let blocks = BlockRunner(fast: fast, cache: storage.blockCache)
+            while done < limit && core[CoreLayout.halted] == 0 {
+                let budget = fast.budget()
+                if budget > 0 {
+                    let ran = blocks.run(min(budget, limit - done))
                     done += ran
                     if ran > 0 { continue }
                 }
