@@ -174,6 +174,45 @@ struct EngineInstructionTests {
     }
 
     @Test(arguments: fastEngines)
+    func floatingPointLoadsAndStoresWithEveryRegister(_ engine: Engine) {
+        // FLW/FLD/FSW/FSD encoded from the base I and S formats (opcodes 0x07 / 0x27).
+        func load(_ f3: UInt32, _ rd: UInt32, _ imm: UInt32, _ rs1: UInt32) -> UInt32 {
+            imm << 20 | rs1 << 15 | f3 << 12 | rd << 7 | 0x07
+        }
+        func store(_ f3: UInt32, _ rs2: UInt32, _ imm: UInt32, _ rs1: UInt32) -> UInt32 {
+            (imm >> 5) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 | (imm & 31) << 7 | 0x27
+        }
+        // FS off (illegal instruction), initial (made dirty by a load), dirty.
+        for fs: UInt64 in [0, 1, 3] {
+            for r in UInt32(0)..<32 {
+                for (name, inst) in [("flw", load(2, r, 8, a1)), ("fld", load(3, r, 16, a1)),
+                                     ("fsw", store(2, r, 4, a1)), ("fsd", store(3, r, 24, a1))] {
+                    let m = compare([inst, stop], on: engine, "\(name) f\(r), FS \(fs)") { m in
+                        m.mstatus = fs << MStatus.fsShift
+                        for f in 0..<32 { m[core: CoreLayout.f + f] = 0x4009_21fb_5444_2d18 &+ UInt64(f) }
+                        m.write(TestMachine.base + 0x1000, 8, 0x1122_3344_5566_7788)
+                        m.write(TestMachine.base + 0x1008, 8, 0x3ff0_0000_0000_0000)
+                        m.write(TestMachine.base + 0x1010, 8, 0x8000_0000_0000_0001)
+                        m[x: a1] = TestMachine.base + 0x1000
+                    }
+                    if engine == .blocks && fs != 0 && r == 5 {
+                        #expect(m.storage.blockCacheIfMade?.cached(at: 0)?.count == 1, "the block engine ran \(name)")
+                    }
+                }
+            }
+        }
+        // Misaligned and device addresses go to the reference step.
+        for address in [TestMachine.base + 0x1004, MachineMap.uartBase] {
+            for inst in [load(3, 1, 0, a1), store(3, 1, 0, a1)] {
+                compare([addi(t0, t0, 1), inst, stop], steps: 2, on: engine, "fp 0x\(String(inst, radix: 16)) at 0x\(String(address, radix: 16))") { m in
+                    m.mstatus = 3 << MStatus.fsShift
+                    m[x: a1] = address
+                }
+            }
+        }
+    }
+
+    @Test(arguments: fastEngines)
     func compressedCases(_ engine: Engine) {
         for c in rvcCases {
             let code = [UInt32(c.c) | UInt32(0x0001) << 16, stop]  // the RVC case, then c.nop

@@ -34,6 +34,9 @@ struct BlockOp {
         /// through the reference step) and the value dropped.
         case probe
         case sb, sh, sw, sd
+        /// FP loads and stores (rd / rs2 are f registers); the FP arithmetic is left to
+        /// the reference step. They are what a kernel's FP context switch is made of.
+        case flw, fld, fsw, fsd
         /// LR, SC or an AMO (`imm` = funct5 | size << 8); rd may be x0 here (the handler,
         /// off the hot path, tests it).
         case atomic
@@ -86,7 +89,25 @@ extension BlockOp {
             op.kind = .atomic
             op.imm = UInt64(f5) | (f3 == 2 ? 4 : 8) << 8
             return op
-        case .illegal, .system, .fp:
+        case .fp:
+            let inst = d.inst, f3 = Field.funct3(inst)
+            let f = UInt8(CoreLayout.f)
+            switch (inst & 0x7f, f3) {
+            case (0x07, 2), (0x07, 3):
+                op.kind = f3 == 2 ? .flw : .fld
+                op.rd = f + d.rd
+                op.imm = Field.immI(inst)
+            case (0x27, 2), (0x27, 3):
+                op.kind = f3 == 2 ? .fsw : .fsd
+                op.rs2 = f + d.rs2
+                op.rd = UInt8(length)
+                op.imm = Field.immS(inst)
+            default:
+                supported = false
+                return nil
+            }
+            return op
+        case .illegal, .system:
             supported = false
             return nil
         case .fence: return nil

@@ -274,6 +274,31 @@ struct BlockRunner {
                     }
                 // Terminators (the block's last instruction: `index` + 1 instructions in
                 // all; the length for the link or fall-through is in a spare field).
+                case .flw, .fld:
+                    // FS = Off: the reference step raises illegal instruction.
+                    let size: UInt64 = op.kind == .fld ? 8 : 4
+                    guard core[L.mstatus] & MStatus.fs != 0,
+                          let a = fast.ramOffset(core[rs1] &+ op.imm, size, FastRunner.load, paging: paging) else {
+                        n &+= UInt64(op.index); pc &+= UInt64(op.pcOffset); return n
+                    }
+                    core[rd] = size == 8 ? ram.load(fromByteOffset: Int(a), as: UInt64.self)
+                        : 0xffff_ffff_0000_0000 | UInt64(ram.load(fromByteOffset: Int(a), as: UInt32.self))
+                    // Writing an f register makes the FP state dirty, as Hart.setF does.
+                    let m = core[L.mstatus]
+                    if m & MStatus.fs != MStatus.fs { core[L.mstatus] = m | MStatus.fs }
+                case .fsw, .fsd:
+                    let size: UInt64 = op.kind == .fsd ? 8 : 4
+                    guard core[L.mstatus] & MStatus.fs != 0,
+                          let a = fast.ramOffset(core[rs1] &+ op.imm, size, FastRunner.store, paging: paging) else {
+                        n &+= UInt64(op.index); pc &+= UInt64(op.pcOffset); return n
+                    }
+                    if size == 8 { ram.storeBytes(of: core[rs2], toByteOffset: Int(a), as: UInt64.self) }
+                    else { ram.storeBytes(of: UInt32(truncatingIfNeeded: core[rs2]), toByteOffset: Int(a), as: UInt32.self) }
+                    if stored(a, Int(size)) {
+                        n &+= UInt64(op.index) &+ 1
+                        pc = pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
+                        return n
+                    }
                 case .atomic:
                     switch atomic(op, paging: paging) {
                     case 0: break
