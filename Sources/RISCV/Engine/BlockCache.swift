@@ -71,14 +71,9 @@ final class BlockCache {
         free(codeLines)
     }
 
-    /// The block starting at RAM offset `start`, decoding it on first use. `start` must
-    /// lie in RAM with at least two bytes before the end of its page.
-    @inline(__always) func block(at start: UInt64) -> Int {
-        let slot = BlockCache.slot(start)
-        if tags[slot] == start &+ 1 { return Int(slots[slot]) }
-        return build(start, slot: slot)
-    }
-
+    /// Decodes the block starting at RAM offset `start` (at least two bytes before the
+    /// end of its page) into table slot `slot`; returns its index. The runner probes the
+    /// table itself and calls this on a miss.
     @inline(never) func build(_ start: UInt64, slot: Int) -> Int {
         if blockCount == BlockCache.blockCapacity || opCount + Int(BlockCache.maxInstructions) > BlockCache.opCapacity {
             flush()
