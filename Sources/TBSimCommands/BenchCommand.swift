@@ -28,6 +28,9 @@ public struct BenchCommand: ParsableCommand {
     @Flag(help: "Skip the QEMU comparison even when qemu-system-riscv64 is installed.")
     public var noQemu = false
 
+    @Option(help: "Machine engines to measure, comma-separated: \(Engine.allCases.map(\.rawValue).joined(separator: ", ")).")
+    public var engines: String = Engine.standard.rawValue
+
     public init() {}
 
     public func run() throws {
@@ -48,17 +51,22 @@ public struct BenchCommand: ParsableCommand {
         print("== linux: boot -> shell -> guests/linux/sample-stdin.txt -> halt")
         let script = "guests/linux/sample-stdin.txt"
         var best = Double.infinity
-        var steps: UInt64 = 0
-        for _ in 0..<max(1, repetitions) {
-            let options = try GuestOptions.parse(["--linux", "--stdin", script])
-            let machine = try options.makeMachine()
-            let start = monotonicSeconds()
-            machine.run(steps: 2_000_000_000)
-            best = min(best, monotonicSeconds() - start)
-            steps = machine.steps
-            guard machine.halted else { throw CLIError("the Linux guest did not halt") }
+        for engine in try selectedEngines() {
+            var engineBest = Double.infinity
+            var steps: UInt64 = 0
+            for _ in 0..<max(1, repetitions) {
+                let options = try GuestOptions.parse(["--linux", "--stdin", script])
+                let machine = try options.makeMachine()
+                machine.engine = engine
+                let start = monotonicSeconds()
+                machine.run(steps: 2_000_000_000)
+                engineBest = min(engineBest, monotonicSeconds() - start)
+                steps = machine.steps
+                guard machine.halted else { throw CLIError("the Linux guest did not halt") }
+            }
+            best = engineBest
+            print("tbsim (\(engine.rawValue)): " + String(format: "%d steps in %.3f s (%.1f MIPS)", steps, engineBest, Double(steps) / engineBest / 1e6))
         }
-        print(String(format: "tbsim: %d steps in %.3f s (%.1f MIPS)", steps, best, Double(steps) / best / 1e6))
         if !noQemu, findExecutable("qemu-system-riscv64") != nil {
             var qemuBest = Double.infinity
             for _ in 0..<max(1, repetitions) {
@@ -85,35 +93,73 @@ public struct BenchCommand: ParsableCommand {
 
     static let cpuGuests = ["bench_primes", "bench_qsort", "bench_sha", "bench_mix"]
 
+    func selectedEngines() throws -> [Engine] {
+        try engines.split(separator: ",").map { name in
+            guard let e = Engine(rawValue: String(name)) else { throw CLIError("unknown engine `\(name)`") }
+            return e
+        }
+    }
+
+    /// MIPS of every selected engine side by side, then QEMU's: its wall time, the
+    /// start-up it spends before the guest's first instruction (measured on `hello`, which
+    /// runs a few thousand instructions) and its MIPS net of that start-up, which is the
+    /// figure to compare with (a 100 M-instruction guest is mostly start-up for QEMU).
     func machineFigures() throws {
-        print("== machine: CPU-bound guests (best of \(repetitions))")
+        let engines = try selectedEngines()
+        print("== machine: CPU-bound guests (best of \(repetitions); MIPS = guest instructions / wall seconds)")
         let qemu = noQemu ? nil : findExecutable("qemu-system-riscv64")
-        print(pad("guest", 14) + pad("instructions", 14) + pad("tbsim s", 10) + pad("MIPS", 8) + (qemu != nil ? pad("qemu s", 10) + "tbsim/qemu" : ""))
-        var total = 0.0, totalInstructions: UInt64 = 0
+        let startup = qemu.flatMap { qemuSeconds($0, "\(guests)/hello.elf") }
+        var header = pad("guest", 14) + pad("instructions", 14)
+        for e in engines { header += pad("\(e.rawValue) MIPS", 15) }
+        if qemu != nil { header += pad("qemu s", 9) + pad("qemu MIPS*", 12) + "\(engines.last!.rawValue)/qemu*" }
+        print(header)
+        var totals = [Double](repeating: 0, count: engines.count), totalInstructions: UInt64 = 0
+        var qemuNet = 0.0
         for name in Self.cpuGuests {
             let path = "\(guests)/\(name).elf"
             let elf = try readFile(path, what: "benchmark guest (run `make guests`)")
-            var best = Double.infinity
             var instructions: UInt64 = 0
-            for _ in 0..<max(1, repetitions) {
-                let machine = try Machine(BootImage(program: elf))
-                let start = monotonicSeconds()
-                machine.run(steps: 10_000_000_000)
-                best = min(best, monotonicSeconds() - start)
-                instructions = machine.instret
+            var line = ""
+            var last = 0.0
+            for (k, engine) in engines.enumerated() {
+                var best = Double.infinity
+                for _ in 0..<max(1, repetitions) {
+                    let machine = try Machine(BootImage(program: elf))
+                    machine.engine = engine
+                    let start = monotonicSeconds()
+                    machine.run(steps: 10_000_000_000)
+                    best = min(best, monotonicSeconds() - start)
+                    instructions = machine.instret
+                }
+                totals[k] += best
+                last = best
+                line += pad(String(format: "%.1f", Double(instructions) / best / 1e6), 15)
             }
-            total += best
             totalInstructions += instructions
-            var line = pad(name, 14) + pad("\(instructions)", 14) + pad(String(format: "%.3f", best), 10)
-                + pad(String(format: "%.1f", Double(instructions) / best / 1e6), 8)
-            if let qemu {
-                let q = qemuSeconds(qemu, path)
-                line += pad(q.map { String(format: "%.3f", $0) } ?? "-", 10) + (q.map { String(format: "%.2fx", best / $0) } ?? "-")
+            line = pad(name, 14) + pad("\(instructions)", 14) + line
+            if let qemu, let startup {
+                if let q = qemuSeconds(qemu, path) {
+                    let net = max(q - startup, 1e-3)
+                    qemuNet += net
+                    line += pad(String(format: "%.3f", q), 9) + pad(String(format: "%.0f", Double(instructions) / net / 1e6), 12)
+                        + String(format: "%.2fx", last / net)
+                } else {
+                    line += "-"
+                }
             }
             print(line)
         }
-        print(String(format: "overall: %.1f MIPS (%d instructions in %.3f s)", Double(totalInstructions) / total / 1e6, totalInstructions, total))
-        if qemu == nil && !noQemu { print("(qemu-system-riscv64 not found: no QEMU comparison)") }
+        var overall = pad("overall", 28)
+        for t in totals { overall += pad(String(format: "%.1f", Double(totalInstructions) / t / 1e6), 15) }
+        if qemu != nil, let startup {
+            overall += pad("", 9) + pad(String(format: "%.0f", Double(totalInstructions) / qemuNet / 1e6), 12)
+                + String(format: "%.2fx", totals.last! / qemuNet)
+            print(overall)
+            print(String(format: "* net of QEMU's start-up, %.3f s per run (measured on hello.elf): plain TCG, no -icount", startup))
+        } else {
+            print(overall)
+            if qemu == nil && !noQemu { print("(qemu-system-riscv64 not found: no QEMU comparison)") }
+        }
     }
 
     /// Wall time of one QEMU run of a bare-metal ELF (plain TCG, no icount), best of `repetitions`.

@@ -31,6 +31,17 @@ public final class MachineStorage {
     /// its translation cache), and a count of writes that hit such pages.
     let tablePages: UnsafeMutablePointer<UInt64>
     var tableWrites = 0
+    /// RAM pages decoded code was taken from (not state: the block cache's, checked on
+    /// every store so that stores into code drop the blocks they hit).
+    let codePages: UnsafeMutablePointer<UInt64>
+    /// The block engine's decoded blocks, made on first use (not state; see `BlockCache`).
+    private(set) var blockCacheIfMade: BlockCache?
+    var blockCache: BlockCache {
+        if let c = blockCacheIfMade { return c }
+        let c = BlockCache(ram: ram, ramSize: ramSize, codePages: codePages)
+        blockCacheIfMade = c
+        return c
+    }
     public private(set) var input: [UInt8]
     public var output: [UInt8] = []
     /// Output length at the last `clearDirty()`.
@@ -53,6 +64,8 @@ public final class MachineStorage {
         dirtyPages.initialize(repeating: ~0, count: dirtyWordCount)
         tablePages = .allocate(capacity: dirtyWordCount)
         tablePages.initialize(repeating: 0, count: dirtyWordCount)
+        codePages = .allocate(capacity: dirtyWordCount)
+        codePages.initialize(repeating: 0, count: dirtyWordCount)
         self.input = input
         core[CoreLayout.inputLength] = UInt64(input.count)
         core[CoreLayout.ramSize] = UInt64(ramSize)
@@ -63,6 +76,7 @@ public final class MachineStorage {
         free(ram)
         dirtyPages.deallocate()
         tablePages.deallocate()
+        codePages.deallocate()
     }
 
     /// A deep copy (used for checkpoints).
@@ -130,6 +144,12 @@ public final class MachineStorage {
     /// Drops every cache derived from RAM contents (not state, so invisible either way).
     func ramEditedOutsideSemantics() {
         tableWrites &+= 1
+        blockCacheIfMade?.flush()
+    }
+
+    /// A store the step semantics made into a page holding decoded code.
+    @inline(never) func codeStored(_ offset: UInt64, _ size: Int) {
+        _ = blockCacheIfMade?.stored(offset, size)
     }
 
     /// A direct-access view for the step semantics.
@@ -142,6 +162,7 @@ public struct DirectAccess: StateAccess {
     @usableFromInline let ram: UnsafeMutableRawPointer
     @usableFromInline let dirty: UnsafeMutablePointer<UInt64>
     @usableFromInline let tablePages: UnsafeMutablePointer<UInt64>
+    @usableFromInline let codePages: UnsafeMutablePointer<UInt64>
     @usableFromInline unowned(unsafe) let storage: MachineStorage
 
     public init(_ storage: MachineStorage) {
@@ -149,6 +170,7 @@ public struct DirectAccess: StateAccess {
         ram = storage.ram
         dirty = storage.dirtyPages
         tablePages = storage.tablePages
+        codePages = storage.codePages
         self.storage = storage
     }
 
@@ -180,6 +202,7 @@ public struct DirectAccess: StateAccess {
         let bit: UInt64 = 1 << UInt64(page & 63)
         dirty[page >> 6] |= bit
         if tablePages[page >> 6] & bit != 0 { storage.tableWrites &+= 1 }
+        if codePages[page >> 6] & bit != 0 { storage.codeStored(offset, size) }
     }
 
     public func readInput(_ position: UInt64) -> UInt8 { storage.input[Int(position)] }

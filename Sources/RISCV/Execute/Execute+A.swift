@@ -37,19 +37,7 @@ extension Hart {
             let raw = s.readRAM(off, size)
             let old = size == 4 ? sext32(raw) : raw
             let src = size == 4 ? sext32(x(Field.rs2(inst))) : x(Field.rs2(inst))
-            let result: UInt64
-            switch op {
-            case 0x01: result = src
-            case 0x00: result = old &+ src
-            case 0x04: result = old ^ src
-            case 0x0c: result = old & src
-            case 0x08: result = old | src
-            case 0x10: result = Int64(bitPattern: old) < Int64(bitPattern: src) ? old : src
-            case 0x14: result = Int64(bitPattern: old) > Int64(bitPattern: src) ? old : src
-            case 0x18: result = size == 4 ? (UInt32(truncatingIfNeeded: old) < UInt32(truncatingIfNeeded: src) ? old : src) : (old < src ? old : src)
-            case 0x1c: result = size == 4 ? (UInt32(truncatingIfNeeded: old) > UInt32(truncatingIfNeeded: src) ? old : src) : (old > src ? old : src)
-            default: throw illegal(inst)
-            }
+            guard let result = amoResult(op, old: old, src: src, word: size == 4) else { throw illegal(inst) }
             s.writeRAM(off, size, result)
             setX(rd, old)
         }
@@ -59,5 +47,23 @@ extension Hart {
         let off = pa &- MachineMap.ramBase
         guard off < s.read(L.ramSize) else { throw Trap(cause, va) }
         return off
+    }
+}
+
+/// What an AMO with funct5 `op` stores, given the old memory value and the source register
+/// (both sign-extended from 32 bits for the .W forms); nil for a funct5 that is no AMO.
+/// Shared by the reference step and the block engine.
+@inline(__always) func amoResult(_ op: UInt32, old: UInt64, src: UInt64, word: Bool) -> UInt64? {
+    switch op {
+    case 0x01: return src
+    case 0x00: return old &+ src
+    case 0x04: return old ^ src
+    case 0x0c: return old & src
+    case 0x08: return old | src
+    case 0x10: return Int64(bitPattern: old) < Int64(bitPattern: src) ? old : src
+    case 0x14: return Int64(bitPattern: old) > Int64(bitPattern: src) ? old : src
+    case 0x18: return word ? (UInt32(truncatingIfNeeded: old) < UInt32(truncatingIfNeeded: src) ? old : src) : (old < src ? old : src)
+    case 0x1c: return word ? (UInt32(truncatingIfNeeded: old) > UInt32(truncatingIfNeeded: src) ? old : src) : (old > src ? old : src)
+    default: return nil
     }
 }

@@ -68,34 +68,65 @@ public final class Machine {
     public var instret: UInt64 { storage[core: CoreLayout.icount] &+ storage[core: CoreLayout.minstretDelta] }
     public var output: [UInt8] { storage.output }
 
+    /// The engine `run(steps:)` uses (they differ only in speed; see `Engine`).
+    public var engine: Engine = .standard
+
     /// Runs until halted or `limit` more steps were taken; returns the steps taken. Steps
     /// on a halted machine change nothing, so a halted machine stops counting. Plain
-    /// instructions go through the fast path, everything else through `Hart.step`.
+    /// instructions go through `engine`, everything else through `Hart.step`.
     @discardableResult
     public func run(steps limit: UInt64) -> UInt64 {
-        run(steps: limit, fastPath: true)
+        run(steps: limit, engine: engine)
     }
 
-    /// `run(steps:)` with the fast path switchable off, so tests can compare the two.
+    /// `run(steps:)` with the fast path switchable off (`.reference`), for tests.
     @discardableResult
     public func run(steps limit: UInt64, fastPath: Bool) -> UInt64 {
-        var hart = Hart(storage.access, memo: memo)
-        let fast = FastRunner(storage: storage, memo: memo, tlb: tlb)
+        run(steps: limit, engine: fastPath ? engine : .reference)
+    }
+
+    /// `run(steps:)` on a chosen engine. `.reference` shares no cache with the others
+    /// (not even the decode memo), so lockstep tests against it can see cache bugs.
+    @discardableResult
+    public func run(steps limit: UInt64, engine: Engine) -> UInt64 {
         var done: UInt64 = 0
         // The hot loop reads the halt flag through the raw pointer: the checked subscript
         // costs a bounds test per step.
         let core = storage.core
-        while done < limit && core[CoreLayout.halted] == 0 {
-            if fastPath {
+        switch engine {
+        case .reference:
+            var hart = Hart(storage.access)
+            while done < limit && core[CoreLayout.halted] == 0 {
+                hart.stepRunning()
+                done += 1
+            }
+        case .stepwise:
+            var hart = Hart(storage.access, memo: memo)
+            let fast = FastRunner(storage: storage, memo: memo, tlb: tlb)
+            while done < limit && core[CoreLayout.halted] == 0 {
                 let budget = fast.budget()
                 if budget > 0 {
                     let ran = fast.run(min(budget, limit - done))
                     done += ran
                     if ran > 0 { continue }
                 }
+                hart.stepRunning()
+                done += 1
             }
-            hart.stepRunning()
-            done += 1
+        case .blocks:
+            var hart = Hart(storage.access, memo: memo)
+            let fast = FastRunner(storage: storage, memo: memo, tlb: tlb)
+            let blocks = BlockRunner(fast: fast, cache: storage.blockCache)
+            while done < limit && core[CoreLayout.halted] == 0 {
+                let budget = fast.budget()
+                if budget > 0 {
+                    let ran = blocks.run(min(budget, limit - done))
+                    done += ran
+                    if ran > 0 { continue }
+                }
+                hart.stepRunning()
+                done += 1
+            }
         }
         steps += done
         return done

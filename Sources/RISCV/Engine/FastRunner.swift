@@ -10,7 +10,10 @@ struct FastRunner {
     let ramSize: UInt64
     let dirty: UnsafeMutablePointer<UInt64>
     let tablePages: UnsafeMutablePointer<UInt64>
+    let codePages: UnsafeMutablePointer<UInt64>
     unowned(unsafe) let storage: MachineStorage
+    // Strong on purpose: calling a method through an unowned(unsafe) reference retains
+    // and releases it around every call, which cost the stepwise engine 4x (measured).
     let memo: DecodeMemo
     let tlb: TranslationCache
 
@@ -20,6 +23,7 @@ struct FastRunner {
         ramSize = UInt64(storage.ramSize)
         dirty = storage.dirtyPages
         tablePages = storage.tablePages
+        codePages = storage.codePages
         self.storage = storage
         self.memo = memo
         self.tlb = tlb
@@ -118,8 +122,8 @@ struct FastRunner {
                 next = target
             case .beq: if x(d.rs1) == x(d.rs2) { next = pc &+ d.imm }
             case .bne: if x(d.rs1) != x(d.rs2) { next = pc &+ d.imm }
-            case .blt: if Int64(bitPattern: x(d.rs1)) < Int64(bitPattern: x(d.rs2)) { next = pc &+ d.imm }
-            case .bge: if Int64(bitPattern: x(d.rs1)) >= Int64(bitPattern: x(d.rs2)) { next = pc &+ d.imm }
+            case .blt: if IntegerOps.lt(x(d.rs1), x(d.rs2)) { next = pc &+ d.imm }
+            case .bge: if IntegerOps.ge(x(d.rs1), x(d.rs2)) { next = pc &+ d.imm }
             case .bltu: if x(d.rs1) < x(d.rs2) { next = pc &+ d.imm }
             case .bgeu: if x(d.rs1) >= x(d.rs2) { next = pc &+ d.imm }
             case .lb, .lh, .lw, .ld, .lbu, .lhu, .lwu:
@@ -153,6 +157,9 @@ struct FastRunner {
                 let page = Int(a >> 12)
                 let bit: UInt64 = 1 << UInt64(page & 63)
                 dirty[page >> 6] |= bit
+                // Code the block engine decoded: drop the blocks this store overlaps (this
+                // runner itself decodes every instruction afresh from RAM).
+                if codePages[page >> 6] & bit != 0 { storage.codeStored(a, Int(size)) }
                 if tablePages[page >> 6] & bit != 0 {
                     // A page-table page changed: every cached translation may be stale.
                     storage.tableWrites &+= 1
@@ -160,36 +167,36 @@ struct FastRunner {
                     tlb.tableWrites = storage.tableWrites
                     codePage = .max
                 }
-            case .addi: setX(d.rd, x(d.rs1) &+ d.imm)
-            case .slti: setX(d.rd, Int64(bitPattern: x(d.rs1)) < Int64(bitPattern: d.imm) ? 1 : 0)
-            case .sltiu: setX(d.rd, x(d.rs1) < d.imm ? 1 : 0)
-            case .xori: setX(d.rd, x(d.rs1) ^ d.imm)
-            case .ori: setX(d.rd, x(d.rs1) | d.imm)
-            case .andi: setX(d.rd, x(d.rs1) & d.imm)
-            case .slli: setX(d.rd, x(d.rs1) << d.imm)
-            case .srli: setX(d.rd, x(d.rs1) >> d.imm)
-            case .srai: setX(d.rd, UInt64(bitPattern: Int64(bitPattern: x(d.rs1)) >> d.imm))
-            case .addiw: setX(d.rd, sext32(x(d.rs1) &+ d.imm))
-            case .slliw: setX(d.rd, sext32(UInt64(UInt32(truncatingIfNeeded: x(d.rs1)) << UInt32(d.imm))))
-            case .srliw: setX(d.rd, sext32(UInt64(UInt32(truncatingIfNeeded: x(d.rs1)) >> UInt32(d.imm))))
-            case .sraiw: setX(d.rd, UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: x(d.rs1)) >> Int32(d.imm))))
-            case .add: setX(d.rd, x(d.rs1) &+ x(d.rs2))
-            case .sub: setX(d.rd, x(d.rs1) &- x(d.rs2))
-            case .sll: setX(d.rd, x(d.rs1) << (x(d.rs2) & 63))
-            case .slt: setX(d.rd, Int64(bitPattern: x(d.rs1)) < Int64(bitPattern: x(d.rs2)) ? 1 : 0)
-            case .sltu: setX(d.rd, x(d.rs1) < x(d.rs2) ? 1 : 0)
-            case .xor: setX(d.rd, x(d.rs1) ^ x(d.rs2))
-            case .srl: setX(d.rd, x(d.rs1) >> (x(d.rs2) & 63))
-            case .sra: setX(d.rd, UInt64(bitPattern: Int64(bitPattern: x(d.rs1)) >> (x(d.rs2) & 63)))
-            case .or: setX(d.rd, x(d.rs1) | x(d.rs2))
-            case .and: setX(d.rd, x(d.rs1) & x(d.rs2))
+            case .addi: setX(d.rd, IntegerOps.add(x(d.rs1), d.imm))
+            case .slti: setX(d.rd, IntegerOps.slt(x(d.rs1), d.imm))
+            case .sltiu: setX(d.rd, IntegerOps.sltu(x(d.rs1), d.imm))
+            case .xori: setX(d.rd, IntegerOps.xor(x(d.rs1), d.imm))
+            case .ori: setX(d.rd, IntegerOps.or(x(d.rs1), d.imm))
+            case .andi: setX(d.rd, IntegerOps.and(x(d.rs1), d.imm))
+            case .slli: setX(d.rd, IntegerOps.sll(x(d.rs1), d.imm))
+            case .srli: setX(d.rd, IntegerOps.srl(x(d.rs1), d.imm))
+            case .srai: setX(d.rd, IntegerOps.sra(x(d.rs1), d.imm))
+            case .addiw: setX(d.rd, IntegerOps.addw(x(d.rs1), d.imm))
+            case .slliw: setX(d.rd, IntegerOps.sllw(x(d.rs1), d.imm))
+            case .srliw: setX(d.rd, IntegerOps.srlw(x(d.rs1), d.imm))
+            case .sraiw: setX(d.rd, IntegerOps.sraw(x(d.rs1), d.imm))
+            case .add: setX(d.rd, IntegerOps.add(x(d.rs1), x(d.rs2)))
+            case .sub: setX(d.rd, IntegerOps.sub(x(d.rs1), x(d.rs2)))
+            case .sll: setX(d.rd, IntegerOps.sll(x(d.rs1), x(d.rs2)))
+            case .slt: setX(d.rd, IntegerOps.slt(x(d.rs1), x(d.rs2)))
+            case .sltu: setX(d.rd, IntegerOps.sltu(x(d.rs1), x(d.rs2)))
+            case .xor: setX(d.rd, IntegerOps.xor(x(d.rs1), x(d.rs2)))
+            case .srl: setX(d.rd, IntegerOps.srl(x(d.rs1), x(d.rs2)))
+            case .sra: setX(d.rd, IntegerOps.sra(x(d.rs1), x(d.rs2)))
+            case .or: setX(d.rd, IntegerOps.or(x(d.rs1), x(d.rs2)))
+            case .and: setX(d.rd, IntegerOps.and(x(d.rs1), x(d.rs2)))
             case .mul, .mulh, .mulhsu, .mulhu, .div, .divu, .rem, .remu:
                 setX(d.rd, mulDivResult(UInt32(d.op.rawValue - Decoded.Op.mul.rawValue), x(d.rs1), x(d.rs2)))
-            case .addw: setX(d.rd, sext32(x(d.rs1) &+ x(d.rs2)))
-            case .subw: setX(d.rd, sext32(x(d.rs1) &- x(d.rs2)))
-            case .sllw: setX(d.rd, sext32(UInt64(UInt32(truncatingIfNeeded: x(d.rs1)) << (UInt32(truncatingIfNeeded: x(d.rs2)) & 31))))
-            case .srlw: setX(d.rd, sext32(UInt64(UInt32(truncatingIfNeeded: x(d.rs1)) >> (UInt32(truncatingIfNeeded: x(d.rs2)) & 31))))
-            case .sraw: setX(d.rd, UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: x(d.rs1)) >> Int32(x(d.rs2) & 31))))
+            case .addw: setX(d.rd, IntegerOps.addw(x(d.rs1), x(d.rs2)))
+            case .subw: setX(d.rd, IntegerOps.subw(x(d.rs1), x(d.rs2)))
+            case .sllw: setX(d.rd, IntegerOps.sllw(x(d.rs1), x(d.rs2)))
+            case .srlw: setX(d.rd, IntegerOps.srlw(x(d.rs1), x(d.rs2)))
+            case .sraw: setX(d.rd, IntegerOps.sraw(x(d.rs1), x(d.rs2)))
             case .mulw, .divw, .divuw, .remw, .remuw:
                 let f3: UInt32 = d.op == .mulw ? 0 : d.op == .divw ? 4 : d.op == .divuw ? 5 : d.op == .remw ? 6 : 7
                 setX(d.rd, mulDiv32Result(f3, UInt32(truncatingIfNeeded: x(d.rs1)), UInt32(truncatingIfNeeded: x(d.rs2))))

@@ -1,0 +1,183 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Decoded blocks by the RAM offset of their first instruction (not state). Blocks are
+/// keyed by physical location and hold only pc-relative offsets, so every virtual address
+/// that maps to the same code shares one decode.
+///
+/// Invisible (design invariant 2): a store into RAM that decoded code came from drops
+/// exactly the blocks whose bytes it overlaps, whoever performs it (an engine, the
+/// reference step, an AMO, a page walk setting A/D bits). Stores are screened by a bit per
+/// page (`MachineStorage.codePages`, one test on the store path) and then by a bit per
+/// 32-byte line, so data stored beside code in the same page costs a bitmap test and
+/// leaves the blocks alone.
+final class BlockCache {
+    /// Longest block, in instructions.
+    static let maxInstructions: UInt32 = 64
+    static let tableBits = 18
+    static let tableSize = 1 << tableBits
+    static let lineShift: UInt64 = 5
+    static let opCapacity = 1 << 20
+    static let blockCapacity = 1 << 17
+
+    /// The table slot of a block starting at RAM offset `start`: neighbouring code lands
+    /// in neighbouring slots, and code 512 KiB apart is spread by the folded high bits.
+    @inline(__always) static func slot(_ start: UInt64) -> Int {
+        Int(((start >> 1) ^ (start >> (UInt64(tableBits) + 1) &* 0x9e5)) & UInt64(tableSize - 1))
+    }
+
+    /// Start offset + 1 per slot (0 = empty) and the block in it.
+    let tags: UnsafeMutablePointer<UInt64>
+    let slots: UnsafeMutablePointer<Int32>
+    let ops: UnsafeMutablePointer<BlockOp>
+    let blocks: UnsafeMutablePointer<Block>
+    var opCount = 0
+    var blockCount = 0
+    /// Moves whenever a block is dropped or the cache flushed, which invalidates every
+    /// link between blocks at once (a link never outlives the block it names).
+    var epoch: UInt32 = 1
+    /// One bit per 4 KiB page of RAM holding decoded code (owned by the storage, which
+    /// checks it on every store of the reference step).
+    let codePages: UnsafeMutablePointer<UInt64>
+    /// One bit per 32-byte line of RAM holding decoded code (two words per page).
+    let codeLines: UnsafeMutablePointer<UInt64>
+    /// The blocks decoded from each page (for invalidation; not on the hot path).
+    var pageBlocks: [Int: [Int32]] = [:]
+    let ram: UnsafeMutableRawPointer
+    let ramSize: UInt64
+
+    init(ram: UnsafeMutableRawPointer, ramSize: Int, codePages: UnsafeMutablePointer<UInt64>) {
+        self.ram = ram
+        self.ramSize = UInt64(ramSize)
+        self.codePages = codePages
+        // calloc: a machine that runs little code touches little of the table.
+        tags = calloc(BlockCache.tableSize, 8)!.bindMemory(to: UInt64.self, capacity: BlockCache.tableSize)
+        slots = calloc(BlockCache.tableSize, 4)!.bindMemory(to: Int32.self, capacity: BlockCache.tableSize)
+        ops = .allocate(capacity: BlockCache.opCapacity)
+        blocks = .allocate(capacity: BlockCache.blockCapacity)
+        // calloc: the bitmap of a large RAM costs only the pages code was decoded from.
+        let lineWords = (ramSize / MachineStorage.pageSize) * 2
+        codeLines = calloc(max(lineWords, 1), 8)!.bindMemory(to: UInt64.self, capacity: max(lineWords, 1))
+    }
+
+    deinit {
+        free(tags)
+        free(slots)
+        ops.deallocate()
+        blocks.deallocate()
+        free(codeLines)
+    }
+
+    /// Decodes the block starting at RAM offset `start` (at least two bytes before the
+    /// end of its page) into table slot `slot`; returns its index. The runner probes the
+    /// table itself and calls this on a miss.
+    @inline(never) func build(_ start: UInt64, slot: Int) -> Int {
+        if blockCount == BlockCache.blockCapacity || opCount + Int(BlockCache.maxInstructions) > BlockCache.opCapacity {
+            flush()
+        }
+        let pageEnd = (start | 0xfff) &+ 1
+        var p = start
+        var count: UInt32 = 0
+        let first = opCount
+        var supported = true, terminates = false
+        while count < BlockCache.maxInstructions && !terminates && p + 2 <= pageEnd {
+            var bits = UInt32(ram.load(fromByteOffset: Int(p), as: UInt16.self))
+            let length: UInt64 = bits & 3 == 3 ? 4 : 2
+            if length == 4 {
+                guard p + 4 <= pageEnd else { break }
+                bits |= UInt32(ram.load(fromByteOffset: Int(p + 2), as: UInt16.self)) << 16
+            }
+            let d = Decoded.decode(bits)
+            let op = BlockOp.make(d, length: length, pcOffset: UInt16(p - start), index: UInt16(count),
+                                  supported: &supported, terminates: &terminates)
+            guard supported else { break }
+            if let op {
+                ops[opCount] = op
+                opCount += 1
+            }
+            p += length
+            count += 1
+        }
+        // An empty block still covers its first parcel, so rewriting that instruction
+        // into one the engine runs drops the empty block.
+        let bytes = count == 0 ? 2 : p - start
+        let index = blockCount
+        blocks[index] = Block(start: start, bytes: UInt32(bytes), count: count, firstOp: Int32(first),
+                              opCount: Int32(opCount - first))
+        blockCount += 1
+        let page = Int(start >> 12)
+        for line in Int(start >> BlockCache.lineShift)...Int((start + bytes - 1) >> BlockCache.lineShift) {
+            codeLines[line >> 6] |= 1 << UInt64(line & 63)
+        }
+        codePages[page >> 6] |= 1 << UInt64(page & 63)
+        pageBlocks[page, default: []].append(Int32(index))
+        tags[slot] = start &+ 1
+        slots[slot] = Int32(index)
+        return index
+    }
+
+    /// Called for a store of `size` bytes at RAM offset `offset` into a page holding
+    /// code: drops every block whose bytes the store overlaps. Returns whether any was
+    /// dropped (then the running block may be stale and must be left).
+    @inline(never) func stored(_ offset: UInt64, _ size: Int) -> Bool {
+        let firstLine = Int(offset >> BlockCache.lineShift)
+        let lastLine = Int((offset + UInt64(size) - 1) >> BlockCache.lineShift)
+        var touches = false
+        for line in firstLine...lastLine where codeLines[line >> 6] & (1 << UInt64(line & 63)) != 0 { touches = true }
+        guard touches else { return false }
+        var dropped = false
+        for page in Int(offset >> 12)...Int((offset + UInt64(size) - 1) >> 12) {
+            guard var list = pageBlocks[page] else { continue }
+            list.removeAll { b in
+                let block = blocks[Int(b)]
+                guard offset < block.start + UInt64(block.bytes) && block.start < offset + UInt64(size) else { return false }
+                let slot = BlockCache.slot(block.start)
+                if tags[slot] == block.start &+ 1 && slots[slot] == b { tags[slot] = 0 }
+                dropped = true
+                epoch &+= 1
+                return true
+            }
+            // Recompute the page's line bits from the blocks that remain.
+            codeLines[page * 2] = 0
+            codeLines[page * 2 + 1] = 0
+            for b in list {
+                let block = blocks[Int(b)]
+                for line in Int(block.start >> BlockCache.lineShift)...Int((block.start + UInt64(block.bytes) - 1) >> BlockCache.lineShift) {
+                    codeLines[line >> 6] |= 1 << UInt64(line & 63)
+                }
+            }
+            if list.isEmpty {
+                pageBlocks[page] = nil
+                codePages[page >> 6] &= ~(1 << UInt64(page & 63))
+            } else {
+                pageBlocks[page] = list
+            }
+        }
+        return dropped
+    }
+
+    /// Drops every block (RAM changed in ways the cache cannot follow, or it is full).
+    func flush() {
+        tags.update(repeating: 0, count: BlockCache.tableSize)
+        for page in pageBlocks.keys {
+            codeLines[page * 2] = 0
+            codeLines[page * 2 + 1] = 0
+            codePages[page >> 6] &= ~(1 << UInt64(page & 63))
+        }
+        pageBlocks = [:]
+        epoch &+= 1
+        opCount = 0
+        blockCount = 0
+    }
+}
+
+extension BlockCache {
+    /// The block decoded at RAM offset `start`, if one is cached (for tests).
+    func cached(at start: UInt64) -> Block? {
+        let slot = BlockCache.slot(start)
+        return tags[slot] == start &+ 1 ? blocks[Int(slots[slot])] : nil
+    }
+}

@@ -1,0 +1,17 @@
+/// Which engine `Machine.run` uses for the instructions it can run fast. Whatever the
+/// engine, `Hart.step()` defines the semantics: every engine hands each instruction it
+/// does not handle to it, and tests run every engine in lockstep against `.reference`
+/// (design invariant 1). Engines differ only in speed.
+public enum Engine: String, CaseIterable, Sendable {
+    /// Only `Hart.step()`, decoding every instruction afresh: no cache of any kind, so it
+    /// is the yardstick the other engines are compared against.
+    case reference
+    /// One instruction at a time with a decode memo and a translation cache (`FastRunner`).
+    case stepwise
+    /// Pre-decoded basic blocks (`BlockRunner`); a block that does not fit the remaining
+    /// budget runs one instruction at a time through `stepwise`.
+    case blocks
+
+    /// The engine `Machine.run(steps:)` uses unless told otherwise.
+    public static let standard: Engine = .blocks
+}

@@ -1,0 +1,385 @@
+import Foundation
+import Testing
+@testable import RISCV
+
+// Every engine against the reference step, instruction by instruction: each per-instruction
+// test case of the ISA files is run with every destination register on every engine, from
+// the same state, and the whole committed state must come out identical to what the
+// reference step (no caches at all) makes of it. The reference's own results are checked
+// against hand-worked values by the ISA tests, so together they pin every engine's ops.
+
+/// The engines that run instructions themselves (all but the reference).
+let fastEngines = Engine.allCases.filter { $0 != .reference }
+
+/// RAM of the machines here: small, because every comparison reads all of it.
+private let ramSize = 2 << 20
+
+/// A machine with every register holding a distinct value and `code` at the start of RAM,
+/// then `setup` applied.
+private func machine(_ code: [UInt32], _ setup: (TestMachine) -> Void) -> TestMachine {
+    let m = TestMachine(ramSize: ramSize, code: code)
+    for r in UInt32(1)..<32 { m[x: r] = 0x9e37_79b9_7f4a_7c15 &* UInt64(r) }
+    setup(m)
+    return m
+}
+
+/// Runs `steps` steps of `code` (set up by `setup`) on `engine` and on the reference; the
+/// states must agree. Returns the engine's machine.
+@discardableResult
+private func compare(_ code: [UInt32], steps: UInt64 = 1, on engine: Engine, _ what: String,
+                     _ setup: (TestMachine) -> Void) -> TestMachine {
+    let fast = machine(code, setup), reference = machine(code, setup)
+    Machine(storage: fast.storage).run(steps: steps, engine: engine)
+    Machine(storage: reference.storage).run(steps: steps, engine: .reference)
+    let differing = (0..<CoreLayout.count).filter { fast.storage.core[$0] != reference.storage.core[$0] }
+    #expect(differing.isEmpty, "\(what) on \(engine): core words \(differing) differ")
+    #expect(memcmp(fast.storage.ram, reference.storage.ram, fast.storage.ramSize) == 0, "\(what) on \(engine): RAM differs")
+    return fast
+}
+
+/// `inst` with its rd field (bits 11…7) set to `rd`.
+private func withRD(_ inst: UInt32, _ rd: UInt32) -> UInt32 { inst & ~(31 << 7) | rd << 7 }
+
+/// The instruction after every single-instruction case: one only the reference step runs,
+/// so the block engine's block is exactly the instruction under test.
+private let stop: UInt32 = ebreak
+
+struct EngineInstructionTests {
+    @Test(arguments: fastEngines)
+    func aluWithEveryDestination(_ engine: Engine) {
+        for c in rv64iALUCases + rv64mCases {
+            for rd in UInt32(0)..<32 {
+                let m = compare([withRD(c.inst, rd), stop], on: engine, "\(c.name), rd x\(rd)") { m in
+                    m[x: a1] = c.a
+                    m[x: a2] = c.b
+                }
+                if engine == .blocks, rd == 0 || rd == a0 {
+                    // The block engine really ran it: a one-instruction block is cached.
+                    #expect(m.storage.blockCacheIfMade?.cached(at: 0)?.count == 1, "\(c.name): no block")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: fastEngines)
+    func upperImmediatesAndJumpsWithEveryDestination(_ engine: Engine) {
+        let insts: [(String, UInt32)] = [
+            ("lui", lui(a0, 0x80001)), ("auipc", auipc(a0, 0xfffff)), ("auipc 0", auipc(a0, 0)),
+            ("jal forward", jal(a0, 16)), ("jal backward", jal(a0, -4)),
+            ("jalr", jalr(a0, a1, 0x11)), ("jalr negative", jalr(a0, a1, -3)),
+        ]
+        for (name, inst) in insts {
+            for rd in UInt32(0)..<32 {
+                // A nop first, so pc-relative results depend on the instruction's offset in its block.
+                compare([nop, withRD(inst, rd), stop], steps: 2, on: engine, "\(name), rd x\(rd)") { m in
+                    m[x: a1] = TestMachine.base + 0x100
+                }
+            }
+        }
+    }
+
+    @Test(arguments: fastEngines)
+    func loadsWithEveryDestination(_ engine: Engine) {
+        for c in RV64IMTests.loads {
+            for rd in UInt32(0)..<32 {
+                compare([withRD(c.inst, rd), stop], on: engine, "\(c.name), rd x\(rd)") { m in
+                    for i in 0..<16 { m.write(TestMachine.base + 0x1000 + UInt64(i), 1, 0x80 + UInt64(i)) }
+                    for i in 0..<16 { m.write(TestMachine.base + 0x1010 + UInt64(i), 1, 0x10 + UInt64(i)) }
+                    m[x: a1] = TestMachine.base + 0x1000 + c.offset
+                }
+            }
+        }
+    }
+
+    @Test(arguments: fastEngines)
+    func storesBranchesAndFaults(_ engine: Engine) {
+        for c in RV64IMTests.stores {
+            compare([c.inst, stop], on: engine, c.name) { m in
+                m[x: a1] = TestMachine.base + 0x1000 + c.offset
+                m[x: a2] = 0x1122_3344_5566_7788
+            }
+        }
+        for c in RV64IMTests.branches {
+            compare([nop, c.inst, stop], steps: 2, on: engine, c.name) { m in
+                m[x: a1] = c.a
+                m[x: a2] = c.b
+            }
+        }
+        // Accesses the engines must leave to the reference step: devices, outside RAM,
+        // misaligned, the last bytes of RAM.
+        let addresses: [(String, UInt64)] = [("UART", MachineMap.uartBase), ("CLINT mtime", MachineMap.clintBase + 0xbff8),
+                                             ("unmapped", 0x4000_0000), ("end of RAM", TestMachine.base + UInt64(ramSize) - 4),
+                                             ("past RAM", TestMachine.base + UInt64(ramSize))]
+        for (name, address) in addresses {
+            for inst in [lw(a0, 0, a1), ld(zero, 0, a1), sw(a2, 0, a1), sd(a2, 0, a1), lbu(a0, 0, a1), sb(a2, 0, a1)] {
+                compare([addi(t0, t0, 1), inst, addi(t1, t1, 1), stop], steps: 3, on: engine, "\(name) 0x\(String(inst, radix: 16))") { m in
+                    m[x: a1] = address
+                    m[x: a2] = 0x41
+                }
+            }
+        }
+    }
+
+    @Test(arguments: fastEngines)
+    func atomicsWithEveryDestination(_ engine: Engine) {
+        let data = TestMachine.base + 0x2000
+        let values: [(UInt64, UInt64)] = [(0xffff_ffff_ffff_fffe, 0xaaaa_aaaa_0000_0003), (0x8000_0000, 1),
+                                          (0x7fff_ffff_ffff_ffff, 0x8000_0000_0000_0000)]
+        for f5 in [0x00, 0x01, 0x04, 0x08, 0x0c, 0x10, 0x14, 0x18, 0x1c] as [UInt32] {
+            for wide in [false, true] {
+                for (old, src) in values {
+                    for rd in UInt32(0)..<32 {
+                        let m = compare([amo(f5, wide: wide, rd, a2, a1), stop], on: engine, "amo \(f5) \(wide ? "d" : "w"), rd x\(rd)") { m in
+                            m.write(data, 8, old)
+                            m[x: a1] = data
+                            m[x: a2] = src
+                        }
+                        if engine == .blocks && rd == a0 {
+                            #expect(m.storage.blockCacheIfMade?.cached(at: 0)?.count == 1, "the block engine ran the AMO")
+                        }
+                    }
+                }
+            }
+        }
+        for wide in [false, true] {
+            let lr = wide ? lr_d : lr_w, sc = wide ? sc_d : sc_w
+            for rd in UInt32(0)..<32 {
+                // A pair that succeeds, one whose SC names another address, an SC with no
+                // reservation, and the same after a trap broke the reservation.
+                let sequences: [(String, [UInt32])] = [
+                    ("lr/sc", [lr(rd, a1), sc(rd, a2, a1), stop]),
+                    ("sc elsewhere", [lr(a3, a1), sc(rd, a2, a4), stop]),
+                    ("sc alone", [sc(rd, a2, a1), sc(rd, a2, a1), stop]),
+                ]
+                for (name, code) in sequences {
+                    compare(code, steps: 2, on: engine, "\(name) \(wide ? "d" : "w"), rd x\(rd)") { m in
+                        m.write(data, 8, 0x1234_5678_9abc_def0)
+                        m[x: a1] = data
+                        m[x: a4] = data + 8
+                        m[x: a2] = 0x0bad_cafe_0bad_cafe
+                    }
+                }
+            }
+        }
+        // Left to the reference step: misaligned, devices, outside RAM.
+        for address in [data + 4, data + 2, MachineMap.uartBase, MachineMap.clintBase, 0x4000_0000] {
+            for inst in [amo(0x00, wide: true, a0, a2, a1), amo(0x01, wide: false, a0, a2, a1), lr_d(a0, a1), sc_d(a0, a2, a1)] {
+                compare([addi(t0, t0, 1), inst, stop], steps: 2, on: engine, "0x\(String(inst, radix: 16)) at 0x\(String(address, radix: 16))") { m in
+                    m[x: a1] = address
+                    m[core: CoreLayout.reservationValid] = 1
+                    m[core: CoreLayout.reservationAddress] = address
+                }
+            }
+        }
+    }
+
+    @Test(arguments: fastEngines)
+    func floatingPointLoadsAndStoresWithEveryRegister(_ engine: Engine) {
+        // FLW/FLD/FSW/FSD encoded from the base I and S formats (opcodes 0x07 / 0x27).
+        func load(_ f3: UInt32, _ rd: UInt32, _ imm: UInt32, _ rs1: UInt32) -> UInt32 {
+            imm << 20 | rs1 << 15 | f3 << 12 | rd << 7 | 0x07
+        }
+        func store(_ f3: UInt32, _ rs2: UInt32, _ imm: UInt32, _ rs1: UInt32) -> UInt32 {
+            (imm >> 5) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 | (imm & 31) << 7 | 0x27
+        }
+        // FS off (illegal instruction), initial (made dirty by a load), dirty.
+        for fs: UInt64 in [0, 1, 3] {
+            for r in UInt32(0)..<32 {
+                for (name, inst) in [("flw", load(2, r, 8, a1)), ("fld", load(3, r, 16, a1)),
+                                     ("fsw", store(2, r, 4, a1)), ("fsd", store(3, r, 24, a1))] {
+                    let m = compare([inst, stop], on: engine, "\(name) f\(r), FS \(fs)") { m in
+                        m.mstatus = fs << MStatus.fsShift
+                        for f in 0..<32 { m[core: CoreLayout.f + f] = 0x4009_21fb_5444_2d18 &+ UInt64(f) }
+                        m.write(TestMachine.base + 0x1000, 8, 0x1122_3344_5566_7788)
+                        m.write(TestMachine.base + 0x1008, 8, 0x3ff0_0000_0000_0000)
+                        m.write(TestMachine.base + 0x1010, 8, 0x8000_0000_0000_0001)
+                        m[x: a1] = TestMachine.base + 0x1000
+                    }
+                    if engine == .blocks && fs != 0 && r == 5 {
+                        #expect(m.storage.blockCacheIfMade?.cached(at: 0)?.count == 1, "the block engine ran \(name)")
+                    }
+                }
+            }
+        }
+        // Misaligned and device addresses go to the reference step.
+        for address in [TestMachine.base + 0x1004, MachineMap.uartBase] {
+            for inst in [load(3, 1, 0, a1), store(3, 1, 0, a1)] {
+                compare([addi(t0, t0, 1), inst, stop], steps: 2, on: engine, "fp 0x\(String(inst, radix: 16)) at 0x\(String(address, radix: 16))") { m in
+                    m.mstatus = 3 << MStatus.fsShift
+                    m[x: a1] = address
+                }
+            }
+        }
+    }
+
+    @Test(arguments: fastEngines)
+    func compressedCases(_ engine: Engine) {
+        for c in rvcCases {
+            let code = [UInt32(c.c) | UInt32(0x0001) << 16, stop]  // the RVC case, then c.nop
+            compare(code, steps: 2, on: engine, c.name) { m in
+                for i in 0..<(0x2000 / 8) {
+                    m.write(TestMachine.base + 0x10_0000 + UInt64(8 * i), 8, 0x9e37_79b9_7f4a_7c15 &* UInt64(i + 1))
+                }
+                for r in UInt32(1)..<32 { m[x: r] = TestMachine.base + 0x10_0000 + 0x200 + UInt64(r) * 0x48 }
+                for (r, v) in c.regs { m[x: r] = v }
+            }
+        }
+    }
+}
+
+/// The block engine's own hazards, each run in lockstep (one step at a time, and in
+/// strides that do not line up with blocks) against the reference step.
+struct BlockEngineTests {
+    /// Runs `setup` on two machines, then both engines in strides of `stride` steps,
+    /// comparing the whole state after each stride. With stride 1 a block longer than one
+    /// instruction never fits the budget and runs stepwise, so every hazard is also run
+    /// with longer strides.
+    @discardableResult
+    func lockstep(steps: Int, stride: UInt64 = 1, _ setup: (TestMachine) -> Void) -> (TestMachine, Machine) {
+        let fast = TestMachine(ramSize: ramSize), reference = TestMachine(ramSize: ramSize)
+        setup(fast)
+        setup(reference)
+        let a = Machine(storage: fast.storage), b = Machine(storage: reference.storage)
+        a.engine = .blocks
+        for _ in 0..<steps {
+            a.run(steps: stride, engine: .blocks)
+            b.run(steps: stride, engine: .reference)
+            #expect(fast.coreWords == reference.coreWords, "core differs after step \(b.steps)")
+            #expect(memcmp(fast.storage.ram, reference.storage.ram, fast.storage.ramSize) == 0, "RAM differs after step \(b.steps)")
+        }
+        return (fast, a)
+    }
+
+    /// A store that rewrites the next instruction of its own block takes effect at once.
+    @Test(arguments: [1, 3, 7, 64] as [UInt64])
+    func storeIntoItsOwnBlock(_ stride: UInt64) {
+        let code: [UInt32] = [
+            auipc(t0, 0),            //  0
+            lw(t1, 32, t0),          //  4: the replacement instruction
+            sw(t1, 16, t0),          //  8: overwrite offset 16, two instructions ahead
+            addi(a1, a1, 1),         // 12
+            addi(a0, 0, 1),          // 16: becomes addi a0, 0, 42
+            addi(a2, a2, 1),         // 20
+            jal(0, -20),             // 24: again from offset 4
+            0,
+            addi(a0, 0, 42),         // 32
+        ]
+        let (m, _) = lockstep(steps: 40 / Int(stride) + 2, stride: stride) { $0.load(code, at: TestMachine.base) }
+        #expect(m[x: a0] == 42)
+    }
+
+    /// Data stored in the same page as code, but not over it, leaves the blocks alone;
+    /// a store over code drops exactly the block it hits.
+    @Test func dataBesideCodeKeepsTheBlocks() {
+        let code: [UInt32] = [
+            auipc(t0, 0),
+            addi(a0, a0, 1),         // 4: loop
+            sd(a0, 256, t0),         // 8: data 256 bytes after the code, same page
+            bne(a0, a1, -8),         // 12
+            jal(0, 0),               // 16
+        ]
+        let (_, machine) = lockstep(steps: 60) { m in
+            m.load(code, at: TestMachine.base)
+            m[x: a1] = 50
+        }
+        let cache = machine.storage.blockCache
+        #expect(cache.cached(at: 4) != nil, "the loop's block survived its own data stores")
+        // One store over the loop drops that block and no other.
+        #expect(cache.stored(0, 4), "a store over the first block's auipc drops it")
+        #expect(cache.cached(at: 0) == nil)
+        #expect(cache.cached(at: 4) != nil, "the loop's block does not cover offset 0")
+    }
+
+    /// A store the reference step makes (misaligned, so the engines leave it to it) over
+    /// decoded code is seen by the next run of the block.
+    @Test(arguments: [1, 16] as [UInt64])
+    func referenceStoreOverCodeDropsTheBlock(_ stride: UInt64) {
+        let code: [UInt32] = [
+            auipc(t0, 0),            //  0
+            lw(t1, 40, t0),          //  4
+            addi(a0, a0, 1),         //  8: loop body, rewritten by the misaligned store below
+            addi(t2, t2, 1),         // 12
+            blt(t2, a3, 8),          // 16: the first pass runs (and decodes) the body unchanged
+            sw(t1, 7, t0),           // 20: misaligned (t0 + 7): bytes 7…10, over offset 8's low bytes
+            bne(t2, a1, -16),        // 24
+            jal(0, 0),               // 28
+            0, 0,
+            0x0000_0000,             // 40: patched below
+        ]
+        lockstep(steps: Int(80 / stride) + 1, stride: stride) { m in
+            m.load(code, at: TestMachine.base)
+            // Bytes 7…10 := the old byte 7, then the first three bytes of `addi a0, a0, 5`.
+            let patched = addi(a0, a0, 5)
+            let word = UInt64(m.read(TestMachine.base + 7, 1)) | UInt64(patched & 0xff_ffff) << 8
+            m.write(TestMachine.base + 40, 4, word)
+            m[x: a3] = 2
+            m[x: a1] = 5
+        }
+    }
+
+    /// A timer interrupt whose deadline falls inside a block is taken on exactly the same
+    /// step as by the reference: the block does not run past it.
+    @Test(arguments: [1, 5, 13, 100] as [UInt64])
+    func timerInterruptLandsMidBlock(_ stride: UInt64) {
+        var code: [UInt32] = [
+            lui(t0, 0x2004), addi(t1, 0, 3), sd(t1, 0, t0),   // mtimecmp = 3 (instruction 300)
+            addi(t1, 0, 0x80), csrrw(0, 0x304, t1),           // mie = MTIE
+            addi(t1, 0, 8), csrrw(0, 0x300, t1),              // mstatus.MIE
+        ]
+        // A 10-instruction loop body: 300 does not fall on a block boundary.
+        code += (0..<9).map { _ in addi(a0, a0, 1) } + [jal(0, -36)]
+        let (m, _) = lockstep(steps: Int(400 / stride), stride: stride) { tm in
+            tm.load(code, at: TestMachine.base)
+            tm.load([jal(0, 0)], at: TestMachine.mtvecDefault)
+        }
+        #expect(m.mcause == Cause.interruptBit | Cause.machineTimer, "the timer fired")
+    }
+
+    /// Every virtual alias of one physical page runs the same decoded block with its own
+    /// pc-relative values.
+    @Test(arguments: [1, 16] as [UInt64])
+    func aliasesShareBlocksButNotPCs(_ stride: UInt64) {
+        let code: [UInt32] = [
+            auipc(a0, 0), jal(ra, 8), nop, addi(a1, a1, 1),
+            lui(t0, 0x40001), jalr(0, t0, 0),                 // to the second alias
+        ]
+        lockstep(steps: Int(30 / stride) + 1, stride: stride) { tm in
+            tm.load(code, at: TestMachine.base + 0x18_0000)
+            var tables = PageTables(tm)
+            let rwx = PageTables.v | PageTables.r | PageTables.w | PageTables.x | PageTables.a | PageTables.d
+            tables.map(TestMachine.base, to: TestMachine.base, level: 1, flags: rwx)
+            tables.map(0x4000_0000, to: TestMachine.base + 0x18_0000, flags: rwx)
+            tables.map(0x4000_1000, to: TestMachine.base + 0x18_0000, flags: rwx)
+            tm[core: CoreLayout.satp] = tables.satp
+            tm.priv = Privilege.supervisor
+            tm.pc = 0x4000_0000
+        }
+    }
+}
+
+/// Every engine in lockstep over the guests that exercise traps, paging, compressed code
+/// and atomics (the block engine over every guest: FastPathLockstepTests).
+struct EngineGuestLockstepTests {
+    @Test(arguments: fastEngines)
+    func guestsMatchTheReference(_ engine: Engine) throws {
+        for name in ["rvc", "traps", "vm", "atomics", "counters"] {
+            let elf = try Guests.elf(name)
+            let fast = try Machine(BootImage(program: elf), input: Guests.input(name))
+            let reference = try Machine(BootImage(program: elf), input: Guests.input(name))
+            var step: UInt64 = 0
+            while !reference.halted && step < 5_000_000 {
+                let a = fast.run(steps: 997, engine: engine)
+                let b = reference.run(steps: 997, engine: .reference)
+                step += 997
+                #expect(a == b)
+                guard memcmp(fast.storage.core, reference.storage.core, CoreLayout.count * 8) == 0 else {
+                    Issue.record("\(name) on \(engine): core differs after step \(step)")
+                    break
+                }
+            }
+            #expect(reference.halted && fast.halted, "\(name) halted")
+            #expect(memcmp(fast.storage.ram, reference.storage.ram, fast.storage.ramSize) == 0, "\(name) RAM")
+            #expect(fast.output == reference.output)
+        }
+    }
+}
