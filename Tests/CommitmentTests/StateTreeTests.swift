@@ -57,10 +57,10 @@ struct StateTreeTests {
             { $0.ram.storeBytes(of: 1, toByteOffset: 65535, as: UInt8.self) },
             { $0.output.append(7) },
         ]
-        for edit in edits {
+        for (i, edit) in edits.enumerated() {
             let s = Self.sample()
             edit(s)
-            #expect(StateTree(s).root() != base)
+            #expect(StateTree(s).root() != base, "edit \(i) left the root unchanged")
         }
         // A different input tape (same length) is a different state.
         let s = MachineStorage(ramSize: 64 << 10, input: Array("the input tapf".utf8))
