@@ -35,12 +35,11 @@ public enum InMemoryRun {
 
     /// Plays `spec` in this process: every party's run on the real machine, the same
     /// node loops and frames as over ZeroMQ, on a virtual clock. Every message takes
-    /// `baseLatencyMs` plus the scenario's latency and faults; by default half a block,
-    /// so a move lands one block after the notification it answers and block numbers
-    /// count the game's moves (the chain's clock advanced by rule, the same every run).
-    public static func play(_ spec: ScenarioSpec, baseLatencyMs: Int? = nil,
+    /// `baseLatencyMs` (1 ms: about what a local socket takes) plus the scenario's latency
+    /// and faults. A slower base would let a dispute outlast the challenge window here
+    /// but not over processes, and the two modes must play the same game.
+    public static func play(_ spec: ScenarioSpec, baseLatencyMs: Int = 1,
                             log: @escaping (String) -> Void = { _ in }) throws -> RunResult {
-        let baseLatencyMs = baseLatencyMs ?? Int(clamping: max(1, spec.game.blockIntervalMs / 2))
         let setup = GameSetup(spec: spec)
         try setup.requireOwnKeys()
         let wall = Stopwatch()
