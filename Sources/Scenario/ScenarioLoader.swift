@@ -136,7 +136,8 @@ public enum ScenarioLoader {
         // reported at the key it names, in this file's vocabulary (`k`, not `arity`).
         if let problem = g.problems().first {
             let name = problem.key.rawValue
-            let node = m.optional(name) ?? v
+            // A span problem names a timeout; if only block_interval_ms was given, point there.
+            let node = m.optional(name) ?? m.optional(GameConfig.Key.blockIntervalMs.rawValue) ?? v
             throw ScenarioError(file: v.document.file, line: node.node.mark?.line, column: node.node.mark?.column,
                                 key: v.childKey(name), message: problem.message)
         }
