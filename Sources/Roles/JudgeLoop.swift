@@ -43,6 +43,11 @@ public final class JudgeLoop: NodeLoop {
     private var joined: Set<String> = []
     private var metrics: [String: PartyMetrics] = [:]
     private var journal = BoundedLog()
+    /// How often each kind of ignored or rejected frame was seen (kinds are a fixed set:
+    /// no attacker-chosen text), so a flood costs a counter, not a log line per frame.
+    private var repeats: [String: Int] = [:]
+    /// Lines kept per kind before the rest are only counted.
+    static let linesPerKind = 3
     private var messages = 0, bytes = 0
     /// Frames that were not the protocol's (see `RunResult.strayFrames`).
     public private(set) var strayFrames = 0
@@ -84,7 +89,8 @@ public final class JudgeLoop: NodeLoop {
 
     public func pump(timeoutMilliseconds: Int) -> Bool {
         let handled = receiveOne(from: endpoint, timeoutMilliseconds: timeoutMilliseconds, handle: handle,
-                                 malformed: { stray("\($0)") }, failed: { note("receive failed: \($0)") })
+                                 malformed: { stray("message the transport could not take apart", "\($0)") },
+                                 failed: { once("receive failed", "receive failed: \($0)") })
         poll()
         return handled
     }
@@ -92,37 +98,44 @@ public final class JudgeLoop: NodeLoop {
     /// The result so far: the chain's report, the metrics that came in, the journal.
     public func result() -> RunResult {
         RunResult(game: judge.report(messages: messages, bytes: bytes),
-                  parties: roster.parties.compactMap { metrics[$0.name] }, log: journal.all, strayFrames: strayFrames)
+                  parties: roster.parties.compactMap { metrics[$0.name] }, log: journal.all + repeatSummary,
+                  strayFrames: strayFrames)
+    }
+
+    /// One line per kind of frame seen more often than it was logged.
+    private var repeatSummary: [String] {
+        repeats.filter { $0.value > Self.linesPerKind }.sorted { $0.key < $1.key }
+            .map { "\($0.value - Self.linesPerKind) more like this not logged: \($0.key)" }
     }
 
     // MARK: events
 
     private func handle(_ e: Envelope) {
         guard let party = roster.entry(named: e.from) else {
-            stray("frame from \(e.from.debugDescription), not a party of this game")
+            stray("frame from a peer that is not a party of this game", e.from.debugDescription)
             return
         }
         switch WireFrame.decode(e.payload) {
         case let .control(.hello(name, digest))?:
-            guard name == e.from else { return stray("hello naming \(name.debugDescription) from \(e.from)") }
+            guard name == e.from else { return stray("hello naming another party", "\(name.debugDescription) from \(e.from)") }
             guard digest == scenario else {
                 return note("refused \(name): it plays a different scenario (digest \(digest), not \(scenario))")
             }
             guard case .joining = phase else { return }
             if joined.insert(name).inserted { note("\(name) joined") }
         case let .control(.metrics(m))?:
-            guard m.name == e.from else { return stray("metrics naming \(m.name.debugDescription) from \(e.from)") }
+            guard m.name == e.from else { return stray("metrics naming another party", "\(m.name.debugDescription) from \(e.from)") }
             metrics[e.from] = m
         case .control(.shutdown)?:
-            stray("shutdown from \(e.from)")
+            stray("shutdown from a party", e.from)
         case let .game(frame)?:
-            guard !isJoining else { return stray("game frame from \(e.from) before the game started") }
+            guard !isJoining else { return stray("game frame before the game started", "from \(e.from)") }
             messages += 1
             bytes += frame.count
             carry(judge.receive(frame, from: party.id, now: chainTime))
         case nil:
             // Not even a wire frame: the chain hears garbage from a party as garbage.
-            guard !isJoining else { return stray("garbage from \(e.from) before the game started") }
+            guard !isJoining else { return stray("garbage before the game started", "from \(e.from)") }
             carry(judge.receive(e.payload, from: party.id, now: chainTime))
         }
     }
@@ -163,7 +176,9 @@ public final class JudgeLoop: NodeLoop {
             case let .send(to, m): send(m, to: to)
             case let .broadcast(m): for p in roster.parties { send(m, to: p.id) }
             case let .note(n): note("[\(chainTime) ms] \(words.text(n))")
-            case let .rejected(from, r): note("[\(chainTime) ms] rejected a frame from \(roster.name(of: from)): \(words.text(r))")
+            case let .rejected(from, r):
+                let who = roster.name(of: from)
+                once("rejected from \(who): \(r.code)", "[\(chainTime) ms] rejected a frame from \(who): \(words.text(r))")
             case let .settled(o):
                 note("[\(chainTime) ms] settled: \(words.text(o))")
                 phase = .winding(until: clock() &+ timing.graceMs)
@@ -191,8 +206,17 @@ public final class JudgeLoop: NodeLoop {
         if journal.append(line) { echo(line) }
     }
 
-    private func stray(_ what: String) {
+    /// Counts a frame that was not the protocol's under `kind` and logs it (with `detail`)
+    /// while that kind is still rare.
+    private func stray(_ kind: String, _ detail: String = "") {
         strayFrames += 1
-        note("ignored: \(what)")
+        once("ignored: \(kind)", "ignored: \(kind)" + (detail.isEmpty ? "" : " (\(detail.prefix(120)))"))
+    }
+
+    /// Logs `line` for the first `linesPerKind` occurrences of `kind`; counts the rest.
+    private func once(_ kind: String, _ line: String) {
+        let n = repeats[kind, default: 0] + 1
+        repeats[kind] = n
+        if n <= Self.linesPerKind { note(line) }
     }
 }

@@ -205,19 +205,7 @@ public enum ScenarioLoader {
     /// ipc://PATH or inproc://NAME.
     static func parseEndpoint(_ v: YAMLValue) throws -> String {
         let s = try v.string()
-        let bad = "expected a ZeroMQ endpoint tcp://HOST:PORT (port 0 = any free port), ipc://PATH or inproc://NAME, got \(quoted(s))"
-        guard let sep = s.range(of: "://") else { throw v.error(bad) }
-        let scheme = s[..<sep.lowerBound], rest = s[sep.upperBound...]
-        switch scheme {
-        case "tcp":
-            guard let colon = rest.lastIndex(of: ":"), colon != rest.startIndex else { throw v.error(bad) }
-            let port = rest[rest.index(after: colon)...]
-            guard port == "*" || (UInt16(port) != nil && port.allSatisfy(\.isASCII)) else { throw v.error(bad) }
-        case "ipc", "inproc":
-            guard !rest.isEmpty else { throw v.error(bad) }
-        default:
-            throw v.error(bad)
-        }
+        if let problem = EndpointSyntax.problem(s, for: .bind) { throw v.error(problem) }
         return s
     }
 
