@@ -23,9 +23,9 @@ public struct GameSetup {
         digest = spec.digest
     }
 
-    /// Every party starts with ten times the larger deposit (at least 10), so deposits
-    /// and gas never run a party dry in a single game.
-    public var initialBalance: UInt64 { 10 * max(spec.game.solverDeposit, spec.game.challengerDeposit, 1) }
+    /// Every party's starting balance (`ScenarioSpec.initialBalance`: ten times the larger
+    /// deposit, at least 10).
+    public var initialBalance: UInt64 { spec.initialBalance }
 
     /// The task as the chain posts it, given its initial root (the task giver's part).
     public func postedTask(initialRoot: Digest) -> PostedTask {

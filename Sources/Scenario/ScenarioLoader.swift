@@ -46,6 +46,12 @@ public enum ScenarioLoader {
         } else if let taken = names["verifier-1"] {
             throw taken.error("the party name `verifier-1` is taken by the default verifier; name the solver differently or list `verifiers:`")
         }
+        // Balances, escrow and burned funds sum to (parties × initial balance) all game
+        // long; refuse the few scenarios where that sum itself cannot be represented.
+        if !spec.totalMoneyFits {
+            let at = top.optional("verifiers") ?? top.optional("game") ?? root
+            throw at.error("\(1 + spec.verifiers.count) parties starting with \(spec.initialBalance) each (10 × the larger deposit) exceed 2^64 in total; use smaller deposits or fewer verifiers")
+        }
         if let v = top.optional("expect") {
             spec.expect = try parseExpectations(v, parties: [spec.solver.name] + spec.verifiers.map(\.name))
         }

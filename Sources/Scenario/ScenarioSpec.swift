@@ -27,6 +27,17 @@ public struct ScenarioSpec: Equatable, Codable, Sendable {
         self.verifiers = verifiers; self.expect = expect
     }
 
+    /// Every party's starting balance: ten times the larger deposit (at least 10), so
+    /// deposits and gas never run a party dry in a single game.
+    public var initialBalance: UInt64 { 10 * max(game.solverDeposit, game.challengerDeposit, 1) }
+
+    /// Whether the money of the whole game — every party's `initialBalance`, which
+    /// balances, escrow and burned funds always sum to — fits in a UInt64. The loader
+    /// refuses scenarios where it does not (deposits near 2^56 with many verifiers).
+    public var totalMoneyFits: Bool {
+        !UInt64(1 + verifiers.count).multipliedReportingOverflow(by: initialBalance).overflow
+    }
+
     /// Game settings suited to real processes: blocks every 100 ms, generous timeouts so
     /// a party busy computing is not mistaken for a silent one.
     public static let defaultGame = GameConfig(arity: 2, blockIntervalMs: 100, commitTimeoutBlocks: 600,

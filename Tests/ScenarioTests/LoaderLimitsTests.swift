@@ -81,4 +81,16 @@ struct LoaderLimitsTests {
         #expect(try ScenarioLoader.parse(yaml: "task:\n  program: x.elf\ngame:\n  block_interval_ms: 1\n  commit_timeout_blocks: 4294967296\n  challenge_window_blocks: 4294967296\n  move_timeout_blocks: 4294967296\n",
                                          file: "edge.yaml", baseDirectory: "").game.moveTimeoutBlocks == 1 << 32)
     }
+
+    /// The game's total money (parties × 10 × the larger deposit) must fit in a UInt64;
+    /// a sum of balances that overflowed would trap in the conservation check.
+    @Test func totalMoneyPastUInt64IsRefused() throws {
+        func scenario(verifiers: Int) -> String {
+            "task:\n  program: x.elf\ngame:\n  solver_deposit: 72057594037927936\nverifiers:\n"
+                + (1...verifiers).map { "  - name: v\($0)\n" }.joined()
+        }
+        #expect(loadFailure(scenario(verifiers: 24)) == nil)
+        let e = try #require(loadFailure(scenario(verifiers: 26)))
+        #expect(e.key == "verifiers" && e.line == 6 && e.message.contains("2^64"), "\(e)")
+    }
 }
