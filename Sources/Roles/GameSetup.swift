@@ -114,6 +114,34 @@ public struct GameSetup {
         return 300 + 2 * slowest
     }
 
+    /// An upper bound, in ms, on how long the game can still need a party after the judge
+    /// last spoke to it: the commit and challenge spans, then every verifier's dispute
+    /// played out with every move taken at its deadline (⌈log_k steps⌉ + 2 rounds, two
+    /// moves each, each move's span plus the slowest link twice), then the judge's grace
+    /// and its wait for metrics. A party that hears nothing for longer has lost the judge.
+    /// Saturating: a bound past UInt64 means "never".
+    public var lastPossibleDeadlineMs: UInt64 {
+        let g = spec.game
+        func span(_ blocks: UInt64) -> UInt64 { mul(blocks &+ 1, g.blockIntervalMs) }
+        var rounds: UInt64 = 0, covered: UInt64 = 1
+        while covered < spec.task.maxSteps {
+            covered = mul(covered, UInt64(g.arity)); rounds += 1
+        }
+        let move = add(span(g.moveTimeoutBlocks), lateFrameGraceMs)
+        let disputes = mul(UInt64(max(1, spec.verifiers.count)), mul(2 * (rounds + 2), move))
+        let timing = JudgeLoop.Timing()
+        return add(add(span(g.commitTimeoutBlocks), span(g.challengeWindowBlocks)),
+                   add(disputes, add(lateFrameGraceMs, timing.collectTimeoutMs)))
+    }
+
+    private func mul(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (r, o) = a.multipliedReportingOverflow(by: b); return o ? .max : r
+    }
+
+    private func add(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (r, o) = a.addingReportingOverflow(b); return o ? .max : r
+    }
+
     /// The judge's name on every transport.
     public static let judgeName = "judge"
 
