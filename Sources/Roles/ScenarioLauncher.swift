@@ -107,6 +107,8 @@ public final class ScenarioLauncher {
                 // A party leaves with status 0 once the judge sends it home.
                 if c.process.terminationReason == .exit && status == 0 { continue }
                 let how = c.process.terminationReason == .uncaughtSignal ? "killed by signal \(status)" : "exited with status \(status)"
+                // Before it joined, no game can start without it: that is a failed run.
+                guard hasJoined(c.name) else { throw failure("\(c.name) \(how) before joining the game", judge: c.name) }
                 events.append(ProcessEvent(process: c.name, atSeconds: clock.seconds, how: how))
                 log("\(c.name) \(how); the game goes on and its timeouts decide")
             }
@@ -122,6 +124,12 @@ public final class ScenarioLauncher {
         let data = try Data(contentsOf: URL(fileURLWithPath: resultFile))
         let result = try JSONDecoder().decode(RunResult.self, from: data)
         return Run(result: result, wallSeconds: clock.seconds, processEvents: events)
+    }
+
+    /// Whether the judge's log says `name` joined the game (a line "NAME joined").
+    private func hasJoined(_ name: String) -> Bool {
+        guard let log = try? String(contentsOfFile: workDirectory + "/judge.log", encoding: .utf8) else { return false }
+        return log.split(separator: "\n").contains { $0 == "\(name) joined" }
     }
 
     private func start(_ name: String, _ arguments: [String]) throws -> Process {

@@ -174,6 +174,26 @@ struct RobustnessTests {
         #expect(processes(mentioning: run.workDir).isEmpty, "role processes left behind")
     }
 
+    /// A party that dies before it joined leaves a game that can never start: the run
+    /// fails at once (exit 2, naming the party), it does not wait for the join timeout.
+    @Test func aPartyKilledBeforeJoiningFailsTheRun() throws {
+        let dir = try makeTemporaryDirectory("early")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = try quickDisputeScenario(in: dir)
+        let run = try BackgroundScenario(["scenario", file], workDir: dir + "/work")
+        defer { run.cleanUp() }
+        var pid: Int32?
+        for _ in 0..<3000 where pid == nil && run.process.isRunning {
+            pid = run.pid(role: "verifier", name: "verifier-1")
+            if pid == nil { usleep(5_000) }
+        }
+        kill(try #require(pid), SIGKILL)
+        let r = run.wait()
+        #expect(r.status == 2, "exit \(r.status)\n\(r.stderr)")
+        #expect(r.stderr.contains("verifier-1 killed by signal 9 before joining"), "\(r.stderr)")
+        #expect(processes(mentioning: run.workDir).isEmpty, "role processes left behind")
+    }
+
     /// SIGINT or SIGTERM to `tbsim scenario` at any moment: exit 130, nothing left behind.
     @Test(arguments: [(SIGTERM, 0.0), (SIGINT, 0.3), (SIGTERM, 1.0), (SIGINT, 2.0)])
     func signalsAlwaysExit130(_ signal: Int32, _ afterSeconds: Double) throws {
