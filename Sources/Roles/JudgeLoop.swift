@@ -42,6 +42,8 @@ public final class JudgeLoop: NodeLoop {
     private var origin: UInt64 = 0
     private var joined: Set<String> = []
     private var metrics: [String: PartyMetrics] = [:]
+    /// Parties the shutdown could not reach: no metrics are waited for from them.
+    private var unreachable: Set<String> = []
     private var journal = BoundedLog()
     /// How often each kind of ignored or rejected frame was seen (kinds are a fixed set:
     /// no attacker-chosen text), so a flood costs a counter, not a log line per frame.
@@ -160,11 +162,12 @@ public final class JudgeLoop: NodeLoop {
             carry(judge.tick(now: chainTime))
         case let .winding(until):
             if now >= until {
-                for p in roster.parties { sendControl(.shutdown, to: p.name) }
+                // A party that can no longer be reached (its process died) will send no metrics.
+                for p in roster.parties where !sendControl(.shutdown, to: p.name) { unreachable.insert(p.name) }
                 phase = .collecting(until: now &+ timing.collectTimeoutMs)
             }
         case let .collecting(until):
-            if metrics.count == roster.parties.count || now >= until { phase = .done }
+            if metrics.count + unreachable.subtracting(metrics.keys).count >= roster.parties.count || now >= until { phase = .done }
         case .done:
             break
         }
@@ -198,8 +201,13 @@ public final class JudgeLoop: NodeLoop {
         }
     }
 
-    private func sendControl(_ c: ControlMessage, to name: String) {
-        do { try control.send(to: name, WireFrame.control(c).encode()) } catch { note("send to \(name) failed: \(error)") }
+    @discardableResult
+    private func sendControl(_ c: ControlMessage, to name: String) -> Bool {
+        do { try control.send(to: name, WireFrame.control(c).encode()) } catch {
+            note("send to \(name) failed: \(error)")
+            return false
+        }
+        return true
     }
 
     private func note(_ line: String) {
