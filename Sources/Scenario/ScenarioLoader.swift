@@ -52,6 +52,10 @@ public enum ScenarioLoader {
             let at = top.optional("verifiers") ?? top.optional("game") ?? root
             throw at.error("\(1 + spec.verifiers.count) parties starting with \(spec.initialBalance) each (10 × the larger deposit) exceed 2^64 in total; use smaller deposits or fewer verifiers")
         }
+        if spec.worstCaseGas == nil {
+            let at = top.optional("game") ?? root
+            throw at.error("the gas a game can charge (\(1 + spec.verifiers.count) parties, every transaction a full `max_frame_bytes` frame at these gas prices) exceeds 2^63; lower `max_frame_bytes` or the per-byte gas")
+        }
         if let v = top.optional("expect") {
             spec.expect = try parseExpectations(v, parties: [spec.solver.name] + spec.verifiers.map(\.name))
         }

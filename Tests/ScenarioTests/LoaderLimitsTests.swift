@@ -93,4 +93,17 @@ struct LoaderLimitsTests {
         let e = try #require(loadFailure(scenario(verifiers: 26)))
         #expect(e.key == "verifiers" && e.line == 6 && e.message.contains("2^64"), "\(e)")
     }
+
+    /// The judge sums gas in UInt64: a configuration whose worst-case game could charge
+    /// more than 2^63 (huge frames at the top per-byte price) is refused at `game`.
+    @Test func worstCaseGasPastTheBoundIsRefused() throws {
+        let heavy = "task:\n  program: x.elf\ngame:\n  max_frame_bytes: 67108864\n  gas: {calldata_nonzero_byte: 4294967296}\n"
+        let e = try #require(loadFailure(heavy))
+        #expect(e.key == "game" && e.line == 4 && e.message.contains("2^63"), "\(e)")
+        // The defaults, and large but bounded settings, are far inside.
+        let spec = try ScenarioLoader.parse(yaml: "task:\n  program: x.elf\ngame:\n  max_frame_bytes: 67108864\n  gas: {calldata_nonzero_byte: 65536}\n",
+                                            file: "ok.yaml", baseDirectory: "")
+        #expect(spec.worstCaseGas != nil)
+        #expect(try ScenarioLoader.parse(yaml: "task:\n  program: x.elf\n", file: "d.yaml", baseDirectory: "").worstCaseGas! < 1 << 40)
+    }
 }
