@@ -44,8 +44,9 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
     /// True iff every expectation passed (true when there are none).
     public var passed: Bool
     /// Role processes that ended before the game did (a multi-process run only): events
-    /// of the game, decided by its timeouts, not failures of the run.
-    public var processEvents: [ProcessEvent] = []
+    /// of the game, decided by its timeouts, not failures of the run. Always written (`[]`
+    /// when none); optional only so reports written before the key existed still load.
+    public var processEvents: [ProcessEvent]? = []
 
     enum CodingKeys: String, CodingKey {
         case scenario, outcome, task, arity, disputes, gas, balances, burned, messages, bytes
@@ -168,7 +169,7 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
     }
 
     /// Same report with wall-clock fields zeroed (`wall_seconds`, the parties' compute and
-    /// wall seconds, the timeline's `time_ms` and `final_time_ms`): two runs of one
+    /// wall seconds, the timeline's `time_ms`, `final_time_ms`, `process_events[].at_seconds`): two runs of one
     /// scenario must produce equal `deterministicView()`s.
     public func deterministicView() -> ScenarioReport {
         var r = self
@@ -176,6 +177,7 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
         r.finalTimeMs = 0
         for i in r.parties.indices { r.parties[i].computeSeconds = 0; r.parties[i].wallSeconds = 0 }
         for i in r.timeline.indices { r.timeline[i].timeMs = 0 }
+        r.processEvents = r.processEvents?.map { var e = $0; e.atSeconds = 0; return e }
         return r
     }
 }
