@@ -61,6 +61,10 @@ extension ScenarioReport {
         row("network", "\(ReportFormat.grouped(messages)) messages · \(ReportFormat.grouped(bytes)) bytes · "
             + "\(rejectedFrames) rejected frames")
         row("wall time", ReportFormat.seconds(wallSeconds))
+        for (i, e) in (processEvents ?? []).enumerated() {
+            let text = "\(clean(e.process)) \(clean(e.how)) at \(ReportFormat.seconds(e.atSeconds))"
+            if i == 0 { row("processes", t.yellow(text)) } else { lines.append(cont + t.yellow(text)) }
+        }
 
         if expectations.isEmpty {
             row("expectations", t.dim("none set"))

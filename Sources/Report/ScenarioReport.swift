@@ -50,12 +50,17 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
     public var expectations: [ExpectationResult]
     /// True iff every expectation passed (true when there are none).
     public var passed: Bool
+    /// Role processes that ended before the game did (a multi-process run only): events
+    /// of the game, decided by its timeouts, not failures of the run. Always written (`[]`
+    /// when none); optional only so reports written before the key existed still load.
+    public var processEvents: [ProcessEvent]? = []
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", generator
         case scenario, outcome, task, arity, disputes, gas, balances, burned, messages, bytes
         case rejectedFrames = "rejected_frames", finalBlock = "final_block", finalTimeMs = "final_time_ms"
         case wallSeconds = "wall_seconds", parties, timeline, expectations, passed
+        case processEvents = "process_events"
     }
 
     /// Builds the report of a finished run: names parties by `spec`'s roster, fills the
@@ -175,7 +180,7 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
     }
 
     /// Same report with wall-clock fields zeroed (`wall_seconds`, the parties' compute and
-    /// wall seconds, the timeline's `time_ms` and `final_time_ms`): two runs of one
+    /// wall seconds, the timeline's `time_ms`, `final_time_ms`, `process_events[].at_seconds`): two runs of one
     /// scenario must produce equal `deterministicView()`s.
     public func deterministicView() -> ScenarioReport {
         var r = self
@@ -183,7 +188,23 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
         r.finalTimeMs = 0
         for i in r.parties.indices { r.parties[i].computeSeconds = 0; r.parties[i].wallSeconds = 0 }
         for i in r.timeline.indices { r.timeline[i].timeMs = 0 }
+        r.processEvents = r.processEvents?.map { var e = $0; e.atSeconds = 0; return e }
         return r
+    }
+}
+
+/// A role process that ended on its own during a run (killed, crashed, gave up).
+public struct ProcessEvent: Codable, Equatable, Sendable {
+    /// The role's name (`judge`, `solver`, a verifier's name).
+    public var process: String
+    /// Seconds after the launch when the launcher saw it gone.
+    public var atSeconds: Double
+    /// How it ended, e.g. "killed by signal 9" or "exited with status 1".
+    public var how: String
+    enum CodingKeys: String, CodingKey { case process, atSeconds = "at_seconds", how }
+    /// Builds an event.
+    public init(process: String, atSeconds: Double, how: String) {
+        self.process = process; self.atSeconds = atSeconds; self.how = how
     }
 }
 

@@ -23,9 +23,9 @@ public struct GameSetup {
         digest = spec.digest
     }
 
-    /// Every party starts with ten times the larger deposit (at least 10), so deposits
-    /// and gas never run a party dry in a single game.
-    public var initialBalance: UInt64 { 10 * max(spec.game.solverDeposit, spec.game.challengerDeposit, 1) }
+    /// Every party's starting balance (`ScenarioSpec.initialBalance`: ten times the larger
+    /// deposit, at least 10).
+    public var initialBalance: UInt64 { spec.initialBalance }
 
     /// The task as the chain posts it, given its initial root (the task giver's part).
     public func postedTask(initialRoot: Digest) -> PostedTask {
@@ -147,6 +147,34 @@ public struct GameSetup {
             slowest = max(slowest, delay)
         }
         return 300 + 2 * slowest
+    }
+
+    /// An upper bound, in ms, on how long the game can still need a party after the judge
+    /// last spoke to it: the commit and challenge spans, then every verifier's dispute
+    /// played out with every move taken at its deadline (⌈log_k steps⌉ + 2 rounds, two
+    /// moves each, each move's span plus the slowest link twice), then the judge's grace
+    /// and its wait for metrics. A party that hears nothing for longer has lost the judge.
+    /// Saturating: a bound past UInt64 means "never".
+    public var lastPossibleDeadlineMs: UInt64 {
+        let g = spec.game
+        func span(_ blocks: UInt64) -> UInt64 { mul(blocks &+ 1, g.blockIntervalMs) }
+        var rounds: UInt64 = 0, covered: UInt64 = 1
+        while covered < spec.task.maxSteps {
+            covered = mul(covered, UInt64(g.arity)); rounds += 1
+        }
+        let move = add(span(g.moveTimeoutBlocks), lateFrameGraceMs)
+        let disputes = mul(UInt64(max(1, spec.verifiers.count)), mul(2 * (rounds + 2), move))
+        let timing = JudgeLoop.Timing()
+        return add(add(span(g.commitTimeoutBlocks), span(g.challengeWindowBlocks)),
+                   add(disputes, add(lateFrameGraceMs, timing.collectTimeoutMs)))
+    }
+
+    private func mul(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (r, o) = a.multipliedReportingOverflow(by: b); return o ? .max : r
+    }
+
+    private func add(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (r, o) = a.addingReportingOverflow(b); return o ? .max : r
     }
 
     /// The judge's name on every transport.

@@ -52,7 +52,14 @@ public final class JudgeLoop: NodeLoop {
     private var hellos: SignedInbox
     private var notices: Signer
     private var metrics: [String: PartyMetrics] = [:]
+    /// Parties the shutdown could not reach: no metrics are waited for from them.
+    private var unreachable: Set<String> = []
     private var journal = BoundedLog()
+    /// How often each kind of ignored or rejected frame was seen (kinds are a fixed set:
+    /// no attacker-chosen text), so a flood costs a counter, not a log line per frame.
+    private var repeats: [String: Int] = [:]
+    /// Lines kept per kind before the rest are only counted.
+    static let linesPerKind = 3
     private var messages = 0, bytes = 0
     /// Frames that were not the protocol's (see `RunResult.strayFrames`).
     public private(set) var strayFrames = 0
@@ -98,7 +105,8 @@ public final class JudgeLoop: NodeLoop {
 
     public func pump(timeoutMilliseconds: Int) -> Bool {
         let handled = receiveOne(from: endpoint, timeoutMilliseconds: timeoutMilliseconds, handle: handle,
-                                 malformed: { stray("\($0)") }, failed: { note("receive failed: \($0)") })
+                                 malformed: { stray("message the transport could not take apart", "\($0)") },
+                                 failed: { once("receive failed", "receive failed: \($0)") })
         poll()
         return handled
     }
@@ -106,7 +114,14 @@ public final class JudgeLoop: NodeLoop {
     /// The result so far: the chain's report, the metrics that came in, the journal.
     public func result() -> RunResult {
         RunResult(game: judge.report(messages: messages, bytes: bytes),
-                  parties: roster.parties.compactMap { metrics[$0.name] }, log: journal.all, strayFrames: strayFrames)
+                  parties: roster.parties.compactMap { metrics[$0.name] }, log: journal.all + repeatSummary,
+                  strayFrames: strayFrames)
+    }
+
+    /// One line per kind of frame seen more often than it was logged.
+    private var repeatSummary: [String] {
+        repeats.filter { $0.value > Self.linesPerKind }.sorted { $0.key < $1.key }
+            .map { "\($0.value - Self.linesPerKind) more like this not logged: \($0.key)" }
     }
 
     // MARK: events
@@ -118,38 +133,38 @@ public final class JudgeLoop: NodeLoop {
             hello(envelope, on: e.from)
         case let .control(.metrics(m))?:
             guard let id = account[e.from], roster.entry(for: id)?.name == m.name else {
-                return stray("metrics naming \(m.name.debugDescription) from \(from)")
+                return stray("metrics naming another party", "\(m.name.debugDescription) from \(from)")
             }
             metrics[m.name] = m
         case .control(.shutdown)?:
-            stray("shutdown from \(from)")
+            stray("shutdown from a party", from)
         case let .game(tx)?:
-            guard !isJoining else { return stray("game frame from \(from) before the game started") }
+            guard !isJoining else { return stray("game frame before the game started", "from \(from)") }
             messages += 1
             bytes += tx.count
             carry(judge.receive(transaction: tx, now: chainTime))
         case nil:
             // Not even a wire frame: the chain hears it as an undecodable transaction.
-            guard !isJoining else { return stray("garbage from \(from) before the game started") }
+            guard !isJoining else { return stray("garbage before the game started", "from \(from)") }
             carry(judge.receive(transaction: e.payload, now: chainTime))
         }
     }
 
     /// A signed hello: binds `conn` to the signing account if the account has none yet.
     private func hello(_ envelope: [UInt8], on conn: String) {
-        guard isJoining else { return stray("hello on connection \(conn.debugDescription) after the game started") }
+        guard isJoining else { return stray("hello after the game started", "on connection \(conn.debugDescription)") }
         let admitted: SignedInbox.Admitted
         switch hellos.admit(envelope) {
-        case let .failure(r): return stray("hello on connection \(conn.debugDescription) refused: \(words.text(r.rejection))")
+        case let .failure(r): return stray("hello refused: \(r.rejection.code)", "on connection \(conn.debugDescription): \(words.text(r.rejection))")
         case let .success(a): admitted = a
         }
         guard let entry = roster.entry(for: admitted.party), let h = HelloPayload.decode(admitted.payload), h.name == entry.name else {
-            return stray("hello signed by party \(admitted.party.rawValue) naming someone else")
+            return stray("hello naming someone else", "signed by party \(admitted.party.rawValue)")
         }
         guard h.scenario == scenario else {
             return note("refused \(h.name): it plays a different scenario (digest \(h.scenario), not \(scenario))")
         }
-        guard connection[entry.id] == nil, account[conn] == nil else { return stray("second hello of \(h.name)") }
+        guard connection[entry.id] == nil, account[conn] == nil else { return stray("second hello of a party", h.name) }
         connection[entry.id] = conn
         account[conn] = entry.id
         note("\(h.name) joined")
@@ -175,11 +190,15 @@ public final class JudgeLoop: NodeLoop {
             carry(judge.tick(now: chainTime))
         case let .winding(until):
             if now >= until {
-                for p in roster.parties { if let c = connection[p.id] { sendControl(.shutdown, to: c) } }
+                // A party that can no longer be reached (its process died) will send no metrics.
+                for p in roster.parties {
+                    if let c = connection[p.id], sendControl(.shutdown, to: c) { continue }
+                    unreachable.insert(p.name)
+                }
                 phase = .collecting(until: now &+ timing.collectTimeoutMs)
             }
         case let .collecting(until):
-            if metrics.count == roster.parties.count || now >= until { phase = .done }
+            if metrics.count + unreachable.subtracting(metrics.keys).count >= roster.parties.count || now >= until { phase = .done }
         case .done:
             break
         }
@@ -191,7 +210,9 @@ public final class JudgeLoop: NodeLoop {
             case let .send(to, m): send(m, to: to)
             case let .broadcast(m): for p in roster.parties { send(m, to: p.id) }
             case let .note(n): note("[\(chainTime) ms] \(words.text(n))")
-            case let .rejected(from, r): note("[\(chainTime) ms] rejected a frame \(sender(from, r)): \(words.text(r))")
+            case let .rejected(from, r):
+                let who = sender(from, r)
+                once("rejected a frame \(who): \(r.code)", "[\(chainTime) ms] rejected a frame \(who): \(words.text(r))")
             case let .settled(o):
                 note("[\(chainTime) ms] settled: \(words.text(o))")
                 phase = .winding(until: clock() &+ timing.graceMs)
@@ -220,16 +241,30 @@ public final class JudgeLoop: NodeLoop {
         }
     }
 
-    private func sendControl(_ c: ControlMessage, to name: String) {
-        do { try control.send(to: name, WireFrame.control(c).encode()) } catch { note("send to \(name) failed: \(error)") }
+    @discardableResult
+    private func sendControl(_ c: ControlMessage, to name: String) -> Bool {
+        do { try control.send(to: name, WireFrame.control(c).encode()) } catch {
+            note("send to \(name) failed: \(error)")
+            return false
+        }
+        return true
     }
 
     private func note(_ line: String) {
         if journal.append(line) { echo(line) }
     }
 
-    private func stray(_ what: String) {
+    /// Counts a frame that was not the protocol's under `kind` and logs it (with `detail`)
+    /// while that kind is still rare.
+    private func stray(_ kind: String, _ detail: String = "") {
         strayFrames += 1
-        note("ignored: \(what)")
+        once("ignored: \(kind)", "ignored: \(kind)" + (detail.isEmpty ? "" : " (\(detail.prefix(120)))"))
+    }
+
+    /// Logs `line` for the first `linesPerKind` occurrences of `kind`; counts the rest.
+    private func once(_ kind: String, _ line: String) {
+        let n = repeats[kind, default: 0] + 1
+        repeats[kind] = n
+        if n <= Self.linesPerKind { note(line) }
     }
 }

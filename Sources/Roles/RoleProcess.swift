@@ -7,16 +7,36 @@ import Transport
 /// A role as an OS process over ZeroMQ (`tbsim node`): the same node loops as in
 /// memory, driven by the host clock on a real socket.
 public enum RoleProcess {
+    /// How long a party waits in silence before it concludes the judge is gone: `first`
+    /// until the judge first speaks (it waits for every party to join), `then` after
+    /// each message (`GameSetup.lastPossibleDeadlineMs`).
+    struct SilenceLimit {
+        var first: UInt64
+        var then: UInt64
+    }
+
     /// Runs `loop` until it is done, waiting on its socket at most until its next
-    /// wake-up. Throws if the process that started this one goes away.
-    static func drive(_ loop: any NodeLoop, clock: () -> UInt64) throws {
+    /// wake-up. Throws if the process that started this one goes away, or if nothing
+    /// arrives for longer than `silence` allows.
+    static func drive(_ loop: any NodeLoop, clock: () -> UInt64, silence: SilenceLimit? = nil) throws {
         let parent = getppid()
+        var lastHeard = clock()
+        var heard = false
         while !loop.isDone {
             if getppid() != parent { throw RoleError("the launcher went away") }
             let now = clock()
+            if let silence {
+                let limit = heard ? silence.then : silence.first
+                if now &- lastHeard > limit {
+                    throw RoleError("lost the judge: nothing heard for \((now &- lastHeard) / 1000) s, past the game's last possible deadline; giving up")
+                }
+            }
             var wait: UInt64 = 50
             if let w = loop.nextWakeup { wait = min(wait, w > now ? w - now : 0) }
-            _ = loop.pump(timeoutMilliseconds: Int(wait))
+            if loop.pump(timeoutMilliseconds: Int(wait)) {
+                lastHeard = clock()
+                heard = true
+            }
         }
     }
 
@@ -98,6 +118,11 @@ public enum RoleProcess {
         let loop = try setup.partyLoop(entry, endpoint: client, oracle: oracle, clock: { clock.milliseconds },
                                        wallClock: { wall.seconds }, log: log)
         try loop.start()
-        try drive(loop, clock: { clock.milliseconds })
+        // A party that loses the judge (killed, cut off) gives up once the game could no
+        // longer need it, instead of waiting forever.
+        let bound = setup.lastPossibleDeadlineMs
+        let join = JudgeLoop.Timing().joinTimeoutMs
+        let silence = SilenceLimit(first: bound > UInt64.max - join ? .max : join + bound, then: bound)
+        try drive(loop, clock: { clock.milliseconds }, silence: silence)
     }
 }

@@ -1,6 +1,7 @@
 import Commitment
 import Foundation
 import Game
+import Report
 import Scenario
 import Transport
 
@@ -38,11 +39,36 @@ public final class ScenarioLauncher {
         public var result: RunResult
         /// Seconds from start to the result.
         public var wallSeconds: Double
+        /// Parties whose process ended before the game did, in the order seen.
+        public var processEvents: [ProcessEvent]
+    }
+
+    /// Thrown by `run()` once `interrupt()` was called: the run was stopped on request.
+    public struct Interrupted: Error, CustomStringConvertible {
+        /// "interrupted".
+        public var description: String { "interrupted" }
+        /// The error.
+        public init() {}
+    }
+
+    private var interruptRequested = false
+
+    /// True once `interrupt()` was called.
+    public var isInterrupted: Bool { lock.lock(); defer { lock.unlock() }; return interruptRequested }
+
+    /// Stops every role (from any thread, e.g. a signal handler) and makes `run()` throw
+    /// `Interrupted`, whatever state the roles were in when they were stopped.
+    public func interrupt() {
+        lock.lock(); interruptRequested = true; lock.unlock()
+        stopAll()
     }
 
     public func run() throws -> Run {
         try GameSetup(spec: spec).requireOwnKeys()
         let clock = Stopwatch()
+        guard EndpointSyntax.crossesProcesses(spec.network.judgeBind) else {
+            throw RoleError("\(scenarioFile): key `network.judge_bind`: \(spec.network.judgeBind) cannot cross processes; use tcp:// or ipc://")
+        }
         try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
         let endpointFile = workDirectory + "/judge.endpoint"
         let resultFile = workDirectory + "/result.json"
@@ -58,6 +84,7 @@ public final class ScenarioLauncher {
                                         "--scenario-digest", digest, "--session", workDirectory])
         var endpoint: String?
         while endpoint == nil {
+            if isInterrupted { throw Interrupted() }
             if !judge.isRunning { throw failure("the judge exited before listening", judge: "judge") }
             if clock.seconds > 60 { throw failure("the judge did not start listening within 60 s", judge: "judge") }
             endpoint = try? String(contentsOfFile: endpointFile, encoding: .utf8)
@@ -68,13 +95,27 @@ public final class ScenarioLauncher {
             _ = try start(party.name, ["node", "--role", party.role.rawValue, scenarioFile, "--name", party.name,
                                        "--connect", endpoint!, "--scenario-digest", digest, "--session", workDirectory])
         }
+        // A party that dies is an event of the game, not a failure of the run: the judge's
+        // timeouts decide, and the report says who died and when.
+        var events: [ProcessEvent] = []
+        var seen: Set<String> = []
         while judge.isRunning {
+            if isInterrupted { throw Interrupted() }
             if clock.seconds > timeoutSeconds { throw failure("the run took longer than \(Int(timeoutSeconds)) s", judge: nil) }
-            for c in children where c.name != "judge" && !c.process.isRunning && c.process.terminationStatus != 0 {
-                throw failure("\(c.name) failed (exit status \(c.process.terminationStatus))", judge: c.name)
+            for c in children where c.name != "judge" && !c.process.isRunning && !seen.contains(c.name) {
+                seen.insert(c.name)
+                let status = c.process.terminationStatus
+                // A party leaves with status 0 once the judge sends it home.
+                if c.process.terminationReason == .exit && status == 0 { continue }
+                let how = c.process.terminationReason == .uncaughtSignal ? "killed by signal \(status)" : "exited with status \(status)"
+                // Before it joined, no game can start without it: that is a failed run.
+                guard hasJoined(c.name) else { throw failure("\(c.name) \(how) before joining the game", judge: c.name) }
+                events.append(ProcessEvent(process: c.name, atSeconds: clock.seconds, how: how))
+                log("\(c.name) \(how); the game goes on and its timeouts decide")
             }
             usleep(50_000)
         }
+        if isInterrupted { throw Interrupted() }
         guard judge.terminationStatus == 0 else {
             throw failure("the judge failed (exit status \(judge.terminationStatus))", judge: "judge")
         }
@@ -83,7 +124,13 @@ public final class ScenarioLauncher {
         while children.contains(where: { $0.process.isRunning }) && grace.seconds < 5 { usleep(20_000) }
         let data = try Data(contentsOf: URL(fileURLWithPath: resultFile))
         let result = try JSONDecoder().decode(RunResult.self, from: data)
-        return Run(result: result, wallSeconds: clock.seconds)
+        return Run(result: result, wallSeconds: clock.seconds, processEvents: events)
+    }
+
+    /// Whether the judge's log says `name` joined the game (a line "NAME joined").
+    private func hasJoined(_ name: String) -> Bool {
+        guard let log = try? String(contentsOfFile: workDirectory + "/judge.log", encoding: .utf8) else { return false }
+        return log.split(separator: "\n").contains { $0 == "\(name) joined" }
     }
 
     private func start(_ name: String, _ arguments: [String]) throws -> Process {

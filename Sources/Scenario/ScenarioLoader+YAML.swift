@@ -22,6 +22,7 @@ struct YAMLDocument {
     /// Composes `yaml` into its root node, turning Yams' errors into `ScenarioError`s.
     /// `what` names the expected content for the empty-file message.
     func compose(_ yaml: String, what: String) throws -> YAMLValue {
+        try checkAliasExpansion(yaml)
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)

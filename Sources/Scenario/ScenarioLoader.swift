@@ -46,6 +46,16 @@ public enum ScenarioLoader {
         } else if let taken = names["verifier-1"] {
             throw taken.error("the party name `verifier-1` is taken by the default verifier; name the solver differently or list `verifiers:`")
         }
+        // Balances, escrow and burned funds sum to (parties × initial balance) all game
+        // long; refuse the few scenarios where that sum itself cannot be represented.
+        if !spec.totalMoneyFits {
+            let at = top.optional("verifiers") ?? top.optional("game") ?? root
+            throw at.error("\(1 + spec.verifiers.count) parties starting with \(spec.initialBalance) each (10 × the larger deposit) exceed 2^64 in total; use smaller deposits or fewer verifiers")
+        }
+        if spec.worstCaseGas == nil {
+            let at = top.optional("game") ?? root
+            throw at.error("the gas a game can charge (\(1 + spec.verifiers.count) parties, every transaction a full `max_frame_bytes` frame at these gas prices) exceeds 2^63; lower `max_frame_bytes` or the per-byte gas")
+        }
         if let v = top.optional("expect") {
             spec.expect = try parseExpectations(v, parties: [spec.solver.name] + spec.verifiers.map(\.name))
         }
@@ -152,7 +162,8 @@ public enum ScenarioLoader {
         // reported at the key it names, in this file's vocabulary (`k`, not `arity`).
         if let problem = g.problems().first {
             let name = problem.key.rawValue
-            let node = m.optional(name) ?? v
+            // A span problem names a timeout; if only block_interval_ms was given, point there.
+            let node = m.optional(name) ?? m.optional(GameConfig.Key.blockIntervalMs.rawValue) ?? v
             throw ScenarioError(file: v.document.file, line: node.node.mark?.line, column: node.node.mark?.column,
                                 key: v.childKey(name), message: problem.message)
         }
@@ -220,19 +231,7 @@ public enum ScenarioLoader {
     /// ipc://PATH or inproc://NAME.
     static func parseEndpoint(_ v: YAMLValue) throws -> String {
         let s = try v.string()
-        let bad = "expected a ZeroMQ endpoint tcp://HOST:PORT (port 0 = any free port), ipc://PATH or inproc://NAME, got \(quoted(s))"
-        guard let sep = s.range(of: "://") else { throw v.error(bad) }
-        let scheme = s[..<sep.lowerBound], rest = s[sep.upperBound...]
-        switch scheme {
-        case "tcp":
-            guard let colon = rest.lastIndex(of: ":"), colon != rest.startIndex else { throw v.error(bad) }
-            let port = rest[rest.index(after: colon)...]
-            guard port == "*" || (UInt16(port) != nil && port.allSatisfy(\.isASCII)) else { throw v.error(bad) }
-        case "ipc", "inproc":
-            guard !rest.isEmpty else { throw v.error(bad) }
-        default:
-            throw v.error(bad)
-        }
+        if let problem = EndpointSyntax.problem(s, for: .bind) { throw v.error(problem) }
         return s
     }
 

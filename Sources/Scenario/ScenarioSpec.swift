@@ -34,6 +34,56 @@ public struct ScenarioSpec: Equatable, Codable, Sendable {
         self.verifiers = verifiers; self.expect = expect
     }
 
+    /// Every party's starting balance: ten times the larger deposit (at least 10), so
+    /// deposits and gas never run a party dry in a single game.
+    public var initialBalance: UInt64 { 10 * max(game.solverDeposit, game.challengerDeposit, 1) }
+
+    /// Whether the money of the whole game — every party's `initialBalance`, which
+    /// balances, escrow and burned funds always sum to — fits in a UInt64. The loader
+    /// refuses scenarios where it does not (deposits near 2^56 with many verifiers).
+    public var totalMoneyFits: Bool {
+        !UInt64(1 + verifiers.count).multipliedReportingOverflow(by: initialBalance).overflow
+    }
+
+    /// An upper bound on the gas a whole game can charge, or nil when it does not fit in
+    /// 2^63: every transaction a full `max_frame_bytes` frame of nonzero bytes, charged
+    /// every fee at once (base, calldata, the largest storage writes, keccak, one-step
+    /// verification per byte and per work unit), and as many transactions as the game
+    /// allows (the commit, then per verifier a challenge, two moves per bisection round and
+    /// the closing proof). The judge sums charges in UInt64; the loader refuses scenarios
+    /// where this bound does not fit, so those sums cannot overflow.
+    public var worstCaseGas: UInt64? {
+        func mul(_ a: UInt64, _ b: UInt64) -> UInt64? {
+            let (r, o) = a.multipliedReportingOverflow(by: b); return o ? nil : r
+        }
+        func add(_ terms: [UInt64?]) -> UInt64? {
+            var sum: UInt64 = 0
+            for t in terms {
+                guard let t else { return nil }
+                let (r, o) = sum.addingReportingOverflow(t)
+                if o { return nil }
+                sum = r
+            }
+            return sum
+        }
+        let frame = UInt64(max(0, game.maxFrameBytes))
+        let words = frame / 32 + 1
+        let writes = UInt64(max(4, game.arity - 1))
+        guard let perTx = add([gas.txBase, mul(frame, max(gas.calldataZeroByte, gas.calldataNonZeroByte)),
+                               mul(gas.storageWrite, writes), gas.keccakBase, mul(gas.keccakPerWord, words),
+                               gas.stepVerifyBase, mul(gas.stepVerifyPerProofByte, frame), mul(gas.stepVerifyPerWorkUnit, words)])
+        else { return nil }
+        var rounds: UInt64 = 0, covered: UInt64 = 1
+        while covered < task.maxSteps {
+            let (next, o) = covered.multipliedReportingOverflow(by: UInt64(max(2, game.arity)))
+            covered = o ? .max : next
+            rounds += 1
+        }
+        guard let perDispute = add([2, mul(2, rounds + 2)]), let txs = add([1, mul(UInt64(verifiers.count), perDispute)]),
+              let total = mul(txs, perTx), total <= 1 << 63 else { return nil }
+        return total
+    }
+
     /// Game settings suited to real processes: blocks every 100 ms, generous timeouts so
     /// a party busy computing is not mistaken for a silent one.
     public static let defaultGame = GameConfig(arity: 2, blockIntervalMs: 100, commitTimeoutBlocks: 600,

@@ -52,6 +52,19 @@ public struct NodeCommand: ParsableCommand {
         if role != .judge && connect == nil { throw ValidationError("--connect ENDPOINT is required for --role \(role.rawValue)") }
         if role == .verifier && name == nil { throw ValidationError("--name is required for --role verifier") }
         if let d = scenarioDigest, Digest(hex: d) == nil { throw ValidationError("--scenario-digest must be 0x + 64 hex digits") }
+        // Endpoints and output files are checked before the scenario is loaded and long
+        // before a party's run is computed.
+        for (option, endpoint, use) in [("--bind", bind, EndpointSyntax.Use.bind), ("--connect", connect, .connect)] {
+            guard let endpoint else { continue }
+            if let problem = EndpointSyntax.problem(endpoint, for: use) { throw ValidationError("\(option): \(problem)") }
+            if !EndpointSyntax.crossesProcesses(endpoint) {
+                throw ValidationError("\(option) \(endpoint): inproc:// endpoints cannot cross processes; use tcp:// or ipc://")
+            }
+        }
+        if role == .judge {
+            try checkWritableFile(result, option: "--result")
+            if let endpointFile { try checkWritableFile(endpointFile, option: "--endpoint-file") }
+        }
     }
 
     public func run() throws {
@@ -59,6 +72,7 @@ public struct NodeCommand: ParsableCommand {
         // exec: restore the defaults so stopping a role works.
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
+        unblockStopSignals()
         let spec = try loadScenario(file)
         let log: (String) -> Void = { line in printError(line) }
         let digest = scenarioDigest.flatMap { Digest(hex: $0) }

@@ -42,15 +42,27 @@ public struct ScenarioCommand: ParsableCommand {
 
     public init() {}
 
+    /// Output paths are checked before anything is loaded or computed ("-" is standard output).
     public func validate() throws {
         if json == "-" && html == "-" { throw ValidationError("only one of --json and --html can go to standard output (-)") }
+        if let json, json != "-" { try checkWritableFile(json, option: "--json") }
+        if let html, html != "-" { try checkWritableFile(html, option: "--html") }
+        if let workDir { try checkWritableDirectory(workDir, option: "--work-dir") }
+        if !(timeout > 0) { throw ValidationError("--timeout must be > 0 seconds, got \(timeout)") }
     }
 
     public func run() throws {
+        let watch = InterruptWatch()
         let spec = try loadScenario(file)
+        if !inProcess && !EndpointSyntax.crossesProcesses(spec.network.judgeBind) {
+            printError("tbsim: \(file): key `network.judge_bind`: \(spec.network.judgeBind) cannot cross processes "
+                       + "(inproc:// lives inside one process); use tcp:// or ipc://, or play with --in-process")
+            throw ExitCode(2)
+        }
         let log: (String) -> Void = quiet ? { _ in } : { printError($0) }
         let result: RunResult
         let wall: Double
+        var processEvents: [ProcessEvent] = []
         do {
             if inProcess {
                 let clock = Stopwatch()
@@ -61,21 +73,35 @@ public struct ScenarioCommand: ParsableCommand {
                 let launcher = ScenarioLauncher(spec: spec, scenarioFile: file, executable: currentExecutable(),
                                                 workDirectory: dir, log: log)
                 launcher.timeoutSeconds = timeout
-                let signals = installSignalHandlers { launcher.stopAll() }
-                defer { signals.forEach { $0.cancel() } }
+                watch.onInterrupt { launcher.interrupt() }
+                defer { watch.onInterrupt(nil) }
                 log("running \(spec.name): 1 judge, 1 solver, \(spec.verifiers.count) verifier(s)" + (workDir != nil ? "; logs in \(dir)" : ""))
-                let run = try launcher.run()
+                let run: ScenarioLauncher.Run
+                do {
+                    run = try launcher.run()
+                } catch where launcher.isInterrupted {
+                    // Whatever the stopped roles made of it (a judge killed by SIGTERM…),
+                    // an interrupted run exits 130.
+                    throw ScenarioLauncher.Interrupted()
+                }
+                if launcher.isInterrupted { throw ScenarioLauncher.Interrupted() }
                 result = run.result
                 wall = run.wallSeconds
+                processEvents = run.processEvents
                 // Logs of a run that worked are kept only when asked for (--work-dir).
                 if workDir == nil { try? FileManager.default.removeItem(atPath: dir) }
             }
+        } catch is ScenarioLauncher.Interrupted {
+            InterruptWatch.exitInterrupted()
         } catch {
             printError("tbsim: scenario \(file) failed: \(error)")
             throw ExitCode(2)
         }
-        let report = ScenarioReport(spec: spec, file: file, game: result.game, parties: result.parties, wallSeconds: wall,
+        // A signal that came as the run ended still means "interrupted".
+        if watch.interrupted { InterruptWatch.exitInterrupted() }
+        var report = ScenarioReport(spec: spec, file: file, game: result.game, parties: result.parties, wallSeconds: wall,
                                     generator: "tbsim \(TBSimVersion.current)")
+        report.processEvents = processEvents
         // A report written to standard output keeps it to itself: the summary goes to stderr.
         let reportToStdout = json == "-" || html == "-"
         let say: (String) -> Void = reportToStdout ? { printError($0) } : { print($0) }
@@ -108,19 +134,70 @@ func currentExecutable() -> String {
     (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
 }
 
-/// On SIGINT/SIGTERM: run `cleanup` (stop children) and exit 130.
-func installSignalHandlers(_ cleanup: @escaping () -> Void) -> [DispatchSourceSignal] {
-    [SIGINT, SIGTERM].map { sig in
-        signal(sig, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-        source.setEventHandler {
-            cleanup()
-            printError("tbsim: interrupted; every role process stopped")
-            exit(130)
+/// The write end of the pipe the SIGINT/SIGTERM handler writes to (the self-pipe trick:
+/// write(2) is async-signal-safe, and the watcher thread blocks on the read end).
+private var interruptPipeWriteEnd: Int32 = -1
+
+/// Catches SIGINT and SIGTERM for the whole of `tbsim scenario`, from its first line:
+/// the handler only writes a byte to a pipe, and a watcher thread acts on it — stopping
+/// the roles through `onInterrupt` (the launcher then makes its run throw `Interrupted`,
+/// which the command turns into exit status 130), or exiting 130 itself when nothing is
+/// running. A handler (not SIG_IGN) is reset by exec, so role processes start with the
+/// default dispositions. Exiting on the handler's own thread raced the main thread's
+/// verdict on the stopped judge (exit 2); ignoring the signals until a dispatch source
+/// was ready lost a signal sent early (exit 0).
+final class InterruptWatch {
+    private let lock = NSLock()
+    private var action: (() -> Void)?
+    private var received = false
+
+    init() {
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { return }
+        interruptPipeWriteEnd = fds[1]
+        let readEnd = fds[0]
+        let watcher = Thread { [self] in
+            var byte: UInt8 = 0
+            while read(readEnd, &byte, 1) < 0 && errno == EINTR {}
+            lock.lock(); received = true; let act = action; lock.unlock()
+            if let act { act() } else { InterruptWatch.exitInterrupted() }
         }
-        source.resume()
-        return source
+        watcher.start()
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig) { _ in
+                var byte: UInt8 = 1
+                _ = write(interruptPipeWriteEnd, &byte, 1)
+            }
+        }
+        // Only now, with the handlers in place: a signal left pending while blocked is
+        // delivered here and handled.
+        unblockStopSignals()
     }
+
+    /// True once the watcher saw SIGINT or SIGTERM.
+    var interrupted: Bool { lock.lock(); defer { lock.unlock() }; return received }
+
+    /// What to do on a signal from now on (nil: exit 130 at once).
+    func onInterrupt(_ action: (() -> Void)?) {
+        lock.lock(); self.action = action; let late = received; lock.unlock()
+        if late, let action { action() }
+    }
+
+    static func exitInterrupted() -> Never {
+        printError("tbsim: interrupted; every role process stopped")
+        exit(130)
+    }
+}
+
+/// Unblocks SIGINT and SIGTERM in the calling thread (and so in threads it starts and
+/// processes it execs): a parent that started this process from a thread blocking them
+/// (test runners do) would otherwise leave them pending forever.
+func unblockStopSignals() {
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, SIGINT)
+    sigaddset(&set, SIGTERM)
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
 }
 
 /// Loads a scenario file; a bad file is one line on standard error and exit status 2.

@@ -65,6 +65,11 @@ public struct GameConfig: Codable, Equatable, Sendable {
                   maxFrameBytes: try c.decode(Int.self, forKey: .maxFrameBytes))
     }
 
+    /// Longest span one timeout may cover, in ms: (timeout blocks + 1) × `blockIntervalMs`
+    /// ≤ 2^42 (about 139 years). With every per-key bound this makes the deadline
+    /// arithmetic overflow-free.
+    public static let maxSpanMs: UInt64 = 1 << 42
+
     /// Problems that make the configuration unusable, each naming its key; empty when fine.
     public func problems() -> [ConfigProblem] {
         var p: [ConfigProblem] = []
@@ -78,6 +83,18 @@ public struct GameConfig: Codable, Equatable, Sendable {
         for (key, v) in [(Key.commitTimeoutBlocks, commitTimeoutBlocks), (.challengeWindowBlocks, challengeWindowBlocks),
                          (.moveTimeoutBlocks, moveTimeoutBlocks), (.blockIntervalMs, blockIntervalMs)] where v > blockBound {
             add(key, "must be ≤ \(blockBound), got \(v)")
+        }
+        // Every deadline is computed as (block + timeout + 1) × block_interval_ms; bounding
+        // each timeout's span in ms keeps those products, and a game's virtual time (a sum
+        // of such spans), far from UInt64 overflow whatever the individual values.
+        if blockIntervalMs > 0, blockIntervalMs <= blockBound {
+            for (key, v) in [(Key.commitTimeoutBlocks, commitTimeoutBlocks), (.challengeWindowBlocks, challengeWindowBlocks),
+                             (.moveTimeoutBlocks, moveTimeoutBlocks)] where v <= blockBound {
+                let (span, overflow) = blockIntervalMs.multipliedReportingOverflow(by: v + 1)
+                if overflow || span > Self.maxSpanMs {
+                    add(key, "spans too long: (\(v) + 1) blocks × `block_interval_ms` \(blockIntervalMs) ms exceeds 2^42 ms (about 139 years); shorten one of them")
+                }
+            }
         }
         for (key, v) in [(Key.solverDeposit, solverDeposit), (.challengerDeposit, challengerDeposit)] where v > moneyBound {
             add(key, "must be ≤ \(moneyBound), got \(v)")
