@@ -92,7 +92,7 @@ struct ImpersonationTests {
         #expect(result.game.outcome.accepted == false)
         #expect(result.game.outcome.winner == setup.roster.entry(named: "verifier-1")?.id)
         #expect(result.game.disputes.count == 1 && result.game.disputes.first?.divergenceStep == 300_000)
-        #expect(judgeLog.contains("refused: signature does not verify"), "\(judgeLog)")
+        #expect(judgeLog.contains("hello refused: bad_signature") && judgeLog.contains("signature does not verify"), "\(judgeLog)")
         #expect(result.parties.count == setup.roster.parties.count)
         #expect(processes(mentioning: dir).isEmpty, "role processes left behind")
     }
