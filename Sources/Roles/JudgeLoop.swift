@@ -82,6 +82,9 @@ public final class JudgeLoop: NodeLoop {
         phase = .joining(since: clock())
     }
 
+    /// Called once, when every party has joined and the task is posted.
+    public var onGameStart: () -> Void = {}
+
     /// The judge's state machine as it stands (the chain's balances, ledger, disputes).
     public var machine: JudgeStateMachine { judge }
 
@@ -180,6 +183,7 @@ public final class JudgeLoop: NodeLoop {
             if connection.count == roster.parties.count {
                 origin = now
                 phase = .playing
+                onGameStart()
                 carry(judge.start(now: 0))
             } else if now &- since > timing.joinTimeoutMs {
                 let missing = roster.parties.filter { connection[$0.id] == nil }.map(\.name)

@@ -55,12 +55,13 @@ public enum RoleProcess {
         }
     }
 
-    /// The judge: binds, writes the bound endpoint to `endpointFile` (atomically), plays
-    /// the game and writes the `RunResult` as JSON to `resultFile`.
+    /// The judge: binds, writes the bound endpoint to `endpointFile` (atomically), creates
+    /// `startedFile` once every party has joined, plays the game and writes the
+    /// `RunResult` as JSON to `resultFile`.
     /// `key` replaces the judge's seed-derived key (a key file).
     public static func judge(spec: ScenarioSpec, file: String, expectedDigest: Digest?, bind: String,
-                             endpointFile: String?, resultFile: String, key: SigningKey? = nil,
-                             log: @escaping (String) -> Void) throws {
+                             endpointFile: String?, resultFile: String, startedFile: String? = nil,
+                             key: SigningKey? = nil, log: @escaping (String) -> Void) throws {
         var setup = GameSetup(spec: spec)
         if let key { setup.keys[GameSetup.judgeName] = key }
         try checkKey(setup, name: GameSetup.judgeName, id: .judge)
@@ -79,6 +80,9 @@ public enum RoleProcess {
         let initialRoot = StateTree(try spec.task.boot().storage).root()
         let clock = Stopwatch()
         let loop = try setup.judgeLoop(endpoint: hub, initialRoot: initialRoot, clock: { clock.milliseconds }, log: log)
+        if let startedFile {
+            loop.onGameStart = { _ = FileManager.default.createFile(atPath: startedFile, contents: Data()) }
+        }
         try drive(loop, clock: { clock.milliseconds })
         if let failure = loop.failure { throw failure }
         let data = try JSONEncoder().encode(loop.result())

@@ -73,6 +73,7 @@ public final class ScenarioLauncher {
         let endpointFile = workDirectory + "/judge.endpoint"
         let resultFile = workDirectory + "/result.json"
         try? FileManager.default.removeItem(atPath: endpointFile)
+        try? FileManager.default.removeItem(atPath: startedFile)
         try? FileManager.default.removeItem(atPath: resultFile)
         defer { stopAll() }
 
@@ -80,7 +81,7 @@ public final class ScenarioLauncher {
         // easy to find (and to prove gone) in a process listing.
         let digest = spec.digest.hex
         let judge = try start("judge", ["node", "--role", "judge", scenarioFile, "--bind", spec.network.judgeBind,
-                                        "--endpoint-file", endpointFile, "--result", resultFile,
+                                        "--endpoint-file", endpointFile, "--result", resultFile, "--started-file", startedFile,
                                         "--scenario-digest", digest, "--session", workDirectory])
         var endpoint: String?
         while endpoint == nil {
@@ -108,8 +109,8 @@ public final class ScenarioLauncher {
                 // A party leaves with status 0 once the judge sends it home.
                 if c.process.terminationReason == .exit && status == 0 { continue }
                 let how = c.process.terminationReason == .uncaughtSignal ? "killed by signal \(status)" : "exited with status \(status)"
-                // Before it joined, no game can start without it: that is a failed run.
-                guard hasJoined(c.name) else { throw failure("\(c.name) \(how) before joining the game", judge: c.name) }
+                // Before the game began, no game can start without it: that is a failed run.
+                guard gameStarted else { throw failure("\(c.name) \(how) before the game began", judge: c.name) }
                 events.append(ProcessEvent(process: c.name, atSeconds: clock.seconds, how: how))
                 log("\(c.name) \(how); the game goes on and its timeouts decide")
             }
@@ -127,11 +128,10 @@ public final class ScenarioLauncher {
         return Run(result: result, wallSeconds: clock.seconds, processEvents: events)
     }
 
-    /// Whether the judge's log says `name` joined the game (a line "NAME joined").
-    private func hasJoined(_ name: String) -> Bool {
-        guard let log = try? String(contentsOfFile: workDirectory + "/judge.log", encoding: .utf8) else { return false }
-        return log.split(separator: "\n").contains { $0 == "\(name) joined" }
-    }
+    /// Whether the judge has said (by creating its started file) that every party joined.
+    private var gameStarted: Bool { FileManager.default.fileExists(atPath: startedFile) }
+
+    private var startedFile: String { workDirectory + "/judge.started" }
 
     private func start(_ name: String, _ arguments: [String]) throws -> Process {
         let p = Process()

@@ -29,6 +29,9 @@ public struct NodeCommand: ParsableCommand {
     @Option(help: "Judge: write the bound endpoint to this file once listening.")
     public var endpointFile: String?
 
+    @Option(help: "Judge: create this file once every party has joined and the game has begun.")
+    public var startedFile: String?
+
     @Option(help: "Judge: write the result (game report and party metrics) to this file.")
     public var result: String = "tbsim-result.json"
 
@@ -64,6 +67,7 @@ public struct NodeCommand: ParsableCommand {
         if role == .judge {
             try checkWritableFile(result, option: "--result")
             if let endpointFile { try checkWritableFile(endpointFile, option: "--endpoint-file") }
+            if let startedFile { try checkWritableFile(startedFile, option: "--started-file") }
         }
     }
 
@@ -81,7 +85,8 @@ public struct NodeCommand: ParsableCommand {
             switch role {
             case .judge:
                 try RoleProcess.judge(spec: spec, file: file, expectedDigest: digest, bind: bind ?? spec.network.judgeBind,
-                                      endpointFile: endpointFile, resultFile: result, key: signingKey, log: log)
+                                      endpointFile: endpointFile, resultFile: result, startedFile: startedFile,
+                                      key: signingKey, log: log)
             case .solver, .verifier:
                 try RoleProcess.party(spec: spec, file: file, expectedDigest: digest, name: name ?? spec.solver.name,
                                       connect: connect!, key: signingKey, log: log)

@@ -190,7 +190,7 @@ struct RobustnessTests {
         kill(try #require(pid), SIGKILL)
         let r = run.wait()
         #expect(r.status == 2, "exit \(r.status)\n\(r.stderr)")
-        #expect(r.stderr.contains("verifier-1 killed by signal 9 before joining"), "\(r.stderr)")
+        #expect(r.stderr.contains("verifier-1 killed by signal 9 before the game began"), "\(r.stderr)")
         #expect(processes(mentioning: run.workDir).isEmpty, "role processes left behind")
     }
 
