@@ -34,8 +34,8 @@ public struct SweepRunner {
     public func prepare(_ points: [SweepPlan.Point]) throws {
         try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
         for p in points {
-            _ = try ScenarioLoader.load(path: scenarioFile, overrides: p.overrides)
             let yaml = try ScenarioLoader.editedYAML(path: scenarioFile, overrides: p.overrides)
+            _ = try ScenarioLoader.parse(editedYAML: yaml, path: scenarioFile, overrides: p.overrides)
             try yaml.write(toFile: scenarioPath(p), atomically: true, encoding: .utf8)
         }
     }

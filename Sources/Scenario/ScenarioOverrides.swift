@@ -53,7 +53,12 @@ extension ScenarioLoader {
     /// name the file and the overrides (`faulty-solver.yaml with game.k=1: key `game.k`: …`).
     public static func load(path: String, overrides: [ScenarioOverride]) throws -> ScenarioSpec {
         guard !overrides.isEmpty else { return try load(path: path) }
-        let edited = try editedYAML(path: path, overrides: overrides)
+        return try parse(editedYAML: try editedYAML(path: path, overrides: overrides), path: path, overrides: overrides)
+    }
+
+    /// Parses text `editedYAML(path:overrides:)` gave, naming the file and the overrides
+    /// in errors: for callers that keep the edited text too (a sweep writes it out).
+    public static func parse(editedYAML edited: String, path: String, overrides: [ScenarioOverride]) throws -> ScenarioSpec {
         do {
             return try parse(yaml: edited, file: path, baseDirectory: "")
         } catch var e as ScenarioError {

@@ -32,37 +32,45 @@ struct LostJudgeTests {
         #expect(GameSetup(spec: edge).lastPossibleDeadlineMs == .max)
     }
 
-    @Test func aPartyThatLosesTheJudgeGivesUpAfterTheBound() throws {
-        let s = try setup()
+    /// A clock that moves 50 ms each time the driver reads it.
+    final class SteppingClock {
+        var now: UInt64 = 0
+        func tick() -> UInt64 { now += 50; return now }
+    }
+
+    /// The solver's loop, started, on an in-memory network whose judge endpoint is open
+    /// but never speaks unless a test makes it.
+    func solverWithSilentJudge(_ s: GameSetup) throws -> (InMemoryNetwork, InMemoryEndpoint, SteppingClock, PartyLoop) {
         let network = InMemoryNetwork(defaultLatencyMilliseconds: 1)
         let judge = try network.endpoint(named: GameSetup.judgeName)
-        var now: UInt64 = 0
-        let clock = { () -> UInt64 in now += 50; return now }
+        let time = SteppingClock()
         let entry = s.roster.solver
         let loop = try s.partyLoop(entry, endpoint: try network.endpoint(named: entry.name), oracle: try s.oracle(for: entry),
-                                   clock: { now }, wallClock: { 0 })
+                                   clock: { time.now }, wallClock: { 0 })
         try loop.start()
+        return (network, judge, time, loop)
+    }
+
+    @Test func aPartyThatLosesTheJudgeGivesUpAfterTheBound() throws {
+        let s = try setup()
+        let (network, judge, time, loop) = try solverWithSilentJudge(s)
+        let clock = time.tick
         // The judge heard the hello and never speaks: the party waits `first`, then leaves.
         let limit = RoleProcess.SilenceLimit(first: 5_000, then: s.lastPossibleDeadlineMs)
         #expect(throws: RoleError.self) { try RoleProcess.drive(loop, clock: clock, silence: limit) }
-        #expect(now > 5_000 && now < 6_000)
-        _ = judge
+        #expect(time.now > 5_000 && time.now < 6_000)
+        _ = (judge, network)      // both stay open for the whole test
     }
 
     @Test func afterTheJudgeSpokeTheGameBoundApplies() throws {
         let s = try setup()
-        let network = InMemoryNetwork(defaultLatencyMilliseconds: 1)
-        let judge = try network.endpoint(named: GameSetup.judgeName)
-        var now: UInt64 = 0
-        let clock = { () -> UInt64 in now += 50; return now }
+        let (network, judge, time, loop) = try solverWithSilentJudge(s)
         let entry = s.roster.solver
-        let loop = try s.partyLoop(entry, endpoint: try network.endpoint(named: entry.name), oracle: try s.oracle(for: entry),
-                                   clock: { now }, wallClock: { 0 })
-        try loop.start()
+        let clock = time.tick
         try judge.send(to: entry.name, [0xde, 0xad])
         network.advanceTime(to: 10)
         let limit = RoleProcess.SilenceLimit(first: .max, then: 3_000)
         #expect(throws: RoleError.self) { try RoleProcess.drive(loop, clock: clock, silence: limit) }
-        #expect(now > 3_000 && now < 4_000)
+        #expect(time.now > 3_000 && time.now < 4_000)
     }
 }
