@@ -18,8 +18,8 @@ GUEST_ELFS := $(addprefix $(GUEST_OUT)/,$(addsuffix .elf,$(PROGRAMS)))
 TBSIM      := .build/release/tbsim
 
 # What running needs, and what the tests and QEMU comparisons add (the oracle and dtc).
-RUN_PACKAGES  := libzmq3-dev pkg-config
-TEST_PACKAGES := $(RUN_PACKAGES) qemu-system-misc device-tree-compiler
+RUN_PACKAGES  := libzmq3-dev libsqlite3-dev pkg-config
+TEST_PACKAGES := $(RUN_PACKAGES) qemu-system-misc device-tree-compiler sqlite3
 
 .PHONY: all deps test-deps guests guests-check build run test test-fast bench clean
 

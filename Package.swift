@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
@@ -36,10 +37,12 @@ let package = Package(
         .target(name: "Transport", dependencies: ["CZeroMQ"]),
         .target(name: "Scenario", dependencies: ["RISCV", "Commitment", "Game", "Yams"]),
         .target(name: "Report", dependencies: ["Game", "Scenario"]),
-        .target(name: "Roles", dependencies: ["RISCV", "Commitment", "Game", "Transport", "Scenario", "Report"]),
+        // The chain's durable ledger: SQLite through GRDB; storage only, no game rules.
+        .target(name: "Ledger", dependencies: ["Game", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Roles", dependencies: ["RISCV", "Commitment", "Game", "Transport", "Scenario", "Report", "Ledger"]),
         .target(name: "Experiments", dependencies: ["Scenario", "Report", "Game", "RISCV", "Transport"]),
         .target(name: "TBSimCommands", dependencies: [
-            "RISCV", "Commitment", "Game", "Transport", "Scenario", "Report", "Roles", "Experiments",
+            "RISCV", "Commitment", "Game", "Transport", "Scenario", "Report", "Ledger", "Roles", "Experiments",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "tbsim", dependencies: ["TBSimCommands"]),
@@ -49,7 +52,7 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["Transport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Game"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Scenario", "Game"]),
-        .testTarget(name: "RolesTests", dependencies: ["Roles", "Report", "Scenario", "Game", "Transport", "TestSupport"]),
+        .testTarget(name: "RolesTests", dependencies: ["Roles", "Report", "Scenario", "Game", "Transport", "Ledger", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TBSimCommands", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Report", "Scenario", "TestSupport"]),
         // What the end-to-end test targets share (the package root, the binary, process listings).

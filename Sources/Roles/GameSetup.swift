@@ -1,5 +1,7 @@
+import Foundation
 import Commitment
 import Game
+import Ledger
 import Report
 import Scenario
 import Transport
@@ -177,6 +179,36 @@ public struct GameSetup {
         let (r, o) = a.addingReportingOverflow(b); return o ? .max : r
     }
 
+    /// The ledger's first record for this scenario's chain, given the task's initial root.
+    public func genesis(initialRoot: Digest, tbsimVersion: String) -> ChainGenesis {
+        ChainGenesis(chainID: digest, judgeAccount: accounts.keys[.judge]!, initialRoot: initialRoot,
+                     scenario: spec.canonicalEncoding(), tbsimVersion: tbsimVersion)
+    }
+
+    /// Opens (or creates) the chain's ledger at `path` for a judge: a new file gets this
+    /// chain's genesis; an existing one must be this chain's, is replayed in full (see
+    /// `ChainReplay`) and is continued. Returns the journal and, when resuming, the replay.
+    public func openLedger(path: String, initialRoot: Digest, tbsimVersion: String)
+        throws -> (journal: ChainJournal, resumed: ChainReplay.Outcome?, helloNonces: [PartyID: UInt64]) {
+        let key = signingKey(for: Self.judgeName)
+        guard FileManager.default.fileExists(atPath: path) else {
+            let ledger = try ChainLedger.create(path: path, genesis: genesis(initialRoot: initialRoot, tbsimVersion: tbsimVersion))
+            return (ChainJournal(ledger: ledger, key: key), nil, [:])
+        }
+        let ledger = try ChainLedger.open(path: path)
+        guard ledger.genesis.chainID == digest else {
+            throw RoleError("ledger \(path) is the chain of another scenario (chain id \(ledger.genesis.chainID), this scenario's is \(digest))")
+        }
+        guard ledger.genesis.initialRoot == initialRoot else {
+            throw RoleError("ledger \(path) posted a task with initial root \(ledger.genesis.initialRoot); this task boots to \(initialRoot)")
+        }
+        let replay: ChainReplay.Outcome
+        do { replay = try ChainReplay.run(ledger) } catch {
+            throw RoleError("ledger \(path) does not replay, so the judge cannot resume from it: \(error)")
+        }
+        return (ChainJournal(ledger: ledger, key: key, after: replay.records), replay, try ledger.sessionNonces())
+    }
+
     /// The judge's name on every transport.
     public static let judgeName = "judge"
 
@@ -185,6 +217,8 @@ public struct GameSetup {
     public func judgeLoop<E: MessageEndpoint>(endpoint: E, initialRoot: Digest, clock: @escaping () -> UInt64,
                                               timing: JudgeLoop.Timing? = nil,
                                               checker: any ProofChecker = CommitmentProofChecker(),
+                                              journal: ChainJournal? = nil, resumed: ChainReplay.Outcome? = nil,
+                                              helloNonces: [PartyID: UInt64] = [:],
                                               log: @escaping (String) -> Void = { _ in }) throws -> JudgeLoop {
         var timing = timing ?? JudgeLoop.Timing()
         if timing.graceMs < lateFrameGraceMs { timing.graceMs = lateFrameGraceMs }
@@ -192,13 +226,15 @@ public struct GameSetup {
                                     faults: try FaultInjector(faults: judgeLinkFaults, generator: SeededGenerator(seed: spec.seed)),
                                     clock: { Int(clamping: clock()) })
         return JudgeLoop(judge: try judgeMachine(initialRoot: initialRoot, checker: checker), roster: roster,
-                         scenario: digest, key: signingKey(for: Self.judgeName), accounts: accounts, endpoint: faulty, control: endpoint, clock: clock, timing: timing, log: log)
+                         scenario: digest, key: signingKey(for: Self.judgeName), accounts: accounts, endpoint: faulty, control: endpoint,
+                         clock: clock, timing: timing, journal: journal, resumed: resumed, helloNonces: helloNonces, log: log)
     }
 
     /// A party's node loop on `endpoint`, playing over `oracle` with the party's faults.
     /// `wallClock` gives the party's wall-clock seconds for its metrics.
     public func partyLoop<E: MessageEndpoint>(_ entry: Roster.Entry, endpoint: E, oracle: MachineOracle,
                                               clock: @escaping () -> UInt64, wallClock: @escaping () -> Double,
+                                              resyncMs: UInt64? = nil,
                                               log: @escaping (String) -> Void = { _ in }) throws -> PartyLoop {
         let faulty = FaultyEndpoint(wrapping: endpoint,
                                     faults: try FaultInjector(faults: linkFaults(of: entry, sender: endpoint.name), generator: SeededGenerator(seed: spec.seed)),
@@ -206,6 +242,7 @@ public struct GameSetup {
         return PartyLoop(entry: entry, machine: stateMachine(for: entry, oracle: oracle), roster: roster, scenario: digest,
                          key: signingKey(for: entry.name), accounts: accounts,
                          endpoint: faulty, control: endpoint, judgeName: Self.judgeName, clock: clock,
-                         metrics: { oracle.metrics(name: entry.name, role: entry.role, wallSeconds: wallClock()) }, log: log)
+                         metrics: { oracle.metrics(name: entry.name, role: entry.role, wallSeconds: wallClock()) },
+                         resyncMs: resyncMs, log: log)
     }
 }

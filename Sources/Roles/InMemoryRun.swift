@@ -1,3 +1,4 @@
+import Foundation
 import Commitment
 import Game
 import Report
@@ -38,7 +39,9 @@ public enum InMemoryRun {
     /// `baseLatencyMs` (1 ms: about what a local socket takes) plus the scenario's latency
     /// and faults. A slower base would let a dispute outlast the challenge window here
     /// but not over processes, and the two modes must play the same game.
-    public static func play(_ spec: ScenarioSpec, baseLatencyMs: Int = 1,
+    /// With `ledgerPath` (a file that must not exist), the chain's ledger is written there
+    /// as over processes.
+    public static func play(_ spec: ScenarioSpec, baseLatencyMs: Int = 1, ledgerPath: String? = nil, tbsimVersion: String = "",
                             log: @escaping (String) -> Void = { _ in }) throws -> RunResult {
         let setup = GameSetup(spec: spec)
         try setup.requireOwnKeys()
@@ -52,8 +55,13 @@ public enum InMemoryRun {
         let initialRoot = StateTree(try spec.task.boot().storage).root()
         let network = InMemoryNetwork(defaultLatencyMilliseconds: baseLatencyMs)
         let clock = { UInt64(network.now) }
+        if let ledgerPath, FileManager.default.fileExists(atPath: ledgerPath) {
+            throw RoleError("ledger \(ledgerPath) already exists; a new run needs a new ledger")
+        }
+        let ledger = try ledgerPath.map { try setup.openLedger(path: $0, initialRoot: initialRoot, tbsimVersion: tbsimVersion) }
+        defer { ledger?.journal.ledger.close() }
         let judge = try setup.judgeLoop(endpoint: try network.endpoint(named: GameSetup.judgeName), initialRoot: initialRoot,
-                                        clock: clock, log: log)
+                                        clock: clock, journal: ledger?.journal, log: log)
         let parties = try zip(setup.roster.parties, oracles).map { entry, oracle in
             try setup.partyLoop(entry, endpoint: try network.endpoint(named: entry.name), oracle: oracle, clock: clock,
                                 wallClock: { wall.seconds }, log: log)

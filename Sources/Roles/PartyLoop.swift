@@ -10,6 +10,12 @@ import Transport
 /// key; a notification reaches its state machine only if the judge's key signed it with
 /// a fresh nonce, so a fake judge is ignored. Identical over ZeroMQ and the in-memory
 /// network.
+///
+/// With `resyncMs`, a party that hears nothing from the judge for that long says hello
+/// again (a judge that restarted from its ledger does not know its connection), naming
+/// the last notification it saw; the judge answers with what it missed and a `welcome`
+/// saying which of the party's transactions it holds, and the party re-sends any move a
+/// restarted judge lost.
 public final class PartyLoop: NodeLoop {
     /// Who this is.
     public let entry: Roster.Entry
@@ -33,6 +39,15 @@ public final class PartyLoop: NodeLoop {
     public private(set) var strayFrames = 0
     /// True once the party answered the shutdown.
     public private(set) var isDone = false
+    /// Notifications the judge sent again that this party already had (after a resync).
+    public private(set) var duplicateNotifications = 0
+    private let resyncMs: UInt64?
+    /// When the judge was last heard from, and when this party last said hello.
+    private var lastHeard: UInt64 = 0, lastHello: UInt64 = 0
+    /// The judge process this party last heard a welcome from (0: none yet).
+    private var judgeIncarnation: UInt64 = 0
+    /// Every move sent: its nonce, its frame, and the judge process it was sent to.
+    private var sentMoves: [(nonce: UInt64, frame: [UInt8], incarnation: UInt64)] = []
 
     /// A party playing `machine`. Game frames go out through `endpoint` (which applies
     /// the party's network faults), control messages through `control`. `metrics` gives
@@ -40,24 +55,43 @@ public final class PartyLoop: NodeLoop {
     /// `key` is the party's account key; `accounts` holds the judge's key (party 0).
     public init(entry: Roster.Entry, machine: any PartyStateMachine, roster: Roster, scenario: Digest, key: SigningKey, accounts: AccountBook,
                 endpoint: any HoldingEndpoint, control: any MessageEndpoint, judgeName: String = "judge",
-                clock: @escaping () -> UInt64, metrics: @escaping () -> PartyMetrics, log: @escaping (String) -> Void = { _ in }) {
+                clock: @escaping () -> UInt64, metrics: @escaping () -> PartyMetrics, resyncMs: UInt64? = nil,
+                log: @escaping (String) -> Void = { _ in }) {
         moves = Signer(party: entry.id, key: key, domain: .transaction, chainID: accounts.chainID)
         helloSigner = Signer(party: entry.id, key: key, domain: .hello, chainID: accounts.chainID)
         notices = SignedInbox(book: AccountBook(chainID: accounts.chainID, keys: accounts.keys.filter { $0.key == .judge }),
                               domain: .notification)
         self.entry = entry; self.machine = machine; self.scenario = scenario; self.endpoint = endpoint
         self.control = control; self.judgeName = judgeName; self.clock = clock; self.metrics = metrics
-        self.words = ReasonText(roster: roster); self.log = log
+        self.words = ReasonText(roster: roster); self.log = log; self.resyncMs = resyncMs
     }
 
     /// Tells the judge this party is ready. Control messages bypass the party's network
     /// faults: they are not part of the game.
     public func start() throws {
-        let hello = helloSigner.sign(HelloPayload(name: entry.name, scenario: scenario).encode())
+        lastHeard = clock()
+        try sayHello()
+    }
+
+    /// A signed hello naming the last notification seen.
+    private func sayHello() throws {
+        lastHello = clock()
+        let seen = notices.lastNonce[.judge] ?? 0
+        let hello = helloSigner.sign(HelloPayload(name: entry.name, scenario: scenario, seen: seen).encode())
         try control.send(to: judgeName, WireFrame.control(.hello(envelope: hello)).encode())
     }
 
-    public var nextWakeup: UInt64? { endpoint.nextReleaseTime.map { UInt64(Swift.max(0, $0)) } }
+    /// When this party will next say hello again if the judge stays silent.
+    private var resyncAt: UInt64? {
+        guard let resyncMs, !isDone else { return nil }
+        return Swift.max(lastHeard, lastHello) &+ resyncMs
+    }
+
+    public var nextWakeup: UInt64? {
+        let held = endpoint.nextReleaseTime.map { UInt64(Swift.max(0, $0)) }
+        guard let r = resyncAt else { return held }
+        return Swift.min(held ?? r, r)
+    }
 
     public func pump(timeoutMilliseconds: Int) -> Bool {
         let handled = receiveOne(from: endpoint, timeoutMilliseconds: timeoutMilliseconds, handle: handle,
@@ -69,17 +103,34 @@ public final class PartyLoop: NodeLoop {
     private func handle(_ e: Envelope) {
         guard e.from == judgeName, !isDone else { strayFrames += 1; return }
         let now = clock()
+        lastHeard = now
         switch WireFrame.decode(e.payload) {
         case let .game(envelope)?:
             let frame: [UInt8]
             switch notices.admit(envelope) {
             case let .success(n): frame = n.payload
+            case let .failure(r) where r.rejection.isStaleNonce:
+                // The signature checked (nonces are checked last): a notification this
+                // party already has, sent again after a resync.
+                duplicateNotifications += 1
+                return
             case let .failure(r):
                 refusedNotifications += 1
                 strayFrames += 1
                 return log("\(entry.name): ignored a notification: \(words.text(r.rejection))")
             }
             carry(machine.receive(frame: frame, from: .judge, now: now))
+        case let .control(.welcome(incarnation, last))?:
+            guard incarnation > judgeIncarnation else { return }
+            judgeIncarnation = incarnation
+            // Moves a previous judge process took in but never recorded: the chain holds
+            // nothing past `last` from this party. (A move the network dropped is not sent
+            // again: only a restart of the chain loses what arrived.)
+            for i in sentMoves.indices where sentMoves[i].nonce > last && sentMoves[i].incarnation < incarnation {
+                sentMoves[i].incarnation = incarnation
+                log("\(entry.name): sending move \(sentMoves[i].nonce) again: judge process \(incarnation) does not have it")
+                transmit(sentMoves[i].frame)
+            }
         case .control(.shutdown)?:
             var m = metrics()
             m.messagesSent = sent
@@ -95,7 +146,20 @@ public final class PartyLoop: NodeLoop {
 
     private func poll() {
         do { try endpoint.flush() } catch { log("\(entry.name): send failed: \(error)") }
+        if let r = resyncAt, clock() >= r {
+            do { try sayHello() } catch { log("\(entry.name): could not say hello again: \(error)") }
+        }
         carry(machine.tick(now: clock()))
+    }
+
+    private func transmit(_ frame: [UInt8]) {
+        do {
+            try endpoint.send(to: judgeName, WireFrame.game(frame).encode())
+            sent += 1
+            sentBytes += frame.count
+        } catch {
+            log("\(entry.name): send failed: \(error)")
+        }
     }
 
     private func carry(_ actions: [GameAction]) {
@@ -103,13 +167,8 @@ public final class PartyLoop: NodeLoop {
             switch a {
             case let .send(_, m), let .broadcast(m):
                 let frame = moves.sign(m.encode())
-                do {
-                    try endpoint.send(to: judgeName, WireFrame.game(frame).encode())
-                    sent += 1
-                    sentBytes += frame.count
-                } catch {
-                    log("\(entry.name): send failed: \(error)")
-                }
+                sentMoves.append((moves.nonce, frame, judgeIncarnation))
+                transmit(frame)
             case let .note(n): log("\(entry.name): \(words.text(n))")
             case let .settled(o): log("\(entry.name): settled: \(words.text(o))")
             case .rejected: break

@@ -55,13 +55,21 @@ public enum RoleProcess {
         }
     }
 
+    /// How long a party waits in silence before it says hello again (a restarted judge
+    /// learns its connection that way).
+    public static let resyncMs: UInt64 = 1_000
+
     /// The judge: binds, writes the bound endpoint to `endpointFile` (atomically), creates
     /// `startedFile` once every party has joined, plays the game and writes the
     /// `RunResult` as JSON to `resultFile`.
-    /// `key` replaces the judge's seed-derived key (a key file).
+    /// `key` replaces the judge's seed-derived key (a key file). With `ledgerPath`, every
+    /// change of the chain is committed there first; a ledger that already holds this
+    /// chain is replayed and the game resumes from it.
+    /// The chain runs on a `RunningClock`: time this process was stopped is not chain time.
     public static func judge(spec: ScenarioSpec, file: String, expectedDigest: Digest?, bind: String,
                              endpointFile: String?, resultFile: String, startedFile: String? = nil,
-                             key: SigningKey? = nil, log: @escaping (String) -> Void) throws {
+                             key: SigningKey? = nil, ledgerPath: String? = nil, tbsimVersion: String = "",
+                             log: @escaping (String) -> Void) throws {
         var setup = GameSetup(spec: spec)
         if let key { setup.keys[GameSetup.judgeName] = key }
         try checkKey(setup, name: GameSetup.judgeName, id: .judge)
@@ -78,8 +86,13 @@ public enum RoleProcess {
         }
         // The task giver's part: the initial state root everyone agrees on by construction.
         let initialRoot = StateTree(try spec.task.boot().storage).root()
-        let clock = Stopwatch()
-        let loop = try setup.judgeLoop(endpoint: hub, initialRoot: initialRoot, clock: { clock.milliseconds }, log: log)
+        let ledger = try ledgerPath.map { try setup.openLedger(path: $0, initialRoot: initialRoot, tbsimVersion: tbsimVersion) }
+        defer { ledger?.journal.ledger.close() }
+        let clock = RunningClock()
+        clock.onGap = { ms in log("judge: this process did not run for \(ms) ms (stopped or starved); the chain clock did not count it") }
+        let loop = try setup.judgeLoop(endpoint: hub, initialRoot: initialRoot, clock: { clock.milliseconds },
+                                       journal: ledger?.journal, resumed: ledger?.resumed, helloNonces: ledger?.helloNonces ?? [:],
+                                       log: log)
         if let startedFile {
             loop.onGameStart = { _ = FileManager.default.createFile(atPath: startedFile, contents: Data()) }
         }
@@ -120,7 +133,7 @@ public enum RoleProcess {
         try client.connect(endpoint: connect)
         let clock = Stopwatch()
         let loop = try setup.partyLoop(entry, endpoint: client, oracle: oracle, clock: { clock.milliseconds },
-                                       wallClock: { wall.seconds }, log: log)
+                                       wallClock: { wall.seconds }, resyncMs: resyncMs, log: log)
         try loop.start()
         // A party that loses the judge (killed, cut off) gives up once the game could no
         // longer need it, instead of waiting forever.

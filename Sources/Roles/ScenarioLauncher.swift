@@ -18,6 +18,10 @@ public final class ScenarioLauncher {
     public var log: (String) -> Void
     /// Longest a whole run may take before everything is stopped.
     public var timeoutSeconds: Double = 3600
+    /// The chain's ledger (default: `ledger.sqlite` in the work directory). Must not exist.
+    public var ledgerPath: String?
+    /// How many times a judge killed by a signal is restarted from the ledger.
+    public var judgeRestarts = 3
 
     private var children: [(name: String, process: Process)] = []
     /// Set once everything is being stopped; children started after that are killed.
@@ -72,6 +76,11 @@ public final class ScenarioLauncher {
         try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
         let endpointFile = workDirectory + "/judge.endpoint"
         let resultFile = workDirectory + "/result.json"
+        let ledger = ledgerPath ?? workDirectory + "/ledger.sqlite"
+        if ledgerPath == nil { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: ledger + suffix) } }
+        guard !FileManager.default.fileExists(atPath: ledger) else {
+            throw RoleError("ledger \(ledger) already exists; a new run needs a new ledger (to resume its chain, start its judge by hand: tbsim node --role judge --ledger \(ledger))")
+        }
         try? FileManager.default.removeItem(atPath: endpointFile)
         try? FileManager.default.removeItem(atPath: startedFile)
         try? FileManager.default.removeItem(atPath: resultFile)
@@ -80,9 +89,11 @@ public final class ScenarioLauncher {
         // Every role carries the work directory as its session tag, so its processes are
         // easy to find (and to prove gone) in a process listing.
         let digest = spec.digest.hex
-        let judge = try start("judge", ["node", "--role", "judge", scenarioFile, "--bind", spec.network.judgeBind,
-                                        "--endpoint-file", endpointFile, "--result", resultFile, "--started-file", startedFile,
-                                        "--scenario-digest", digest, "--session", workDirectory])
+        func judgeArguments(bind: String) -> [String] {
+            ["node", "--role", "judge", scenarioFile, "--bind", bind, "--endpoint-file", endpointFile, "--result", resultFile,
+             "--started-file", startedFile, "--ledger", ledger, "--scenario-digest", digest, "--session", workDirectory]
+        }
+        var judge = try start("judge", judgeArguments(bind: spec.network.judgeBind))
         var endpoint: String?
         while endpoint == nil {
             if isInterrupted { throw Interrupted() }
@@ -100,7 +111,20 @@ public final class ScenarioLauncher {
         // timeouts decide, and the report says who died and when.
         var events: [ProcessEvent] = []
         var seen: Set<String> = []
-        while judge.isRunning {
+        var restarts = 0
+        while true {
+            if !judge.isRunning {
+                // A judge killed by a signal is a crashed chain node: restart it from the
+                // ledger on the same endpoint; the parties reconnect and the game resumes.
+                guard judge.terminationReason == .uncaughtSignal, restarts < judgeRestarts, !isInterrupted,
+                      !FileManager.default.fileExists(atPath: resultFile) else { break }
+                restarts += 1
+                let how = "killed by signal \(judge.terminationStatus)"
+                events.append(ProcessEvent(process: "judge", atSeconds: clock.seconds, how: how + "; restarted from the ledger"))
+                log("the judge was \(how); restarting it from the ledger \(ledger)")
+                judge = try start("judge", judgeArguments(bind: endpoint!), log: "judge.\(restarts + 1)")
+                continue
+            }
             if isInterrupted { throw Interrupted() }
             if clock.seconds > timeoutSeconds { throw failure("the run took longer than \(Int(timeoutSeconds)) s", judge: nil) }
             for c in children where c.name != "judge" && !c.process.isRunning && !seen.contains(c.name) {
@@ -133,11 +157,11 @@ public final class ScenarioLauncher {
 
     private var startedFile: String { workDirectory + "/judge.started" }
 
-    private func start(_ name: String, _ arguments: [String]) throws -> Process {
+    private func start(_ name: String, _ arguments: [String], log logName: String? = nil) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
-        let logPath = workDirectory + "/\(name).log"
+        let logPath = workDirectory + "/\(logName ?? name).log"
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         p.standardOutput = handle

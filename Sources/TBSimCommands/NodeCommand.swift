@@ -35,6 +35,10 @@ public struct NodeCommand: ParsableCommand {
     @Option(help: "Judge: write the result (game report and party metrics) to this file.")
     public var result: String = "tbsim-result.json"
 
+    @Option(help: ArgumentHelp("Judge: the chain's ledger (SQLite). Every change of the chain is committed there before the judge acts on it; if the file already holds this scenario's chain, the judge replays it and resumes the game.",
+                               valueName: "PATH"))
+    public var ledger: String?
+
     @Option(help: "Solver/verifier: the judge's endpoint, e.g. tcp://127.0.0.1:5555.")
     public var connect: String?
 
@@ -68,6 +72,7 @@ public struct NodeCommand: ParsableCommand {
             try checkWritableFile(result, option: "--result")
             if let endpointFile { try checkWritableFile(endpointFile, option: "--endpoint-file") }
             if let startedFile { try checkWritableFile(startedFile, option: "--started-file") }
+            if let ledger { try checkWritableFile(ledger, option: "--ledger") }
         }
     }
 
@@ -86,7 +91,7 @@ public struct NodeCommand: ParsableCommand {
             case .judge:
                 try RoleProcess.judge(spec: spec, file: file, expectedDigest: digest, bind: bind ?? spec.network.judgeBind,
                                       endpointFile: endpointFile, resultFile: result, startedFile: startedFile,
-                                      key: signingKey, log: log)
+                                      key: signingKey, ledgerPath: ledger, tbsimVersion: TBSimVersion.current, log: log)
             case .solver, .verifier:
                 try RoleProcess.party(spec: spec, file: file, expectedDigest: digest, name: name ?? spec.solver.name,
                                       connect: connect!, key: signingKey, log: log)

@@ -31,6 +31,10 @@ public struct ScenarioCommand: ParsableCommand {
     @Option(help: "Directory for role logs and the raw result.")
     public var workDir: String?
 
+    @Option(help: ArgumentHelp("Keep the chain's ledger (SQLite) in this new file; check it later with `tbsim replay`. Default: in the work directory (removed with it after a successful run).",
+                               valueName: "PATH"))
+    public var ledger: String?
+
     @Flag(help: "Play the game in this process on a virtual clock: the same node loops, network latency and faults, over an in-memory network instead of ZeroMQ.")
     public var inProcess = false
 
@@ -48,6 +52,12 @@ public struct ScenarioCommand: ParsableCommand {
         if let json, json != "-" { try checkWritableFile(json, option: "--json") }
         if let html, html != "-" { try checkWritableFile(html, option: "--html") }
         if let workDir { try checkWritableDirectory(workDir, option: "--work-dir") }
+        if let ledger {
+            if FileManager.default.fileExists(atPath: ledger) {
+                throw ValidationError("--ledger \(ledger): already exists; a new run needs a new ledger (check an old one with `tbsim replay \(ledger)`)")
+            }
+            try checkWritableFile(ledger, option: "--ledger")
+        }
         if !(timeout > 0) { throw ValidationError("--timeout must be > 0 seconds, got \(timeout)") }
     }
 
@@ -66,13 +76,14 @@ public struct ScenarioCommand: ParsableCommand {
         do {
             if inProcess {
                 let clock = Stopwatch()
-                result = try InMemoryRun.play(spec)
+                result = try InMemoryRun.play(spec, ledgerPath: ledger, tbsimVersion: TBSimVersion.current)
                 wall = clock.seconds
             } else {
                 let dir = workDir ?? NSTemporaryDirectory() + "tbsim-\(getpid())-\(spec.name)"
                 let launcher = ScenarioLauncher(spec: spec, scenarioFile: file, executable: currentExecutable(),
                                                 workDirectory: dir, log: log)
                 launcher.timeoutSeconds = timeout
+                launcher.ledgerPath = ledger
                 watch.onInterrupt { launcher.interrupt() }
                 defer { watch.onInterrupt(nil) }
                 log("running \(spec.name): 1 judge, 1 solver, \(spec.verifiers.count) verifier(s)" + (workDir != nil ? "; logs in \(dir)" : ""))
@@ -110,6 +121,7 @@ public struct ScenarioCommand: ParsableCommand {
         } else {
             say(report.terminalSummary(color: useColor(fileDescriptor: reportToStdout ? 2 : 1)))
         }
+        if let ledger, !quiet { printError("ledger: \(ledger) (check it offline with `tbsim replay \(ledger)`)") }
         if let json { try write(report.jsonData(), to: json) }
         if let html { try write(Data(report.html().utf8), to: html) }
         if !report.passed { throw ExitCode(1) }

@@ -27,3 +27,38 @@ public struct Stopwatch: Sendable {
     /// Whole milliseconds since the start.
     public var milliseconds: UInt64 { UInt64(max(0, seconds * 1000)) }
 }
+
+/// A clock that counts only the time its process was running: host time, except that a
+/// gap longer than `maxStepMs` between two readings (the process was stopped, starved or
+/// swapped out) counts as `maxStepMs`. A judge over real processes runs its chain on it,
+/// so a judge that is paused produces no blocks — as a halted chain produces none — and
+/// a move that reached it before a deadline is not made late by the pause.
+///
+/// Read it often (a node loop reads it at least every wait of its pump); `onGap` hears
+/// each gap that was not counted.
+public final class RunningClock: @unchecked Sendable {
+    private let watch = Stopwatch()
+    private var lastHost: UInt64 = 0
+    private var running: UInt64 = 0
+    private let lock = NSLock()
+    /// The longest step counted between two readings.
+    public let maxStepMs: UInt64
+    /// Called with the uncounted ms of each gap.
+    public var onGap: (UInt64) -> Void = { _ in }
+
+    /// A clock starting at 0 now.
+    public init(maxStepMs: UInt64 = 250) { self.maxStepMs = maxStepMs }
+
+    /// Milliseconds of running time since the clock was created.
+    public var milliseconds: UInt64 {
+        lock.lock()
+        let host = watch.milliseconds
+        let step = host &- lastHost
+        lastHost = host
+        running &+= min(step, maxStepMs)
+        let now = running
+        lock.unlock()
+        if step > maxStepMs { onGap(step - maxStepMs) }
+        return now
+    }
+}

@@ -18,6 +18,9 @@ public struct SignedEnvelope: Equatable, Sendable {
         case notification = 2
         /// A hello: a party binds the connection it speaks on to its account.
         case hello = 3
+        /// A ledger record: the judge signs the hash of each record it commits, so an
+        /// offline replay can tell a ledger the judge wrote from an edited one.
+        case ledger = 4
     }
 
     /// The envelope's version byte.

@@ -37,9 +37,10 @@ public struct SignedInbox: Equatable, Sendable {
     public private(set) var lastNonce: [PartyID: UInt64] = [:]
 
     /// An inbox admitting `domain` messages signed by the accounts of `book`.
-    public init(book: AccountBook, domain: SignedEnvelope.Domain) {
+    public init(book: AccountBook, domain: SignedEnvelope.Domain, lastNonce: [PartyID: UInt64] = [:]) {
         self.book = book
         self.domain = domain
+        self.lastNonce = lastNonce
     }
 
     /// What was admitted: who signed it and the payload.

@@ -168,6 +168,14 @@ public struct JudgeStateMachine {
         return [.broadcast(.taskPosted(task))]
     }
 
+    /// A judge process took over from the ledger at chain time `t`: recorded on the
+    /// timeline (no gas, no state change) so reports show the outage.
+    public mutating func resume(now t: UInt64) -> [GameAction] {
+        now = max(now, t)
+        record(party: .judge, kind: .judgeRestarted, gas: 0, bytes: 0)
+        return []
+    }
+
     /// The virtual time (ms) at which `tick` will next have something to do, or nil.
     public func nextDeadline() -> UInt64? {
         func after(_ block: UInt64) -> UInt64 { (block + 1) * config.blockIntervalMs }

@@ -55,6 +55,9 @@ public enum Rejection: Equatable, Hashable, Sendable {
     case staleNonce(nonce: UInt64, last: UInt64)
 
     /// A short stable name for tools and aggregated logs (`late`, `out_of_turn`, …).
+    /// True for a replayed nonce (the signature checked; the message is a repeat).
+    public var isStaleNonce: Bool { if case .staleNonce = self { return true } else { return false } }
+
     public var code: String {
         switch self {
         case .undecodable: return "undecodable"

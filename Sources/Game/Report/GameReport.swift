@@ -157,5 +157,12 @@ public struct TimelineEntry: Codable, Equatable, Sendable {
     /// Disputed interval after the move, if in a trace dispute.
     public var hi: UInt64?
 
+    /// An entry (the judge writes them; a ledger reads them back).
+    public init(block: UInt64, timeMs: UInt64, party: PartyID, kind: LedgerEntryKind, gas: UInt64, bytes: Int,
+                dispute: UInt32? = nil, lo: UInt64? = nil, hi: UInt64? = nil) {
+        self.block = block; self.timeMs = timeMs; self.party = party; self.kind = kind; self.gas = gas
+        self.bytes = bytes; self.dispute = dispute; self.lo = lo; self.hi = hi
+    }
+
     enum CodingKeys: String, CodingKey { case block, timeMs = "time_ms", party, kind, gas, bytes, dispute, lo, hi }
 }

@@ -23,6 +23,9 @@ public enum LedgerEntryKind: String, Codable, CaseIterable, Sendable {
     case disputeResolved = "dispute_resolved"
     /// The game ended.
     case settled
+    /// A judge process took over from the ledger after the previous one stopped: the
+    /// chain was down from the entry before until this one (its clock did not run).
+    case judgeRestarted = "judge_restarted"
 
     /// The ledger kind of an accepted transaction.
     public init?(transaction kind: GameMessage.Kind) {

@@ -46,6 +46,10 @@ public enum ControlMessage: Equatable, Sendable {
     case shutdown
     /// A party's figures, sent in answer to `shutdown`.
     case metrics(PartyMetrics)
+    /// The judge's answer to every admitted hello: which judge process this is (1 for the
+    /// first, +1 per resume from the ledger) and the last transaction nonce the chain
+    /// holds from the party. A party re-sends the moves a restarted judge lost.
+    case welcome(incarnation: UInt64, lastTransactionNonce: UInt64)
 
     /// The control message's body.
     public func encode() -> [UInt8] {
@@ -62,6 +66,8 @@ public enum ControlMessage: Equatable, Sendable {
             w.u64(UInt64(m.messagesSent)); w.u64(UInt64(m.bytesSent)); w.u64(UInt64(m.peakCheckpoints))
             w.bool(m.ownClaim != nil)
             if let c = m.ownClaim { w.claim(c) }
+        case let .welcome(incarnation, last):
+            w.u8(4); w.u64(incarnation); w.u64(last)
         }
         return w.out
     }
@@ -92,6 +98,8 @@ public enum ControlMessage: Equatable, Sendable {
                                        peakCheckpoints: try count("metrics.peak_checkpoints"))
             if try r.bool("metrics.has_claim") { metrics.ownClaim = try r.claim() }
             m = .metrics(metrics)
+        case 4:
+            m = .welcome(incarnation: try r.u64("welcome.incarnation"), lastTransactionNonce: try r.u64("welcome.last_nonce"))
         case let tag:
             throw GameMessageError(.unknownTag(tag), at: 0)
         }
@@ -114,21 +122,25 @@ public struct HelloPayload: Equatable, Sendable {
     public var name: String
     /// The scenario's digest.
     public var scenario: Digest
+    /// The nonce of the last notification the party accepted from the judge (0: none):
+    /// the judge re-sends every later one.
+    public var seen: UInt64
 
     /// A hello payload.
-    public init(name: String, scenario: Digest) { self.name = name; self.scenario = scenario }
+    public init(name: String, scenario: Digest, seen: UInt64 = 0) { self.name = name; self.scenario = scenario; self.seen = seen }
 
-    /// The payload's bytes: name string, scenario digest.
+    /// The payload's bytes: name string, scenario digest, last notification nonce seen.
     public func encode() -> [UInt8] {
         var w = FrameWriter()
-        w.string(name); w.digest(scenario)
+        w.string(name); w.digest(scenario); w.u64(seen)
         return w.out
     }
 
     /// Parses `encode()`'s bytes; nil for anything else.
     public static func decode(_ bytes: [UInt8]) -> HelloPayload? {
         var r = FrameReader(bytes)
-        guard let name = try? r.string("hello.name"), let d = try? r.digest("hello.scenario"), r.remaining == 0 else { return nil }
-        return HelloPayload(name: name, scenario: d)
+        guard let name = try? r.string("hello.name"), let d = try? r.digest("hello.scenario"),
+              let seen = try? r.u64("hello.seen"), r.remaining == 0 else { return nil }
+        return HelloPayload(name: name, scenario: d, seen: seen)
     }
 }

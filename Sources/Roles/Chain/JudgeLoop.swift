@@ -1,5 +1,6 @@
 import Commitment
 import Game
+import Ledger
 import Report
 import Scenario
 import Transport
@@ -11,10 +12,19 @@ import Transport
 /// its clock differs.
 ///
 /// Who a party is comes from signatures only. A signed hello binds the connection it
-/// arrived on (the transport's sender name, opaque here) to the signing account; the
-/// first valid hello per account wins, and a replayed one is refused by its nonce.
-/// Notifications go to the bound connection, signed by the judge's key; moves are
-/// signed transactions and are accepted from any connection.
+/// arrived on (the transport's sender name, opaque here) to the signing account; a later
+/// hello with a fresh nonce moves the binding (a party that reconnects), and a replayed
+/// one is refused by its nonce. Notifications go to the bound connection, signed by the
+/// judge's key; moves are signed transactions and are accepted from any connection.
+///
+/// With a `ChainJournal`, every input that changes the chain is committed to the ledger
+/// before the judge acts on it, and a loop built from a `ChainReplay` of that ledger
+/// resumes the game: it waits for the parties to say hello again, re-sends each the
+/// notifications it has not seen, tells it which of its transactions the chain holds
+/// (`welcome`), and only then lets the chain clock run on from where it stopped.
+///
+/// Chain time is the time a frame reached the judge: every frame already received is
+/// handled before a deadline is allowed to fire.
 public final class JudgeLoop: NodeLoop {
     /// Timings of the phases around the game, in the loop's clock (ms).
     public struct Timing: Sendable {
@@ -24,12 +34,17 @@ public final class JudgeLoop: NodeLoop {
         public var graceMs: UInt64 = 300
         /// Longest wait for the parties' metrics after the shutdown message.
         public var collectTimeoutMs: UInt64 = 10_000
+        /// Longest a resumed judge waits for the parties to say hello again before its
+        /// clock runs on without them (a party that died never will).
+        public var rejoinTimeoutMs: UInt64 = 10_000
         /// The defaults.
         public init() {}
     }
 
     private enum Phase: Equatable {
         case joining(since: UInt64)
+        /// Resumed from a ledger: waiting for the parties to reconnect, chain clock stopped.
+        case rejoining(since: UInt64)
         case playing
         case winding(until: UInt64)
         case collecting(until: UInt64)
@@ -52,6 +67,15 @@ public final class JudgeLoop: NodeLoop {
     private var hellos: SignedInbox
     private var notices: Signer
     private var metrics: [String: PartyMetrics] = [:]
+    private let ledger: ChainJournal?
+    /// Every notification signed so far, per party: re-sent to a party whose hello shows
+    /// it has not seen them.
+    private var outbox: [PartyID: [(nonce: UInt64, frame: [UInt8])]] = [:]
+    /// How many judge processes have run this chain, this one included.
+    public let incarnation: UInt64
+    /// While set, the chain clock stands still at this time (a resumed judge waiting for
+    /// its parties).
+    private var frozenAt: UInt64?
     /// Parties the shutdown could not reach: no metrics are waited for from them.
     private var unreachable: Set<String> = []
     private var journal = BoundedLog()
@@ -71,15 +95,32 @@ public final class JudgeLoop: NodeLoop {
     /// `control`, its inner endpoint. `clock` is in ms, the same clock `endpoint` holds
     /// messages by. `log` receives every journal line as it is written.
     /// `key` signs the judge's notifications; `accounts` holds the keys hellos are checked against.
+    /// `journal` (optional) is the ledger every change is committed to first; `resumed`
+    /// is that ledger's replay when this judge takes over a chain already under way, and
+    /// `helloNonces` the hello nonces it already admitted.
     public init(judge: JudgeStateMachine, roster: Roster, scenario: Digest, key: SigningKey, accounts: AccountBook,
                 endpoint: any HoldingEndpoint, control: any MessageEndpoint, clock: @escaping () -> UInt64,
-                timing: Timing = Timing(), log: @escaping (String) -> Void = { _ in }) {
-        self.judge = judge; self.roster = roster; self.words = ReasonText(roster: roster); self.scenario = scenario
+                timing: Timing = Timing(), journal: ChainJournal? = nil, resumed: ChainReplay.Outcome? = nil,
+                helloNonces: [PartyID: UInt64] = [:], log: @escaping (String) -> Void = { _ in }) {
+        self.judge = resumed?.judge ?? judge
+        self.roster = roster; self.words = ReasonText(roster: roster); self.scenario = scenario
         hellos = SignedInbox(book: AccountBook(chainID: accounts.chainID, keys: accounts.keys.filter { $0.key != .judge }),
-                             domain: .hello)
+                             domain: .hello, lastNonce: helloNonces)
         notices = Signer(party: .judge, key: key, domain: .notification, chainID: accounts.chainID)
         self.endpoint = endpoint; self.control = control; self.clock = clock; self.timing = timing; self.echo = log
+        self.ledger = journal
+        incarnation = (resumed?.incarnation ?? 0) + 1
         phase = .joining(since: clock())
+        if let resumed {
+            // The same notifications, signed again in the same order, carry the same nonces.
+            for n in resumed.notifications { _ = sign(n.message, to: n.to) }
+            if resumed.started {
+                frozenAt = resumed.lastTimeMs
+                phase = .rejoining(since: clock())
+            }
+            apply(.resume, at: resumed.lastTimeMs)
+            note("resumed from the ledger: \(resumed.records.count) records, chain time \(resumed.lastTimeMs) ms, judge process \(incarnation)")
+        }
     }
 
     /// Called once, when every party has joined and the task is posted.
@@ -91,13 +132,14 @@ public final class JudgeLoop: NodeLoop {
     /// True once the metrics are in (or their wait is over), or the join failed.
     public var isDone: Bool { phase == .done }
 
-    /// The chain's clock: ms since the task was posted.
-    private var chainTime: UInt64 { clock() &- origin }
+    /// The chain's clock: ms since the task was posted (standing still while frozen).
+    private var chainTime: UInt64 { frozenAt ?? (clock() &- origin) }
 
     public var nextWakeup: UInt64? {
         var next: UInt64?
         switch phase {
         case let .joining(since): next = since &+ timing.joinTimeoutMs
+        case let .rejoining(since): next = since &+ timing.rejoinTimeoutMs
         case .playing: next = judge.nextDeadline().map { $0 &+ origin }
         case let .winding(until), let .collecting(until): next = until
         case .done: next = nil
@@ -106,10 +148,23 @@ public final class JudgeLoop: NodeLoop {
         return next
     }
 
+    /// Most frames handled in one pump before the clock is consulted again.
+    static let drainLimit = 10_000
+
+    /// Receives one frame (waiting up to `timeoutMilliseconds`), then every frame already
+    /// waiting, and only then lets deadlines fire: a frame that reached the judge before
+    /// a deadline is handled as in time, however long the judge took to get to it.
     public func pump(timeoutMilliseconds: Int) -> Bool {
-        let handled = receiveOne(from: endpoint, timeoutMilliseconds: timeoutMilliseconds, handle: handle,
-                                 malformed: { stray("message the transport could not take apart", "\($0)") },
-                                 failed: { once("receive failed", "receive failed: \($0)") })
+        func one(_ timeout: Int) -> Bool {
+            receiveOne(from: endpoint, timeoutMilliseconds: timeout, handle: handle,
+                       malformed: { stray("message the transport could not take apart", "\($0)") },
+                       failed: { once("receive failed", "receive failed: \($0)") })
+        }
+        let handled = one(timeoutMilliseconds)
+        if handled {
+            var drained = 0
+            while drained < Self.drainLimit, !isDone, one(0) { drained += 1 }
+        }
         poll()
         return handled
     }
@@ -145,19 +200,23 @@ public final class JudgeLoop: NodeLoop {
             guard !isJoining else { return stray("game frame before the game started", "from \(from)") }
             messages += 1
             bytes += tx.count
-            carry(judge.receive(transaction: tx, now: chainTime))
+            apply(.transaction(envelope: tx), at: chainTime)
+        case .control(.welcome)?:
+            stray("welcome from a party", from)
         case nil:
             // Not even a wire frame: the chain hears it as an undecodable transaction.
             guard !isJoining else { return stray("garbage before the game started", "from \(from)") }
-            carry(judge.receive(transaction: e.payload, now: chainTime))
+            apply(.transaction(envelope: e.payload), at: chainTime)
         }
     }
 
-    /// A signed hello: binds `conn` to the signing account if the account has none yet.
+    /// A signed hello: binds `conn` to the signing account (moving an older binding: a
+    /// party that reconnected), then re-sends the party every notification it has not
+    /// seen and tells it which of its transactions the chain holds.
     private func hello(_ envelope: [UInt8], on conn: String) {
-        guard isJoining else { return stray("hello after the game started", "on connection \(conn.debugDescription)") }
+        guard phase != .done else { return stray("hello after the game ended", "on connection \(conn.debugDescription)") }
         let admitted: SignedInbox.Admitted
-        switch hellos.admit(envelope) {
+        switch hellos.check(envelope) {
         case let .failure(r): return stray("hello refused: \(r.rejection.code)", "on connection \(conn.debugDescription): \(words.text(r.rejection))")
         case let .success(a): admitted = a
         }
@@ -165,12 +224,20 @@ public final class JudgeLoop: NodeLoop {
             return stray("hello naming someone else", "signed by party \(admitted.party.rawValue)")
         }
         guard h.scenario == scenario else {
-            return note("refused \(h.name): it plays a different scenario (digest \(h.scenario), not \(scenario))")
+            return once("refused a hello: different scenario", "refused \(h.name): it plays a different scenario (digest \(h.scenario), not \(scenario))")
         }
-        guard connection[entry.id] == nil, account[conn] == nil else { return stray("second hello of a party", h.name) }
+        if let other = account[conn], other != entry.id { return stray("hello on another party's connection", h.name) }
+        do { try ledger?.session(party: entry.id, nonce: admitted.nonce, at: chainTime) } catch {
+            return halt("\(error)")
+        }
+        _ = hellos.admit(envelope)
+        let previous = connection[entry.id]
+        if let previous, previous != conn { account[previous] = nil }
         connection[entry.id] = conn
         account[conn] = entry.id
-        note("\(h.name) joined")
+        if previous == nil { note(isJoining ? "\(h.name) joined" : "\(h.name) rejoined") }
+        for n in outbox[entry.id] ?? [] where n.nonce > h.seen { transmit(n.frame, to: conn) }
+        sendControl(.welcome(incarnation: incarnation, lastTransactionNonce: judge.transactions.lastNonce[entry.id] ?? 0), to: conn)
     }
 
     private var isJoining: Bool { if case .joining = phase { return true } else { return false } }
@@ -184,14 +251,23 @@ public final class JudgeLoop: NodeLoop {
                 origin = now
                 phase = .playing
                 onGameStart()
-                carry(judge.start(now: 0))
+                apply(.start, at: 0)
             } else if now &- since > timing.joinTimeoutMs {
                 let missing = roster.parties.filter { connection[$0.id] == nil }.map(\.name)
                 failure = RoleError("parties \(missing) did not join within \(timing.joinTimeoutMs / 1000) s")
                 phase = .done
             }
+        case let .rejoining(since):
+            if connection.count == roster.parties.count || now &- since > timing.rejoinTimeoutMs {
+                let missing = roster.parties.filter { connection[$0.id] == nil }.map(\.name)
+                if !missing.isEmpty { note("\(missing.joined(separator: ", ")) did not reconnect; the chain goes on without them") }
+                // The chain clock runs on from where the ledger stopped: the outage is not chain time.
+                origin = now &- (frozenAt ?? 0)
+                frozenAt = nil
+                phase = judge.isSettled ? .winding(until: now &+ timing.graceMs) : .playing
+            }
         case .playing:
-            carry(judge.tick(now: chainTime))
+            if let due = judge.nextDeadline(), chainTime >= due { apply(.tick, at: chainTime) }
         case let .winding(until):
             if now >= until {
                 // A party that can no longer be reached (its process died) will send no metrics.
@@ -206,6 +282,26 @@ public final class JudgeLoop: NodeLoop {
         case .done:
             break
         }
+    }
+
+    /// Feeds `input` to the judge at chain time `t`, commits the change to the ledger, and
+    /// only then carries out what the judge decided. A ledger that cannot be written
+    /// halts the chain.
+    private func apply(_ input: ChainInput, at t: UInt64) {
+        var next = judge
+        let actions = input.apply(to: &next, at: t)
+        do { try ledger?.commit(input, at: t, before: judge, after: next, actions: actions) } catch {
+            return halt("\(error)")
+        }
+        judge = next
+        carry(actions)
+    }
+
+    /// Stops the chain: the loop is done with `reason` as its failure.
+    private func halt(_ reason: String) {
+        note("the chain halts: \(reason)")
+        failure = RoleError("the chain halted: \(reason)")
+        phase = .done
     }
 
     private func carry(_ actions: [GameAction]) {
@@ -233,9 +329,22 @@ public final class JudgeLoop: NodeLoop {
         }
     }
 
-    private func send(_ m: GameMessage, to id: PartyID) {
-        guard let name = connection[id] else { return }
+    /// Signs `m` for `id` and keeps it in the party's outbox; returns the signed frame.
+    private func sign(_ m: GameMessage, to id: PartyID) -> [UInt8] {
         let frame = notices.sign(m.encode())
+        outbox[id, default: []].append((notices.nonce, frame))
+        return frame
+    }
+
+    /// Signs `m` (every notification is signed and kept, whether or not `id` is connected)
+    /// and sends it if `id` is.
+    private func send(_ m: GameMessage, to id: PartyID) {
+        let frame = sign(m, to: id)
+        guard let name = connection[id] else { return }
+        transmit(frame, to: name)
+    }
+
+    private func transmit(_ frame: [UInt8], to name: String) {
         do {
             try endpoint.send(to: name, WireFrame.game(frame).encode())
             messages += 1
