@@ -52,7 +52,9 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["Transport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Game"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Scenario", "Game"]),
-        .testTarget(name: "RolesTests", dependencies: ["Roles", "Report", "Scenario", "Game", "Transport", "Ledger", "TestSupport"]),
+        .testTarget(name: "RolesTests", dependencies: ["Roles", "Report", "Scenario", "Game", "Transport", "Ledger", "TestSupport",
+                                                     .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Game", "Commitment", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TBSimCommands", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Report", "Scenario", "TestSupport"]),
         // What the end-to-end test targets share (the package root, the binary, process listings).

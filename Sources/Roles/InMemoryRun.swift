@@ -13,11 +13,12 @@ public enum InMemoryRun {
     /// Runs until the judge is done (`others`: the parties, in roster order, and any other
     /// loop on the network, such as a test's stranger); throws when nothing is left to happen before it is
     /// (a bug, never a game outcome) or after `maxRounds` rounds.
+    /// `until` stops the run early once it holds (checked between rounds).
     public static func drive(judge: JudgeLoop, others: [any NodeLoop], network: InMemoryNetwork,
-                             maxRounds: Int = 10_000_000) throws {
+                             maxRounds: Int = 10_000_000, until: () -> Bool = { false }) throws {
         let loops: [any NodeLoop] = [judge] + others
         var rounds = 0
-        while !judge.isDone {
+        while !judge.isDone && !until() {
             rounds += 1
             guard rounds <= maxRounds else { throw RoleError("the in-memory game did not end within \(maxRounds) rounds") }
             var handled = false
