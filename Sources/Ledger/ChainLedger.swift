@@ -47,15 +47,19 @@ public final class ChainLedger {
     }
 
     /// Creates a new ledger at `path` holding `genesis`. Refuses a file that exists.
+    /// Atomic: the ledger is built under a temporary name and renamed into place, so a
+    /// judge killed while creating it leaves either no ledger or a whole one.
     public static func create(path: String, genesis: ChainGenesis) throws -> ChainLedger {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw LedgerError("ledger \(path) already exists")
         }
-        let db: DatabaseQueue
-        do { db = try DatabaseQueue(path: path, configuration: configuration(readOnly: false)) } catch {
-            throw LedgerError("cannot create ledger \(path): \(reason(error))")
+        let temporary = path + ".creating-\(getpid())"
+        func removeTemporary() {
+            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: temporary + suffix) }
         }
+        removeTemporary()
         do {
+            let db = try DatabaseQueue(path: temporary, configuration: configuration(readOnly: false))
             try db.write { db in
                 for statement in schema { try db.execute(sql: statement) }
                 try db.execute(sql: """
@@ -64,10 +68,19 @@ public final class ChainLedger {
                     """, arguments: [schemaVersion, genesis.chainID.hex, genesis.judgeAccount.hex, genesis.initialRoot.hex,
                                      String(decoding: genesis.scenario, as: UTF8.self), genesis.tbsimVersion, genesis.hash.hex])
             }
+            // Closing checkpoints the write-ahead log into the file, so one rename moves it all.
+            try db.close()
         } catch {
+            removeTemporary()
             throw LedgerError("cannot create ledger \(path): \(reason(error))")
         }
-        return ChainLedger(path: path, db: db, genesis: genesis)
+        guard rename(temporary, path) == 0 else {
+            let why = String(cString: strerror(errno))
+            removeTemporary()
+            throw LedgerError("cannot create ledger \(path): \(why)")
+        }
+        removeTemporary()
+        return try open(path: path)
     }
 
     /// Opens an existing ledger (read-only for `replay`). Throws a `LedgerError` naming

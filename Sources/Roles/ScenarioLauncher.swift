@@ -112,6 +112,7 @@ public final class ScenarioLauncher {
         var events: [ProcessEvent] = []
         var seen: Set<String> = []
         var restarts = 0
+        var judgeLog = "judge"
         while true {
             if !judge.isRunning {
                 // A judge killed by a signal is a crashed chain node: restart it from the
@@ -122,7 +123,8 @@ public final class ScenarioLauncher {
                 let how = "killed by signal \(judge.terminationStatus)"
                 events.append(ProcessEvent(process: "judge", atSeconds: clock.seconds, how: how + "; restarted from the ledger"))
                 log("the judge was \(how); restarting it from the ledger \(ledger)")
-                judge = try start("judge", judgeArguments(bind: endpoint!), log: "judge.\(restarts + 1)")
+                judgeLog = "judge.\(restarts + 1)"
+                judge = try start("judge", judgeArguments(bind: endpoint!), log: judgeLog)
                 continue
             }
             if isInterrupted { throw Interrupted() }
@@ -142,7 +144,7 @@ public final class ScenarioLauncher {
         }
         if isInterrupted { throw Interrupted() }
         guard judge.terminationStatus == 0 else {
-            throw failure("the judge failed (exit status \(judge.terminationStatus))", judge: "judge")
+            throw failure("the judge failed (exit status \(judge.terminationStatus))", judge: judgeLog)
         }
         // Parties leave after reporting their metrics; give them a moment, then stop them.
         let grace = Stopwatch()

@@ -60,7 +60,8 @@ struct ShippedScenarioTests {
         let dir = try makeTemporaryDirectory("scenario")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let json = dir + "/report.json"
-        let r = try runTBSim(["scenario", file, "--json", json, "--html", dir + "/report.html", "--work-dir", dir + "/work"])
+        let r = try runTBSim(["scenario", file, "--json", json, "--html", dir + "/report.html", "--work-dir", dir + "/work",
+                              "--ledger", dir + "/processes.sqlite"])
         #expect(r.status == 0, "\(file): exit \(r.status)\n\(r.stdout)\n\(r.stderr)")
         let data = try Data(contentsOf: URL(fileURLWithPath: json))
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -85,12 +86,20 @@ struct ShippedScenarioTests {
         #expect(html.contains("<svg"))
 
         let inProcessJSON = dir + "/in-process.json"
-        let q = try runTBSim(["scenario", file, "--in-process", "--quiet", "--json", inProcessJSON])
+        let q = try runTBSim(["scenario", file, "--in-process", "--quiet", "--json", inProcessJSON, "--ledger", dir + "/in-process.sqlite"])
         #expect(q.status == 0, "\(file) in-process: exit \(q.status)\n\(q.stdout)\n\(q.stderr)")
         let overProcesses = try ScenarioReport.decode(json: data)
         let inProcess = try ScenarioReport.decode(json: Data(contentsOf: URL(fileURLWithPath: inProcessJSON)))
         #expect(ModeInvariantView(overProcesses) == ModeInvariantView(inProcess), "\(file): the modes disagree")
         #expect(overProcesses.task == inProcess.task)
+
+        // Both chains' ledgers re-verify offline, to the verdict the run reported.
+        for (ledger, report) in [("processes", overProcesses), ("in-process", inProcess)] {
+            let replay = try runTBSim(["replay", dir + "/\(ledger).sqlite"])
+            #expect(replay.status == 0, "\(file): replay of the \(ledger) ledger: exit \(replay.status)\n\(replay.stdout)\n\(replay.stderr)")
+            let verdict = "verdict: \(report.outcome.accepted ? "ACCEPTED" : "REJECTED")"
+            #expect(replay.stdout.contains(verdict), "\(file): \(ledger) replay: \(replay.stdout)")
+        }
     }
 
     @Test func aBrokenTaskFailsCleanlyAndLeavesNoProcess() throws {
