@@ -14,9 +14,9 @@ public struct BenchCommand: ParsableCommand {
         abstract: "Print performance figures: machine MIPS (vs QEMU), commitment costs, dispute overhead.",
         discussion: "Build with `swift build -c release` (or use `make bench`): debug builds are ~50x slower.")
 
-    public enum Section: String, ExpressibleByArgument, CaseIterable { case machine, commitment, game, signatures, linux, all }
+    public enum Section: String, ExpressibleByArgument, CaseIterable { case machine, commitment, game, signatures, chain, linux, all }
 
-    @Option(help: "Which figures: machine, commitment, game, signatures, linux (needs `make guest-linux`) or all.")
+    @Option(help: "Which figures: machine, commitment, game, signatures, chain, linux (needs `make guest-linux`) or all.")
     public var only: Section = .all
 
     @Option(help: "Directory holding the guest ELFs.")
@@ -41,6 +41,7 @@ public struct BenchCommand: ParsableCommand {
         if only == .commitment || only == .all { try commitmentFigures() }
         if only == .game || only == .all { try gameFigures() }
         if only == .signatures || only == .all { signatureFigures() }
+        if only == .chain || only == .all { try chainFigures() }
         let haveLinux = FileManager.default.fileExists(atPath: "build/linux/Image")
         if only == .linux || (only == .all && haveLinux) { try linuxFigures() }
     }
