@@ -19,7 +19,7 @@ TBSIM      := .build/release/tbsim
 
 # What running needs, and what the tests and QEMU comparisons add (the oracle and dtc).
 RUN_PACKAGES  := libzmq3-dev libsqlite3-dev pkg-config
-TEST_PACKAGES := $(RUN_PACKAGES) qemu-system-misc device-tree-compiler sqlite3
+TEST_PACKAGES := $(RUN_PACKAGES) qemu-system-misc device-tree-compiler sqlite3 iproute2
 
 .PHONY: all deps test-deps guests guests-check build run test test-fast bench clean
 
@@ -89,10 +89,10 @@ test: test-deps guests guest-linux
 	if [ "$$skipped" -ne 0 ]; then grep -h -B1 '<skipped' $(BUILD)/test-results*.xml; exit 1; fi
 
 # The inner loop: in-process tests only, under a minute once built. Leaves out what starts
-# role processes or the CLI (ShippedScenarioTests, ImpersonationTests, KeyFileTests, CLITests), boots Linux (LinuxGuestTests,
+# role processes or the CLI (ShippedScenarioTests, ChainCrashTests, NetworkNamespaceTests, ImpersonationTests, KeyFileTests, CLITests), boots Linux (LinuxGuestTests,
 # the Linux lockstep, the QEMU Linux and OpenSBI boots) or runs QEMU (matchesQEMU, the
 # QEMU device tree), and the four 100 M-instruction bench guests.
-FAST_SKIP := ShippedScenarioTests|SweepCommandTests|ImpersonationTests|KeyFileTests|LinuxGuestTests|CLITests|BootingLinux|GuestTests/matchesQEMU|AgreeWithQEMUVirt|BootsWithOurTree
+FAST_SKIP := ShippedScenarioTests|ChainCrashTests|NetworkNamespaceTests|SweepCommandTests|ImpersonationTests|KeyFileTests|LinuxGuestTests|CLITests|BootingLinux|GuestTests/matchesQEMU|AgreeWithQEMUVirt|BootsWithOurTree
 EMPTY :=
 COMMA := ,
 FAST_GUESTS := $(subst $(EMPTY) $(EMPTY),$(COMMA),$(strip $(filter-out bench_%,$(PROGRAMS))))
