@@ -13,16 +13,24 @@ public final class ZMQHub: BroadcastEndpoint {
     public let name: String
     /// The underlying ROUTER socket (exposed for options and diagnostics).
     public let socket: ZMQSocket
-    /// Peers learned from their first message, in the order they first spoke.
+    /// Peers learned from their first message, in the order they first spoke — at most
+    /// `rememberedPeerLimit` of them, so strangers connecting under ever new routing ids
+    /// cannot grow the hub's memory without bound.
     public private(set) var peers: [String] = []
     private var known: Set<String> = []
+    /// How many peers `peers` keeps.
+    public let rememberedPeerLimit: Int
+    /// Peers that spoke after the limit was reached (not remembered, still received).
+    public private(set) var unrememberedPeers = 0
     /// Endpoints actually bound (after resolving wildcards and port 0).
     public private(set) var boundEndpoints: [String] = []
 
     /// Creates the ROUTER socket. `options.routingID` is ignored (a ROUTER has none).
-    public init(name: String = "judge", context: ZMQContext, options: ZMQSocket.Options = ZMQSocket.Options()) throws {
+    public init(name: String = "judge", context: ZMQContext, options: ZMQSocket.Options = ZMQSocket.Options(),
+                rememberedPeerLimit: Int = 10_000) throws {
         try PartyName.validate(name)
         self.name = name
+        self.rememberedPeerLimit = rememberedPeerLimit
         var opts = options
         opts.routingID = nil
         socket = try ZMQSocket(context: context, kind: .router, options: opts)
@@ -63,7 +71,14 @@ public final class ZMQHub: BroadcastEndpoint {
         guard frames.count == 2 else {
             throw TransportError(.malformedMessage, "hub \(name) got \(frames.count - 1) payload frames from \(from); expected 1")
         }
-        if known.insert(from).inserted { peers.append(from) }
+        if !known.contains(from) {
+            if known.count < rememberedPeerLimit {
+                known.insert(from)
+                peers.append(from)
+            } else {
+                unrememberedPeers += 1
+            }
+        }
         return Envelope(from: from, to: name, payload: frames[1])
     }
 

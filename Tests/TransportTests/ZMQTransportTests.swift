@@ -241,6 +241,23 @@ struct ZMQTransportTests {
         #expect(hub.peers == ["solver"])
     }
 
+    @Test("the hub remembers a bounded number of peers; strangers past the bound are still heard")
+    func rememberedPeersAreBounded() throws {
+        let ctx = try ZMQContext()
+        let hub = try ZMQHub(context: ctx, rememberedPeerLimit: 3)
+        let endpoint = try hub.bind(endpoint: "tcp://127.0.0.1:*")
+        var clients: [ZMQClient] = []
+        for i in 0..<6 {
+            let c = try ZMQClient(name: "stranger-\(i)", context: ctx)
+            try c.connect(endpoint: endpoint)
+            try c.send(to: "judge", [UInt8(i)])
+            #expect(try hub.receive(timeoutMilliseconds: 5000)?.payload == [UInt8(i)])
+            clients.append(c)
+        }
+        #expect(hub.peers == ["stranger-0", "stranger-1", "stranger-2"])
+        #expect(hub.unrememberedPeers == 3)
+    }
+
     @Test("ZMQError names known codes and carries libzmq's text")
     func errorDescriptions() {
         #expect(ZMQError.again.description.hasPrefix("EAGAIN ("))
