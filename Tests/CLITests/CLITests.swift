@@ -109,6 +109,37 @@ struct CLITests {
         #expect(junk.stderr.contains("junk.json: not a tbsim scenario report") && !junk.stderr.contains("Context"))
     }
 
+    /// `tbsim replay`: 0 and the verdict for a game's ledger; 1 naming the record for an
+    /// edited one; 2 for a file that is not a ledger; a new run refuses an old ledger.
+    @Test func replayChecksALedgerAndNamesTheFirstBadRecord() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ledger = dir + "/chain.sqlite"
+        let run = try runTBSim(["scenario", "scenarios/faulty-solver.yaml", "--in-process", "--quiet", "--ledger", ledger])
+        #expect(run.status == 0, "\(run.stderr)")
+        let good = try runTBSim(["replay", ledger])
+        #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
+        #expect(good.stdout.contains("verdict: REJECTED — winner verifier-1"), "\(good.stdout)")
+        #expect(good.stdout.contains("initial root") && good.stdout.contains("recomputed from the task"), "\(good.stdout)")
+
+        let again = try runTBSim(["scenario", "scenarios/faulty-solver.yaml", "--in-process", "--ledger", ledger])
+        #expect(again.status != 0 && again.stderr.contains("already exists"), "\(again.stderr)")
+
+        let edited = dir + "/edited.sqlite"
+        try FileManager.default.copyItem(atPath: ledger, toPath: edited)
+        let sql = try runProgram("/usr/bin/sqlite3", [edited, "UPDATE entries SET gas = gas - 1 WHERE kind = 'step_proof'"])
+        #expect(sql.status == 0, "\(sql.stderr)")
+        let bad = try runTBSim(["replay", edited])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("record ") && bad.stderr.contains("signature does not match"), "\(bad.stderr)")
+
+        try "not a database".write(toFile: dir + "/junk.sqlite", atomically: true, encoding: .utf8)
+        let junk = try runTBSim(["replay", dir + "/junk.sqlite"])
+        #expect(junk.status == 2 && junk.stderr.contains("junk.sqlite"), "\(junk.stderr)")
+        let missing = try runTBSim(["replay", dir + "/none.sqlite"])
+        #expect(missing.status == 2 && missing.stderr.contains("no such file"), "\(missing.stderr)")
+    }
+
     @Test func compareAlignsEveryColumnWhateverRowIsWidest() {
         let text = CompareCommand.table([["scenario", "k", "gas"], ["a-very-long-scenario-name", "4", "1762940"],
                                          ["b", "16", "12"]])
