@@ -137,12 +137,20 @@ public enum ScenarioLoader {
         (.k, 2...65_536), (.blockIntervalMs, 1...(1 << 32)), (.commitTimeoutBlocks, 0...(1 << 32)),
         (.challengeWindowBlocks, 0...(1 << 32)), (.moveTimeoutBlocks, 1...(1 << 32)),
         (.solverDeposit, 0...(1 << 56)), (.challengerDeposit, 0...(1 << 56)), (.winnerShareBps, 0...10_000),
-        (.maxFrameBytes, 256...UInt64(Int.max)),
+        (.maxFrameBytes, 256...UInt64(Int.max)), (.clockBlocks, 1...(1 << 32)),
     ]
 
     static func parseGame(_ v: YAMLValue) throws -> (GameConfig, GasSchedule) {
-        let m = try v.mapping(allowed: gameKeys.map(\.key.rawValue) + ["gas"])
+        let m = try v.mapping(allowed: gameKeys.map(\.key.rawValue) + [GameConfig.Key.challenges.rawValue, "gas"])
         var g = ScenarioSpec.defaultGame
+        if let node = m.optional(GameConfig.Key.challenges.rawValue) {
+            let text = try node.string("one of sequential, concurrent, chess-clock")
+            guard let mode = ChallengeMode(rawValue: text) else {
+                throw node.error("must be one of \(ChallengeMode.allCases.map(\.rawValue).joined(separator: ", ")), got \(text.debugDescription)"
+                                 + (closest(to: text, in: ChallengeMode.allCases.map(\.rawValue)).map { " (did you mean \($0)?)" } ?? ""))
+            }
+            g.challenges = mode
+        }
         for (key, range) in gameKeys {
             guard let node = m.optional(key.rawValue) else { continue }
             let x = try node.integer(range)
@@ -156,6 +164,8 @@ public enum ScenarioLoader {
             case .challengerDeposit: g.challengerDeposit = x
             case .winnerShareBps: g.winnerShareBps = x
             case .maxFrameBytes: g.maxFrameBytes = Int(x)
+            case .clockBlocks: g.clockBlocks = x
+            case .challenges: break
             }
         }
         // Whatever GameConfig still objects to (e.g. k too large for max_frame_bytes),

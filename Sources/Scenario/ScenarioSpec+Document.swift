@@ -111,7 +111,8 @@ extension ScenarioSpec {
             ("challenge_window_blocks", .integer(g.challengeWindowBlocks)),
             ("move_timeout_blocks", .integer(g.moveTimeoutBlocks)), ("solver_deposit", .integer(g.solverDeposit)),
             ("challenger_deposit", .integer(g.challengerDeposit)), ("winner_share_bps", .integer(g.winnerShareBps)),
-            ("max_frame_bytes", .integer(UInt64(g.maxFrameBytes))),
+            ("max_frame_bytes", .integer(UInt64(g.maxFrameBytes))), ("challenges", .string(g.challenges.rawValue)),
+            ("clock_blocks", .integer(g.clockBlocks)),
             ("gas", .map([
                 ("tx_base", .integer(gas.txBase)), ("calldata_zero_byte", .integer(gas.calldataZeroByte)),
                 ("calldata_nonzero_byte", .integer(gas.calldataNonZeroByte)), ("storage_write", .integer(gas.storageWrite)),

@@ -436,7 +436,8 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
 
     @Test func loaderKeyListsMatchTheModelsCodingKeys() throws {
         #expect(Set(ScenarioLoader.gasIntegerKeys + ScenarioLoader.gasPriceKeys) == (try codingKeys(GasSchedule.default)))
-        let gameKeys = Set(ScenarioLoader.gameKeys.map(\.key.rawValue))
+        // The integer keys, plus `challenges` (a word).
+        let gameKeys = Set(ScenarioLoader.gameKeys.map(\.key.rawValue) + [GameConfig.Key.challenges.rawValue])
         #expect(gameKeys == (try codingKeys(GameConfig())))
         #expect(gameKeys == Set(GameConfig.Key.allCases.map(\.rawValue)))
     }
@@ -456,6 +457,8 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
             case .challengerDeposit: g.challengerDeposit = value
             case .winnerShareBps: g.winnerShareBps = value
             case .maxFrameBytes: g.maxFrameBytes = Int(value)
+            case .clockBlocks: g.clockBlocks = value
+            case .challenges: break
             }
             return g.problems().filter { $0.key == key && $0.message.hasPrefix("must") }
         }

@@ -27,12 +27,15 @@ public struct JudgeStateMachine {
         public var claim: Claim
         /// Last block in which challenges are accepted.
         public var windowEnd: UInt64
-        /// The dispute being played, if any.
-        public var active: ActiveDispute?
-        /// Accepted challenges waiting their turn (sequential, Truebit-style).
+        /// The disputes being played, by id: at most one in sequential mode, every open
+        /// challenge in the concurrent modes.
+        public var playing: [ActiveDispute]
+        /// Accepted challenges waiting their turn (sequential mode only).
         public var queue: [PendingChallenge]
         /// Everyone who has challenged, so nobody challenges twice.
         public var challengers: [PartyID]
+        /// The first dispute being played, if any (the only one in sequential mode).
+        public var active: ActiveDispute? { playing.first }
     }
 
     /// An accepted challenge not yet played.
@@ -75,6 +78,9 @@ public struct JudgeStateMachine {
         public var rootHi: Digest
         /// Who moves next.
         public var turn: Turn
+        /// Chess-clock mode: blocks left on the solver's and the challenger's clock, and
+        /// the block the current turn began in (unused in the other modes).
+        public var solverClock: UInt64, challengerClock: UInt64, turnStart: UInt64
     }
 
     /// The task this judge rules on.
@@ -183,7 +189,7 @@ public struct JudgeStateMachine {
         case .idle, .settled: return nil
         case let .awaitingCommit(deadline): return after(deadline)
         case let .verifying(v):
-            if let a = v.active { return after(a.turn.deadline) }
+            if let d = v.playing.map(\.turn.deadline).min() { return after(d) }
             return after(v.windowEnd)
         }
     }
@@ -202,8 +208,10 @@ public struct JudgeStateMachine {
                 guard currentBlock > deadline else { return actions }
                 actions += settle(GameOutcome(accepted: false, winner: nil, reason: .solverDidNotCommit(deadline: deadline)))
             case let .verifying(v):
-                if let a = v.active {
-                    guard currentBlock > a.turn.deadline else { return actions }
+                if !v.playing.isEmpty {
+                    // The turn that expired first (ties: the older dispute) decides first.
+                    guard let a = v.playing.filter({ currentBlock > $0.turn.deadline })
+                        .min(by: { ($0.turn.deadline, $0.id) < ($1.turn.deadline, $1.id) }) else { return actions }
                     let solverLate: Bool
                     switch a.turn {
                     case .solver(_, _): solverLate = true
@@ -214,9 +222,9 @@ public struct JudgeStateMachine {
                     let g = gas.txBase + gas.storageWrite
                     charge(winner, g, dispute: a.id)
                     record(party: winner, kind: .timeout, gas: g, bytes: 0, dispute: a.id, lo: a.lo, hi: a.hi)
-                    actions += resolve(winner: winner, reason: .missedDeadline(party: late, deadline: a.turn.deadline))
+                    actions += resolve(a.id, winner: winner, reason: .missedDeadline(party: late, deadline: a.turn.deadline))
                 } else {
-                    guard currentBlock > v.windowEnd else { return actions }
+                    guard currentBlock > v.windowEnd, v.queue.isEmpty else { return actions }
                     let g = gas.txBase + gas.storageWrite
                     charge(solver, g, dispute: nil)
                     record(party: solver, kind: .finalize, gas: g, bytes: 0)
@@ -322,7 +330,7 @@ public struct JudgeStateMachine {
         charge(sender, g, dispute: nil)
         record(party: sender, kind: .commit, gas: g, bytes: frame.count)
         let windowEnd = block + config.challengeWindowBlocks
-        state = .verifying(Verification(claim: claim, windowEnd: windowEnd, active: nil, queue: [], challengers: []))
+        state = .verifying(Verification(claim: claim, windowEnd: windowEnd, playing: [], queue: [], challengers: []))
         return [.broadcast(.committed(taskID: task.id, solver: solver, claim: claim, challengeDeadline: windowEnd))]
     }
 
@@ -354,16 +362,18 @@ public struct JudgeStateMachine {
         v.challengers.append(sender)
         v.queue.append(PendingChallenge(id: id, challenger: sender, kind: kind))
         state = .verifying(v)
-        if v.active == nil { return startNextDispute() }
+        // Sequential: it waits for the disputes before it. Concurrent modes: it starts now.
+        if config.challenges != .sequential || v.playing.isEmpty { return startNextDispute() }
         return [.note(.challengeQueued(dispute: id, challenger: sender))]
     }
 
     private mutating func postRoots(_ roots: [Digest], dispute: UInt32, frame: [UInt8], from sender: PartyID,
                                     at t: UInt64, block: UInt64) -> [GameAction] {
         guard sender == solver else { return reject(sender, .wrongSender(.postRoots, allowed: solver)) }
-        guard case var .verifying(v) = state, var a = v.active, a.id == dispute else {
+        guard case var .verifying(v) = state, let at = v.playing.firstIndex(where: { $0.id == dispute }) else {
             return reject(sender, .noActiveDispute(dispute))
         }
+        var a = v.playing[at]
         guard a.kind == .trace, case let .solver(points, deadline) = a.turn, !points.isEmpty else {
             return reject(sender, .outOfTurn(.postRoots))
         }
@@ -375,9 +385,11 @@ public struct JudgeStateMachine {
         let g = txGas(frame, writes: roots.count + 1)
         charge(sender, g, dispute: a.id)
         record(party: sender, kind: .postRoots, gas: g, bytes: frame.count, dispute: a.id, lo: a.lo, hi: a.hi)
-        let newDeadline = block + config.moveTimeoutBlocks
+        a.solverClock -= min(a.solverClock, block - a.turnStart)
+        a.turnStart = block
+        let newDeadline = turnDeadline(challengerMoves: true, in: a, from: block)
         a.turn = .challenger(points: points, roots: roots, deadline: newDeadline)
-        v.active = a
+        v.playing[at] = a
         state = .verifying(v)
         return [.send(to: a.challenger, .challengerTurn(taskID: task.id, dispute: a.id, lo: a.lo, hi: a.hi,
                                                          points: points, roots: roots, deadline: newDeadline))]
@@ -385,9 +397,10 @@ public struct JudgeStateMachine {
 
     private mutating func pick(_ index: Int, dispute: UInt32, frame: [UInt8], from sender: PartyID,
                                at t: UInt64, block: UInt64) -> [GameAction] {
-        guard case var .verifying(v) = state, var a = v.active, a.id == dispute else {
+        guard case var .verifying(v) = state, let at = v.playing.firstIndex(where: { $0.id == dispute }) else {
             return reject(sender, .noActiveDispute(dispute))
         }
+        var a = v.playing[at]
         guard sender == a.challenger else { return reject(sender, .wrongSender(.pick, allowed: a.challenger)) }
         guard case let .challenger(points, roots, deadline) = a.turn else { return reject(sender, .outOfTurn(.pick)) }
         guard block <= deadline else { return reject(sender, .late(.pick, block: block, deadline: deadline)) }
@@ -400,9 +413,11 @@ public struct JudgeStateMachine {
         a.lo = ends[index]; a.hi = ends[index + 1]
         a.rootLo = endRoots[index]; a.rootHi = endRoots[index + 1]
         let next = Bisection.points(lo: a.lo, hi: a.hi, arity: config.arity)
-        let newDeadline = block + config.moveTimeoutBlocks
+        a.challengerClock -= min(a.challengerClock, block - a.turnStart)
+        a.turnStart = block
+        let newDeadline = turnDeadline(challengerMoves: false, in: a, from: block)
         a.turn = .solver(points: next, deadline: newDeadline)
-        v.active = a
+        v.playing[at] = a
         state = .verifying(v)
         disputes[Int(a.id) - 1].picks += 1
         disputes[Int(a.id) - 1].rounds += 1
@@ -418,7 +433,7 @@ public struct JudgeStateMachine {
                                   from sender: PartyID, at t: UInt64, block: UInt64) -> [GameAction] {
         let name: GameMessage.Kind = kind == .trace ? .stepProof : .outputOpening
         guard sender == solver else { return reject(sender, .wrongSender(name, allowed: solver)) }
-        guard case let .verifying(v) = state, let a = v.active, a.id == dispute else {
+        guard case let .verifying(v) = state, let a = v.playing.first(where: { $0.id == dispute }) else {
             return reject(sender, .noActiveDispute(dispute))
         }
         guard a.kind == kind, case let .solver(points, deadline) = a.turn, points.isEmpty else {
@@ -460,7 +475,7 @@ public struct JudgeStateMachine {
         charge(sender, g, dispute: a.id)
         record(party: sender, kind: kind == .trace ? .stepProof : .outputOpening, gas: g, bytes: frame.count, dispute: a.id,
                lo: kind == .trace ? a.lo : nil, hi: kind == .trace ? a.hi : nil)
-        return resolve(winner: solverWins ? solver : a.challenger, reason: reason)
+        return resolve(a.id, winner: solverWins ? solver : a.challenger, reason: reason)
     }
 
     // MARK: internals
@@ -507,27 +522,42 @@ public struct JudgeStateMachine {
         burned += taken - share
     }
 
+    /// The block by which the side to move must move: `move_timeout_blocks` from now, or
+    /// in chess-clock mode whatever is left on that side's clock.
+    private func turnDeadline(challengerMoves: Bool, in a: ActiveDispute, from block: UInt64) -> UInt64 {
+        guard config.challenges == .chessClock else { return block + config.moveTimeoutBlocks }
+        return block + (challengerMoves ? a.challengerClock : a.solverClock)
+    }
+
+    /// Starts the next queued challenge: in sequential mode only when nothing is being
+    /// played, in the concurrent modes at once.
     private mutating func startNextDispute() -> [GameAction] {
-        guard case var .verifying(v) = state, v.active == nil, !v.queue.isEmpty else { return [] }
+        guard case var .verifying(v) = state, config.challenges != .sequential || v.playing.isEmpty, !v.queue.isEmpty else {
+            return []
+        }
         let c = v.queue.removeFirst()
-        let deadline = currentBlock + config.moveTimeoutBlocks
         disputes[Int(c.id) - 1].startBlock = currentBlock
         let lo: UInt64 = 0, hi = Bisection.paddedLength(v.claim.steps, arity: config.arity)
         let points = c.kind == .trace ? Bisection.points(lo: lo, hi: hi, arity: config.arity) : []
-        v.active = ActiveDispute(id: c.id, challenger: c.challenger, kind: c.kind, lo: lo, hi: hi,
-                                 rootLo: task.initialRoot, rootHi: v.claim.root,
-                                 turn: .solver(points: points, deadline: deadline))
+        var a = ActiveDispute(id: c.id, challenger: c.challenger, kind: c.kind, lo: lo, hi: hi,
+                              rootLo: task.initialRoot, rootHi: v.claim.root,
+                              turn: .solver(points: points, deadline: 0),
+                              solverClock: config.clockBlocks, challengerClock: config.clockBlocks, turnStart: currentBlock)
+        let deadline = turnDeadline(challengerMoves: false, in: a, from: currentBlock)
+        a.turn = .solver(points: points, deadline: deadline)
+        v.playing.append(a)
         state = .verifying(v)
         if c.kind == .trace && hi == 0 {
             // Step 0 is agreed by construction and the commit checked root == initial root.
-            return resolve(winner: solver, reason: .zeroStepClaim)
+            return resolve(c.id, winner: solver, reason: .zeroStepClaim)
         }
         return [.send(to: solver, .solverTurn(taskID: task.id, dispute: c.id, challenger: c.challenger, kind: c.kind,
                                                lo: lo, hi: hi, points: points, deadline: deadline))]
     }
 
-    private mutating func resolve(winner: PartyID, reason: Resolution) -> [GameAction] {
-        guard case var .verifying(v) = state, let a = v.active else { return [] }
+    private mutating func resolve(_ id: UInt32, winner: PartyID, reason: Resolution) -> [GameAction] {
+        guard case var .verifying(v) = state, let at = v.playing.firstIndex(where: { $0.id == id }) else { return [] }
+        let a = v.playing[at]
         let i = Int(a.id) - 1
         disputes[i].winner = winner
         disputes[i].endBlock = currentBlock
@@ -539,13 +569,13 @@ public struct JudgeStateMachine {
         actions.append(.send(to: solver, note))
         actions.append(.send(to: a.challenger, note))
         record(party: .judge, kind: .disputeResolved, gas: 0, bytes: 0, dispute: a.id, lo: a.lo, hi: a.hi)
-        v.active = nil
+        v.playing.remove(at: at)
         state = .verifying(v)
         if winner == solver {
             slash(a.challenger, config.challengerDeposit, to: solver)
             refund(a.challenger)
             if !v.queue.isEmpty { return actions + startNextDispute() }
-            if currentBlock > v.windowEnd {
+            if v.playing.isEmpty && currentBlock > v.windowEnd {
                 return actions + settle(GameOutcome(accepted: true, winner: solver, reason: .solverWonEveryDispute))
             }
             return actions
@@ -562,7 +592,12 @@ public struct JudgeStateMachine {
         // that never got to play) gets it back.
         for p in ([solver] + verifiers) where (escrow[p] ?? 0) > 0 { refund(p) }
         if case let .verifying(v) = state {
-            for c in v.queue { disputes[Int(c.id) - 1].reason = .settledFirst }
+            // Challenges still waiting, and (concurrent modes) disputes still in play, end
+            // unplayed or unfinished: their challengers get their deposits back.
+            for id in v.queue.map(\.id) + v.playing.map(\.id) {
+                disputes[Int(id) - 1].reason = .settledFirst
+                disputes[Int(id) - 1].endBlock = currentBlock
+            }
         }
         state = .settled(outcome)
         record(party: .judge, kind: .settled, gas: 0, bytes: 0)

@@ -1,3 +1,18 @@
+/// How the chain plays several challenges of one claim.
+public enum ChallengeMode: String, Codable, CaseIterable, Sendable {
+    /// Truebit's rule: one dispute at a time, in the order the challenges came; every move
+    /// has `move_timeout_blocks`. Settlement can wait for every challenger in turn.
+    case sequential
+    /// Every challenge is played at once against the solver, which must answer them all;
+    /// every move has `move_timeout_blocks`. Settlement waits for the longest dispute only.
+    case concurrent
+    /// Concurrent disputes where each side of a dispute has a chess clock: `clock_blocks`
+    /// for all its moves in that dispute together, running only while it is that side's
+    /// turn (as in Optimism's fault dispute game and Arbitrum's BoLD). A dispute lasts at
+    /// most 2 × `clock_blocks` (+ a block per move), however many rounds it needs.
+    case chessClock = "chess-clock"
+}
+
 /// The chain's rules for one game: arity, clock, timeouts, deposits and how a loser's
 /// deposit is split. Shared by the judge and the drivers; parties learn what they need
 /// from the judge's messages.
@@ -20,17 +35,22 @@ public struct GameConfig: Codable, Equatable, Sendable {
     public var winnerShareBps: UInt64
     /// Largest frame the judge will look at; anything longer is rejected unread.
     public var maxFrameBytes: Int
+    /// How several challenges are played.
+    public var challenges: ChallengeMode
+    /// Chess-clock mode: each side's total time for all its moves in one dispute, in blocks.
+    public var clockBlocks: UInt64
 
     /// Builds a configuration; the defaults give quick games with 1 s blocks.
     public init(arity: Int = 2, blockIntervalMs: UInt64 = 1_000, commitTimeoutBlocks: UInt64 = 10,
                 challengeWindowBlocks: UInt64 = 10, moveTimeoutBlocks: UInt64 = 5,
                 solverDeposit: UInt64 = 1_000, challengerDeposit: UInt64 = 1_000,
-                winnerShareBps: UInt64 = 5_000, maxFrameBytes: Int = GameMessage.defaultMaxFrameBytes) {
+                winnerShareBps: UInt64 = 5_000, maxFrameBytes: Int = GameMessage.defaultMaxFrameBytes,
+                challenges: ChallengeMode = .sequential, clockBlocks: UInt64 = 60) {
         self.arity = arity; self.blockIntervalMs = blockIntervalMs
         self.commitTimeoutBlocks = commitTimeoutBlocks; self.challengeWindowBlocks = challengeWindowBlocks
         self.moveTimeoutBlocks = moveTimeoutBlocks; self.solverDeposit = solverDeposit
         self.challengerDeposit = challengerDeposit; self.winnerShareBps = winnerShareBps
-        self.maxFrameBytes = maxFrameBytes
+        self.maxFrameBytes = maxFrameBytes; self.challenges = challenges; self.clockBlocks = clockBlocks
     }
 
     /// The configuration's keys, named as in scenario files (`k` is the arity).
@@ -39,6 +59,7 @@ public struct GameConfig: Codable, Equatable, Sendable {
         case challengeWindowBlocks = "challenge_window_blocks", moveTimeoutBlocks = "move_timeout_blocks"
         case solverDeposit = "solver_deposit", challengerDeposit = "challenger_deposit"
         case winnerShareBps = "winner_share_bps", maxFrameBytes = "max_frame_bytes"
+        case challenges, clockBlocks = "clock_blocks"
     }
 
     /// Encodes with the scenario keys.
@@ -50,6 +71,7 @@ public struct GameConfig: Codable, Equatable, Sendable {
         try c.encode(moveTimeoutBlocks, forKey: .moveTimeoutBlocks); try c.encode(solverDeposit, forKey: .solverDeposit)
         try c.encode(challengerDeposit, forKey: .challengerDeposit); try c.encode(winnerShareBps, forKey: .winnerShareBps)
         try c.encode(maxFrameBytes, forKey: .maxFrameBytes)
+        try c.encode(challenges, forKey: .challenges); try c.encode(clockBlocks, forKey: .clockBlocks)
     }
 
     /// Decodes the scenario keys; every key is required.
@@ -62,7 +84,9 @@ public struct GameConfig: Codable, Equatable, Sendable {
                   solverDeposit: try c.decode(UInt64.self, forKey: .solverDeposit),
                   challengerDeposit: try c.decode(UInt64.self, forKey: .challengerDeposit),
                   winnerShareBps: try c.decode(UInt64.self, forKey: .winnerShareBps),
-                  maxFrameBytes: try c.decode(Int.self, forKey: .maxFrameBytes))
+                  maxFrameBytes: try c.decode(Int.self, forKey: .maxFrameBytes),
+                  challenges: try c.decode(ChallengeMode.self, forKey: .challenges),
+                  clockBlocks: try c.decode(UInt64.self, forKey: .clockBlocks))
     }
 
     /// Longest span one timeout may cover, in ms: (timeout blocks + 1) × `blockIntervalMs`
@@ -80,8 +104,10 @@ public struct GameConfig: Codable, Equatable, Sendable {
         if winnerShareBps > 10_000 { add(.winnerShareBps, "must be ≤ 10000, got \(winnerShareBps)") }
         // Bounds that keep every block and money sum far from UInt64 overflow.
         let blockBound: UInt64 = 1 << 32, moneyBound: UInt64 = 1 << 56
+        if clockBlocks == 0 { add(.clockBlocks, "must be > 0") }
         for (key, v) in [(Key.commitTimeoutBlocks, commitTimeoutBlocks), (.challengeWindowBlocks, challengeWindowBlocks),
-                         (.moveTimeoutBlocks, moveTimeoutBlocks), (.blockIntervalMs, blockIntervalMs)] where v > blockBound {
+                         (.moveTimeoutBlocks, moveTimeoutBlocks), (.blockIntervalMs, blockIntervalMs),
+                         (.clockBlocks, clockBlocks)] where v > blockBound {
             add(key, "must be ≤ \(blockBound), got \(v)")
         }
         // Every deadline is computed as (block + timeout + 1) × block_interval_ms; bounding
@@ -89,7 +115,7 @@ public struct GameConfig: Codable, Equatable, Sendable {
         // of such spans), far from UInt64 overflow whatever the individual values.
         if blockIntervalMs > 0, blockIntervalMs <= blockBound {
             for (key, v) in [(Key.commitTimeoutBlocks, commitTimeoutBlocks), (.challengeWindowBlocks, challengeWindowBlocks),
-                             (.moveTimeoutBlocks, moveTimeoutBlocks)] where v <= blockBound {
+                             (.moveTimeoutBlocks, moveTimeoutBlocks), (.clockBlocks, clockBlocks)] where v <= blockBound {
                 let (span, overflow) = blockIntervalMs.multipliedReportingOverflow(by: v + 1)
                 if overflow || span > Self.maxSpanMs {
                     add(key, "spans too long: (\(v) + 1) blocks × `block_interval_ms` \(blockIntervalMs) ms exceeds 2^42 ms (about 139 years); shorten one of them")
