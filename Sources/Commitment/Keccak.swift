@@ -128,110 +128,175 @@ struct KeccakState {
         a15 ^= lane(15); a16 ^= lane(16)
     }
 
-    /// keccak-f[1600]: 24 rounds.
+    /// keccak-f[1600]: 24 rounds, two per loop iteration (state a → e → a), each round
+    /// computed row by row (θ's column parities, then for each output row its five
+    /// ρ-rotated, π-placed inputs and their χ) so few values are live at once.
+    ///
+    /// Lane complementing (the Keccak team's "Keccak implementation overview", §2.2):
+    /// lanes 1, 2, 8, 12, 17 and 20 are held complemented during the rounds. θ, ρ, π and
+    /// ι commute with that; χ's `b ^ (~b1 & b2)` then becomes, per lane, one of
+    /// `b ^ (b1 | b2)`, `b ^ (b1 & b2)` or a form with one complemented input, so each row
+    /// needs one NOT instead of five (x86-64 without BMI has no and-not).
     @inline(never)
     mutating func permute() {
-        var a0 = self.a0, a1 = self.a1, a2 = self.a2, a3 = self.a3, a4 = self.a4
-        var a5 = self.a5, a6 = self.a6, a7 = self.a7, a8 = self.a8, a9 = self.a9
-        var a10 = self.a10, a11 = self.a11, a12 = self.a12, a13 = self.a13, a14 = self.a14
-        var a15 = self.a15, a16 = self.a16, a17 = self.a17, a18 = self.a18, a19 = self.a19
-        var a20 = self.a20, a21 = self.a21, a22 = self.a22, a23 = self.a23, a24 = self.a24
+        var a0 = self.a0, a1 = ~self.a1, a2 = ~self.a2, a3 = self.a3, a4 = self.a4
+        var a5 = self.a5, a6 = self.a6, a7 = self.a7, a8 = ~self.a8, a9 = self.a9
+        var a10 = self.a10, a11 = self.a11, a12 = ~self.a12, a13 = self.a13, a14 = self.a14
+        var a15 = self.a15, a16 = self.a16, a17 = ~self.a17, a18 = self.a18, a19 = self.a19
+        var a20 = ~self.a20, a21 = self.a21, a22 = self.a22, a23 = self.a23, a24 = self.a24
+        var e0: UInt64 = 0, e1: UInt64 = 0, e2: UInt64 = 0, e3: UInt64 = 0, e4: UInt64 = 0
+        var e5: UInt64 = 0, e6: UInt64 = 0, e7: UInt64 = 0, e8: UInt64 = 0, e9: UInt64 = 0
+        var e10: UInt64 = 0, e11: UInt64 = 0, e12: UInt64 = 0, e13: UInt64 = 0, e14: UInt64 = 0
+        var e15: UInt64 = 0, e16: UInt64 = 0, e17: UInt64 = 0, e18: UInt64 = 0, e19: UInt64 = 0
+        var e20: UInt64 = 0, e21: UInt64 = 0, e22: UInt64 = 0, e23: UInt64 = 0, e24: UInt64 = 0
         var round = 0
         while round < 24 {
-            let c0 = a0 ^ a5 ^ a10 ^ a15 ^ a20
-            let c1 = a1 ^ a6 ^ a11 ^ a16 ^ a21
-            let c2 = a2 ^ a7 ^ a12 ^ a17 ^ a22
-            let c3 = a3 ^ a8 ^ a13 ^ a18 ^ a23
-            let c4 = a4 ^ a9 ^ a14 ^ a19 ^ a24
-            let d0 = c4 ^ (c1 &<< 1 | c1 &>> 63)
-            let d1 = c0 ^ (c2 &<< 1 | c2 &>> 63)
-            let d2 = c1 ^ (c3 &<< 1 | c3 &>> 63)
-            let d3 = c2 ^ (c4 &<< 1 | c4 &>> 63)
-            let d4 = c3 ^ (c0 &<< 1 | c0 &>> 63)
-            let b0 = a0 ^ d0
-            let t1 = a6 ^ d1
-            let b1 = t1 &<< 44 | t1 &>> 20
-            let t2 = a12 ^ d2
-            let b2 = t2 &<< 43 | t2 &>> 21
-            let t3 = a18 ^ d3
-            let b3 = t3 &<< 21 | t3 &>> 43
-            let t4 = a24 ^ d4
-            let b4 = t4 &<< 14 | t4 &>> 50
-            let t5 = a3 ^ d3
-            let b5 = t5 &<< 28 | t5 &>> 36
-            let t6 = a9 ^ d4
-            let b6 = t6 &<< 20 | t6 &>> 44
-            let t7 = a10 ^ d0
-            let b7 = t7 &<< 3 | t7 &>> 61
-            let t8 = a16 ^ d1
-            let b8 = t8 &<< 45 | t8 &>> 19
-            let t9 = a22 ^ d2
-            let b9 = t9 &<< 61 | t9 &>> 3
-            let t10 = a1 ^ d1
-            let b10 = t10 &<< 1 | t10 &>> 63
-            let t11 = a7 ^ d2
-            let b11 = t11 &<< 6 | t11 &>> 58
-            let t12 = a13 ^ d3
-            let b12 = t12 &<< 25 | t12 &>> 39
-            let t13 = a19 ^ d4
-            let b13 = t13 &<< 8 | t13 &>> 56
-            let t14 = a20 ^ d0
-            let b14 = t14 &<< 18 | t14 &>> 46
-            let t15 = a4 ^ d4
-            let b15 = t15 &<< 27 | t15 &>> 37
-            let t16 = a5 ^ d0
-            let b16 = t16 &<< 36 | t16 &>> 28
-            let t17 = a11 ^ d1
-            let b17 = t17 &<< 10 | t17 &>> 54
-            let t18 = a17 ^ d2
-            let b18 = t18 &<< 15 | t18 &>> 49
-            let t19 = a23 ^ d3
-            let b19 = t19 &<< 56 | t19 &>> 8
-            let t20 = a2 ^ d2
-            let b20 = t20 &<< 62 | t20 &>> 2
-            let t21 = a8 ^ d3
-            let b21 = t21 &<< 55 | t21 &>> 9
-            let t22 = a14 ^ d4
-            let b22 = t22 &<< 39 | t22 &>> 25
-            let t23 = a15 ^ d0
-            let b23 = t23 &<< 41 | t23 &>> 23
-            let t24 = a21 ^ d1
-            let b24 = t24 &<< 2 | t24 &>> 62
-            a0 = b0 ^ (~b1 & b2)
-            a1 = b1 ^ (~b2 & b3)
-            a2 = b2 ^ (~b3 & b4)
-            a3 = b3 ^ (~b4 & b0)
-            a4 = b4 ^ (~b0 & b1)
-            a5 = b5 ^ (~b6 & b7)
-            a6 = b6 ^ (~b7 & b8)
-            a7 = b7 ^ (~b8 & b9)
-            a8 = b8 ^ (~b9 & b5)
-            a9 = b9 ^ (~b5 & b6)
-            a10 = b10 ^ (~b11 & b12)
-            a11 = b11 ^ (~b12 & b13)
-            a12 = b12 ^ (~b13 & b14)
-            a13 = b13 ^ (~b14 & b10)
-            a14 = b14 ^ (~b10 & b11)
-            a15 = b15 ^ (~b16 & b17)
-            a16 = b16 ^ (~b17 & b18)
-            a17 = b17 ^ (~b18 & b19)
-            a18 = b18 ^ (~b19 & b15)
-            a19 = b19 ^ (~b15 & b16)
-            a20 = b20 ^ (~b21 & b22)
-            a21 = b21 ^ (~b22 & b23)
-            a22 = b22 ^ (~b23 & b24)
-            a23 = b23 ^ (~b24 & b20)
-            a24 = b24 ^ (~b20 & b21)
-            a0 ^= roundConstants[round]
-            round += 1
+            do { // a → e
+                let c0 = a0 ^ a5 ^ a10 ^ a15 ^ a20
+                let c1 = a1 ^ a6 ^ a11 ^ a16 ^ a21
+                let c2 = a2 ^ a7 ^ a12 ^ a17 ^ a22
+                let c3 = a3 ^ a8 ^ a13 ^ a18 ^ a23
+                let c4 = a4 ^ a9 ^ a14 ^ a19 ^ a24
+                let d0 = c4 ^ rotl(c1, 1)
+                let d1 = c0 ^ rotl(c2, 1)
+                let d2 = c1 ^ rotl(c3, 1)
+                let d3 = c2 ^ rotl(c4, 1)
+                let d4 = c3 ^ rotl(c0, 1)
+                let b00 = a0 ^ d0
+                let b01 = rotl(a6 ^ d1, 44)
+                let b02 = rotl(a12 ^ d2, 43)
+                let b03 = rotl(a18 ^ d3, 21)
+                let b04 = rotl(a24 ^ d4, 14)
+                let n0 = ~b02
+                e0 = b00 ^ (b01 | b02) ^ roundConstants[round]
+                e1 = b01 ^ (n0 | b03)
+                e2 = b02 ^ (b03 & b04)
+                e3 = b03 ^ (b04 | b00)
+                e4 = b04 ^ (b00 & b01)
+                let b10 = rotl(a3 ^ d3, 28)
+                let b11 = rotl(a9 ^ d4, 20)
+                let b12 = rotl(a10 ^ d0, 3)
+                let b13 = rotl(a16 ^ d1, 45)
+                let b14 = rotl(a22 ^ d2, 61)
+                let n1 = ~b14
+                e5 = b10 ^ (b11 | b12)
+                e6 = b11 ^ (b12 & b13)
+                e7 = b12 ^ (b13 | n1)
+                e8 = b13 ^ (b14 | b10)
+                e9 = b14 ^ (b10 & b11)
+                let b20 = rotl(a1 ^ d1, 1)
+                let b21 = rotl(a7 ^ d2, 6)
+                let b22 = rotl(a13 ^ d3, 25)
+                let b23 = rotl(a19 ^ d4, 8)
+                let b24 = rotl(a20 ^ d0, 18)
+                let n2 = ~b23
+                e10 = b20 ^ (b21 | b22)
+                e11 = b21 ^ (b22 & b23)
+                e12 = b22 ^ (n2 & b24)
+                e13 = n2 ^ (b24 | b20)
+                e14 = b24 ^ (b20 & b21)
+                let b30 = rotl(a4 ^ d4, 27)
+                let b31 = rotl(a5 ^ d0, 36)
+                let b32 = rotl(a11 ^ d1, 10)
+                let b33 = rotl(a17 ^ d2, 15)
+                let b34 = rotl(a23 ^ d3, 56)
+                let n3 = ~b33
+                e15 = b30 ^ (b31 & b32)
+                e16 = b31 ^ (b32 | b33)
+                e17 = b32 ^ (n3 | b34)
+                e18 = n3 ^ (b34 & b30)
+                e19 = b34 ^ (b30 | b31)
+                let b40 = rotl(a2 ^ d2, 62)
+                let b41 = rotl(a8 ^ d3, 55)
+                let b42 = rotl(a14 ^ d4, 39)
+                let b43 = rotl(a15 ^ d0, 41)
+                let b44 = rotl(a21 ^ d1, 2)
+                let n4 = ~b41
+                e20 = b40 ^ (n4 & b42)
+                e21 = n4 ^ (b42 | b43)
+                e22 = b42 ^ (b43 & b44)
+                e23 = b43 ^ (b44 | b40)
+                e24 = b44 ^ (b40 & b41)
+            }
+            do { // e → a
+                let c0 = e0 ^ e5 ^ e10 ^ e15 ^ e20
+                let c1 = e1 ^ e6 ^ e11 ^ e16 ^ e21
+                let c2 = e2 ^ e7 ^ e12 ^ e17 ^ e22
+                let c3 = e3 ^ e8 ^ e13 ^ e18 ^ e23
+                let c4 = e4 ^ e9 ^ e14 ^ e19 ^ e24
+                let d0 = c4 ^ rotl(c1, 1)
+                let d1 = c0 ^ rotl(c2, 1)
+                let d2 = c1 ^ rotl(c3, 1)
+                let d3 = c2 ^ rotl(c4, 1)
+                let d4 = c3 ^ rotl(c0, 1)
+                let b00 = e0 ^ d0
+                let b01 = rotl(e6 ^ d1, 44)
+                let b02 = rotl(e12 ^ d2, 43)
+                let b03 = rotl(e18 ^ d3, 21)
+                let b04 = rotl(e24 ^ d4, 14)
+                let n0 = ~b02
+                a0 = b00 ^ (b01 | b02) ^ roundConstants[round + 1]
+                a1 = b01 ^ (n0 | b03)
+                a2 = b02 ^ (b03 & b04)
+                a3 = b03 ^ (b04 | b00)
+                a4 = b04 ^ (b00 & b01)
+                let b10 = rotl(e3 ^ d3, 28)
+                let b11 = rotl(e9 ^ d4, 20)
+                let b12 = rotl(e10 ^ d0, 3)
+                let b13 = rotl(e16 ^ d1, 45)
+                let b14 = rotl(e22 ^ d2, 61)
+                let n1 = ~b14
+                a5 = b10 ^ (b11 | b12)
+                a6 = b11 ^ (b12 & b13)
+                a7 = b12 ^ (b13 | n1)
+                a8 = b13 ^ (b14 | b10)
+                a9 = b14 ^ (b10 & b11)
+                let b20 = rotl(e1 ^ d1, 1)
+                let b21 = rotl(e7 ^ d2, 6)
+                let b22 = rotl(e13 ^ d3, 25)
+                let b23 = rotl(e19 ^ d4, 8)
+                let b24 = rotl(e20 ^ d0, 18)
+                let n2 = ~b23
+                a10 = b20 ^ (b21 | b22)
+                a11 = b21 ^ (b22 & b23)
+                a12 = b22 ^ (n2 & b24)
+                a13 = n2 ^ (b24 | b20)
+                a14 = b24 ^ (b20 & b21)
+                let b30 = rotl(e4 ^ d4, 27)
+                let b31 = rotl(e5 ^ d0, 36)
+                let b32 = rotl(e11 ^ d1, 10)
+                let b33 = rotl(e17 ^ d2, 15)
+                let b34 = rotl(e23 ^ d3, 56)
+                let n3 = ~b33
+                a15 = b30 ^ (b31 & b32)
+                a16 = b31 ^ (b32 | b33)
+                a17 = b32 ^ (n3 | b34)
+                a18 = n3 ^ (b34 & b30)
+                a19 = b34 ^ (b30 | b31)
+                let b40 = rotl(e2 ^ d2, 62)
+                let b41 = rotl(e8 ^ d3, 55)
+                let b42 = rotl(e14 ^ d4, 39)
+                let b43 = rotl(e15 ^ d0, 41)
+                let b44 = rotl(e21 ^ d1, 2)
+                let n4 = ~b41
+                a20 = b40 ^ (n4 & b42)
+                a21 = n4 ^ (b42 | b43)
+                a22 = b42 ^ (b43 & b44)
+                a23 = b43 ^ (b44 | b40)
+                a24 = b44 ^ (b40 & b41)
+            }
+            round += 2
         }
-        self.a0 = a0; self.a1 = a1; self.a2 = a2; self.a3 = a3; self.a4 = a4
-        self.a5 = a5; self.a6 = a6; self.a7 = a7; self.a8 = a8; self.a9 = a9
-        self.a10 = a10; self.a11 = a11; self.a12 = a12; self.a13 = a13; self.a14 = a14
-        self.a15 = a15; self.a16 = a16; self.a17 = a17; self.a18 = a18; self.a19 = a19
-        self.a20 = a20; self.a21 = a21; self.a22 = a22; self.a23 = a23; self.a24 = a24
+        self.a0 = a0; self.a1 = ~a1; self.a2 = ~a2; self.a3 = a3; self.a4 = a4
+        self.a5 = a5; self.a6 = a6; self.a7 = a7; self.a8 = ~a8; self.a9 = a9
+        self.a10 = a10; self.a11 = a11; self.a12 = ~a12; self.a13 = a13; self.a14 = a14
+        self.a15 = a15; self.a16 = a16; self.a17 = ~a17; self.a18 = a18; self.a19 = a19
+        self.a20 = ~a20; self.a21 = a21; self.a22 = a22; self.a23 = a23; self.a24 = a24
     }
 }
+
+/// x rotated left by n (0 < n < 64).
+@inline(__always) private func rotl(_ x: UInt64, _ n: UInt64) -> UInt64 { x &<< n | x &>> (64 &- n) }
 
 /// ι-step round constants of keccak-f[1600] (FIPS 202 §3.2.5).
 private let roundConstants: [UInt64] = [

@@ -144,6 +144,22 @@ public struct StepProofChecker {
         }
 
         // 2. Replay the step over the opened leaves only.
+        let preHalted = try Self.replay(&leaves)
+
+        // 3. The written values with the same siblings give the post-root.
+        var recorded = RecordedSiblings(nodes: siblings.recorded)
+        let postRoot = walk.root(leaves, post: true, siblings: &recorded)!.digest
+        if postRoot != d.post {
+            throw VerifyError("replaying the step gives post-root \(postRoot), not the claimed \(d.post)")
+        }
+        if preHalted && postRoot != preRoot.digest { throw VerifyError("a halted machine's step changed the state") }
+        return StepVerdict(pre: d.pre, post: d.post, preHalted: preHalted, proofSize: proof.count)
+    }
+
+    /// Runs `Hart.step()` over the opened leaves alone, filling in each leaf's post-value;
+    /// rejects a proof whose step touches a leaf it does not open, or opens one the step
+    /// does not touch. Returns whether the pre-state was halted.
+    static func replay(_ leaves: inout [ProofLeaf]) throws(VerifyError) -> Bool {
         let n = leaves.count
         let lanes = UnsafeMutablePointer<UInt64>.allocate(capacity: 4 * n)
         let touched = UnsafeMutablePointer<Bool>.allocate(capacity: n)
@@ -172,16 +188,7 @@ public struct StepProofChecker {
         for i in 0..<n where !touched[i] {
             throw VerifyError("extra access: the proof opens \(StateLayout.names[leaves[i].region]) leaf \(leaves[i].index), which the step does not touch")
         }
-        let preHalted = leaves[0].region == StateLayout.core && leaves[0].index == 0 && leaves[0].pre.l2 != 0
         for i in 0..<n { leaves[i].post = Node(lanes[4 * i], lanes[4 * i + 1], lanes[4 * i + 2], lanes[4 * i + 3]) }
-
-        // 3. The written values with the same siblings give the post-root.
-        var recorded = RecordedSiblings(nodes: siblings.recorded)
-        let postRoot = walk.root(leaves, post: true, siblings: &recorded)!.digest
-        if postRoot != d.post {
-            throw VerifyError("replaying the step gives post-root \(postRoot), not the claimed \(d.post)")
-        }
-        if preHalted && postRoot != preRoot.digest { throw VerifyError("a halted machine's step changed the state") }
-        return StepVerdict(pre: d.pre, post: d.post, preHalted: preHalted, proofSize: proof.count)
+        return leaves[0].region == StateLayout.core && leaves[0].index == 0 && leaves[0].pre.l2 != 0
     }
 }

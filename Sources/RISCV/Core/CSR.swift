@@ -126,10 +126,13 @@ extension Hart {
         case 0x3A0: s.write(L.pmpcfg0, v & 0x9f9f_9f9f_9f9f_9f9f)
         case 0x3A2: s.write(L.pmpcfg2, v & 0x9f9f_9f9f_9f9f_9f9f)
         case 0x3B0...0x3BF: s.write(L.pmpaddr + Int(addr - 0x3B0), v & ((1 << 54) - 1))
-        // As on QEMU, the writing instruction still counts itself: the next read after
-        // `csrw minstret, X` sees X + 1.
-        case 0xB00: s.write(L.mcycleDelta, v &- s.read(L.icount))
-        case 0xB02: s.write(L.minstretDelta, v &- s.read(L.icount))
+        // Zicsr: a write to a counter the instruction also increments "is done instead of
+        // the increment", so the next read after `csrw minstret, X` sees X. `retire()`
+        // still adds one to icount for the writing instruction (time and the step count
+        // must advance), so the delta is set one lower, unless the counter is inhibited
+        // and `retire()` will not move it. QEMU 7.2 differs here (docs/ENGINE.md).
+        case 0xB00: s.write(L.mcycleDelta, v &- s.read(L.icount) &- (s.read(L.mcountinhibit) & 1 == 0 ? 1 : 0))
+        case 0xB02: s.write(L.minstretDelta, v &- s.read(L.icount) &- (s.read(L.mcountinhibit) & 4 == 0 ? 1 : 0))
         case 0xB03...0xB1F: break
         default: throw Trap(Cause.illegalInstruction, UInt64(inst))
         }

@@ -203,6 +203,49 @@ struct CSROpCase: Sendable, CustomTestStringConvertible {
         #expect(m[x: a5] == m[x: a4], "inhibited mcycle does not count")
     }
 
+    /// Zicsr: when an instruction writes a counter it would also increment, "the write is
+    /// done instead of the increment", so a read right after `csrw minstret, X` sees X (QEMU
+    /// 7.2 shows X + 1). Plain instructions between write and read are counted as usual, the
+    /// writing instruction still advances the instruction clock (icount, time), and an
+    /// inhibited counter keeps exactly the value written. Run on every engine: the write
+    /// itself is the reference step's, the plain instructions around it each engine's own.
+    @Test(arguments: Engine.allCases)
+    func counterWriteReplacesTheIncrement(_ engine: Engine) {
+        let code: [UInt32] = [
+            csrw(CSRAddr.minstret, a1),      // 0: minstret := 1000
+            csrr(a0, CSRAddr.minstret),      // 1: 1000
+            addi(t1, t1, 1), addi(t1, t1, 1),
+            csrr(a2, CSRAddr.minstret),      // 4: 1003 (1, 2, 3 retired since)
+            csrw(CSRAddr.mcycle, a1),        // 5: mcycle := 1000
+            csrr(a3, CSRAddr.mcycle),        // 6: 1000
+            csrrw(a4, CSRAddr.minstret, a5), // 7: reads 1000 + 6 (before its own retire), writes 50
+            addi(t1, t1, 1),
+            csrr(a6, CSRAddr.minstret),      // 9: 51
+            csrwi(CSRAddr.mcountinhibit, 5),
+            csrw(CSRAddr.minstret, a1),      // 11: 1000, not counting
+            addi(t1, t1, 1),
+            csrr(a7, CSRAddr.minstret),      // 13: still 1000
+            csrw(CSRAddr.mcycle, a1),
+            csrr(t0, CSRAddr.mcycle),        // 15: 1000
+            ebreak,
+        ]
+        let m = TestMachine(code: code)
+        m[x: a1] = 1000
+        m[x: a5] = 50
+        let machine = Machine(storage: m.storage)
+        machine.run(steps: 16, engine: engine)
+        #expect(m.pc == TestMachine.base + 16 * 4)
+        #expect(m[x: a0] == 1000, "read right after csrw minstret")
+        #expect(m[x: a2] == 1003)
+        #expect(m[x: a3] == 1000, "read right after csrw mcycle")
+        #expect(m[x: a4] == 1006, "csrrw reads the value before its own write")
+        #expect(m[x: a6] == 51)
+        #expect(m[x: a7] == 1000, "inhibited minstret keeps the written value")
+        #expect(m[x: t0] == 1000, "inhibited mcycle keeps the written value")
+        #expect(m.icount == 16, "every instruction, the writing ones too, advances the clock")
+        #expect(machine.instret == 1000)
+    }
+
     @Test func timeIsInstructionsOver100() {
         let m = TestMachine(code: Array(repeating: nop, count: 250) + [csrr(a0, CSRAddr.time)])
         m.step(251)
