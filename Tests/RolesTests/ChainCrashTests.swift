@@ -101,7 +101,8 @@ struct ChainCrashTests {
     }
 
     /// The judge stopped (SIGSTOP) for three times a move's timeout in the middle of the
-    /// dispute: moves that reached it in time still count, nobody loses by timeout.
+    /// dispute: moves that reached it in time still count, nobody loses by timeout. (The
+    /// timeout is 2 s so that a party slowed by a loaded machine is not late on its own.)
     @Test func aPausedJudgeMakesNoMoveLate() throws {
         let dir = try makeTemporaryDirectory("paused")
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -113,7 +114,7 @@ struct ChainCrashTests {
           program: \(packageRoot)/build/guests/sha256.elf
           stdin: \(packageRoot)/guests/expected/sha256.in
           max_steps: 10000000
-        game: {k: 4, block_interval_ms: 200, move_timeout_blocks: 5, commit_timeout_blocks: 50, challenge_window_blocks: 10}
+        game: {k: 4, block_interval_ms: 250, move_timeout_blocks: 8, commit_timeout_blocks: 40, challenge_window_blocks: 8}
         solver:
           faults:
             - corrupt: {step: 300000, register: 10, bit: 3}
@@ -127,7 +128,7 @@ struct ChainCrashTests {
         usleep(300_000)
         let pid = try #require(run.judge)
         kill(pid, SIGSTOP)
-        usleep(3_000_000)               // 3 s: three move timeouts of 1 s
+        usleep(6_000_000)               // 6 s: three move timeouts of 2 s
         kill(pid, SIGCONT)
         let report = try run.finish()
         #expect(ModeInvariantView(report) == ModeInvariantView(reference))
