@@ -139,6 +139,8 @@ struct ToyGame {
     var solverFaults: [SolverFault] = []
     var verifiers: [(oracle: FakeOracle?, faults: [VerifierFault])] = []
     var latencyMs: UInt64 = 100
+    /// Slower links to the judge: sender name → latency in ms (instead of `latencyMs`).
+    var linkLatencyMs: [String: Int] = [:]
     var balance: UInt64 = 10_000
     /// Raw payloads sent to the judge at virtual times: (time ms, sender name, payload).
     var injections: [(time: UInt64, from: String, payload: [UInt8])] = []
@@ -173,6 +175,7 @@ struct ToyGame {
         let roster = Roster(solver: "solver", verifiers: verifiers.indices.map { "verifier-\($0 + 1)" })
         let accounts = Self.accounts(roster)
         let network = InMemoryNetwork(defaultLatencyMilliseconds: Int(latencyMs))
+        for (name, ms) in linkLatencyMs { network.setLatency(from: name, to: "judge", milliseconds: ms) }
         let clock = { UInt64(network.now) }
         var balances: [PartyID: UInt64] = [:]
         for p in roster.parties { balances[p.id] = balance }

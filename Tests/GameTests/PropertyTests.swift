@@ -3,9 +3,11 @@ import TestSupport
 @testable import Game
 
 /// Several hundred seeded random games: fault kind × divergence step × k × how many
-/// verifiers lie. Whatever the mix, the honest side wins: a correct claim is accepted
-/// and its solver never loses money; a wrong claim watched by at least one honest
-/// verifier is rejected; honest verifiers never lose money; deposits are conserved.
+/// verifiers lie × challenge mode. Whatever the mix, the honest side wins: a correct claim
+/// is accepted and its solver never loses money; a wrong claim watched by at least one
+/// honest verifier is rejected; honest verifiers never lose money; deposits are
+/// conserved. In the concurrent modes settlement comes within a bound that does not
+/// depend on the number of challengers (docs/GAME.md, "Challenge modes").
 @Suite struct PropertyTests {
     enum SolverKind: CaseIterable { case honest, wrongTrace, wrongOutput, lies, refuses, silent }
 
@@ -24,6 +26,8 @@ import TestSupport
             s.world = FakeWorld(seed: 1_000 + UInt64(caseNo), haltStep: n)
             s.config.arity = k
             s.config.winnerShareBps = rng.next() % 10_001
+            let mode = ChallengeMode.allCases[Int(rng.next() % UInt64(ChallengeMode.allCases.count))]
+            s.config.challenges = mode
             let d = rng.next() % n
             switch kind {
             case .honest: break
@@ -55,8 +59,21 @@ import TestSupport
                 s.verifiers.append((nil, faults))
             }
             let (g, r) = s.run()
-            let label = "case \(caseNo): \(kind) n \(n) d \(d) k \(k) liars \(slots)"
+            let label = "case \(caseNo): \(kind) n \(n) d \(d) k \(k) liars \(slots) \(mode)"
             tally["\(kind)", default: 0] += 1
+            tally[mode.rawValue, default: 0] += 1
+            // The delay bound of the concurrent modes: every dispute starts by the end of
+            // the window and lasts at most 2P + 1 moves of one timeout each (P picks), or
+            // two chess clocks.
+            if mode != .sequential, let commit = r.timeline.first(where: { $0.kind == .commit }),
+               let settled = r.timeline.last(where: { $0.kind == .settled }) {
+                let windowEnd = commit.block + s.config.challengeWindowBlocks
+                let picks = UInt64(Bisection.ceilLog(r.taskSteps ?? 0, base: k))
+                let perMove: UInt64 = (2 * picks + 1) * s.config.moveTimeoutBlocks + 1
+                let chess: UInt64 = 2 * s.config.clockBlocks + 1
+                let bound: UInt64 = windowEnd + (mode == .chessClock ? chess : perMove)
+                #expect(settled.block <= bound, "\(label): settled at \(settled.block), bound \(bound)")
+            }
 
             // Deposits are conserved and nothing stays locked.
             expectConservation(g, r)
@@ -89,6 +106,6 @@ import TestSupport
                 #expect(dsp.picks <= Bisection.ceilLog(r.taskSteps ?? 0, base: k), "\(label)")
             }
         }
-        #expect(tally.count == SolverKind.allCases.count)
+        #expect(tally.count == SolverKind.allCases.count + ChallengeMode.allCases.count)
     }
 }
