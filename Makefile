@@ -21,7 +21,7 @@ TBSIM      := .build/release/tbsim
 RUN_PACKAGES  := libzmq3-dev libsqlite3-dev pkg-config
 TEST_PACKAGES := $(RUN_PACKAGES) qemu-system-misc device-tree-compiler sqlite3 iproute2
 
-.PHONY: all deps test-deps guests guests-check build run test test-fast bench clean
+.PHONY: all deps test-deps guests guests-check build run test test-fast bench clean challenge-sweep k-sweep
 
 all: build guests
 
@@ -99,6 +99,13 @@ FAST_GUESTS := $(subst $(EMPTY) $(EMPTY),$(COMMA),$(strip $(filter-out bench_%,$
 test-fast: test-deps guests
 	$(SWIFT) build --build-tests
 	TBSIM_GUESTS=$(FAST_GUESTS) $(SWIFT) test --skip-build --skip '$(FAST_SKIP)'
+
+# Settlement delay and gas as the number of silent liars grows, in each challenge mode
+# (in-process runs); the table on standard output, plots in build/challenge-sweep.html.
+challenge-sweep: deps guests build
+	@mkdir -p $(BUILD)
+	$(TBSIM) sweep scenarios/silent-liars.yaml --set 'verifiers[0].count=1,2,4,8,16,32' \
+	    --set game.challenges=sequential,concurrent,chess-clock --csv - --html $(BUILD)/challenge-sweep.html
 
 # The k sweep: the faulty-solver dispute with k = 2, 4, 8, 16, 32 (in-process runs); the
 # table on standard output, plots in build/k-sweep.html.

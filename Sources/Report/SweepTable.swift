@@ -24,6 +24,10 @@ public struct SweepRow: Codable, Equatable, Sendable {
     public var divergenceStep: UInt64?
     /// Gas of every transaction.
     public var gasTotal: UInt64?
+    /// Gas the solver paid.
+    public var solverGas: UInt64?
+    /// Gas every verifier together paid.
+    public var verifierGas: UInt64?
     /// `gas_total` in ETH at the scenario's gas price.
     public var eth: Double?
     /// `gas_total` in USD.
@@ -39,7 +43,8 @@ public struct SweepRow: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case run, varied, parameters, seed, accepted, winner, disputes, rounds, divergenceStep = "divergence_step"
-        case gasTotal = "gas_total", eth, usd, settlementBlock = "settlement_block", passed
+        case gasTotal = "gas_total", solverGas = "solver_gas", verifierGas = "verifier_gas", eth, usd
+        case settlementBlock = "settlement_block", passed
         case wallSeconds = "wall_seconds", error
     }
 
@@ -54,6 +59,14 @@ public struct SweepRow: Codable, Equatable, Sendable {
         divergenceStep = r.disputes.first { $0.kind == .trace && $0.winner != nil && $0.winner == r.outcome.winner
                                             && !r.outcome.accepted }?.divergenceStep
         gasTotal = r.gas.total
+        // The resolved scenario names the solver; every other payer is a verifier.
+        var solverName = "solver"
+        if case let .map(top) = r.scenario.resolved, case let .map(solver)? = top.first(where: { $0.0 == "solver" })?.1,
+           case let .string(name)? = solver.first(where: { $0.0 == "name" })?.1 {
+            solverName = name
+        }
+        solverGas = r.gas.byParty[solverName] ?? 0
+        verifierGas = r.gas.total - (solverGas ?? 0)
         eth = r.gas.totalEth
         usd = r.gas.totalUsd
         settlementBlock = r.finalBlock
@@ -91,7 +104,7 @@ public struct SweepTable: Equatable, Sendable {
     }
 
     static let metricColumns = ["seed", "accepted", "winner", "disputes", "rounds", "divergence_step", "gas_total",
-                                "eth", "usd", "settlement_block", "passed", "wall_seconds", "error"]
+                                "solver_gas", "verifier_gas", "eth", "usd", "settlement_block", "passed", "wall_seconds", "error"]
 
     /// The header: run number, the varied keys' columns, then the run's figures.
     public var header: [String] { ["run"] + columnNames + Self.metricColumns }
@@ -107,6 +120,8 @@ public struct SweepTable: Equatable, Sendable {
         out.append(r.rounds.map { String($0) } ?? "")
         out.append(r.divergenceStep.map { String($0) } ?? "")
         out.append(r.gasTotal.map { String($0) } ?? "")
+        out.append(r.solverGas.map { String($0) } ?? "")
+        out.append(r.verifierGas.map { String($0) } ?? "")
         out.append(r.eth.map { String(format: "%.9f", $0) } ?? "")
         out.append(r.usd.map { String(format: "%.2f", $0) } ?? "")
         out.append(r.settlementBlock.map { String($0) } ?? "")

@@ -95,6 +95,12 @@ public struct GameSetup {
                           progress: progress)
     }
 
+    /// What decides a party's machine beyond the task: its corruptions. Parties with the
+    /// same key run the same machine (`InMemoryRun` lets them share one).
+    public func machineKey(of entry: Roster.Entry) -> String {
+        "\(party(entry).faults.filter { if case .corrupt = $0 { return true } else { return false } })"
+    }
+
     /// The party's protocol state machine over `oracle`, with its protocol faults.
     public func stateMachine(for entry: Roster.Entry, oracle: any TraceOracle) -> any PartyStateMachine {
         let faults = party(entry).faults
@@ -232,7 +238,7 @@ public struct GameSetup {
 
     /// A party's node loop on `endpoint`, playing over `oracle` with the party's faults.
     /// `wallClock` gives the party's wall-clock seconds for its metrics.
-    public func partyLoop<E: MessageEndpoint>(_ entry: Roster.Entry, endpoint: E, oracle: MachineOracle,
+    public func partyLoop<E: MessageEndpoint>(_ entry: Roster.Entry, endpoint: E, oracle: any PartyOracle,
                                               clock: @escaping () -> UInt64, wallClock: @escaping () -> Double,
                                               resyncMs: UInt64? = nil,
                                               log: @escaping (String) -> Void = { _ in }) throws -> PartyLoop {

@@ -47,11 +47,15 @@ public enum InMemoryRun {
         let setup = GameSetup(spec: spec)
         try setup.requireOwnKeys()
         let wall = Stopwatch()
-        var oracles: [MachineOracle] = []
+        // Parties whose machines are the same share one run and its checkpoints.
+        var machines: [String: SharedMachine] = [:]
+        var oracles: [OracleView] = []
         for entry in setup.roster.parties {
-            let o = try setup.oracle(for: entry)
-            _ = try o.finalClaim()
-            oracles.append(o)
+            let key = setup.machineKey(of: entry)
+            if machines[key] == nil { machines[key] = SharedMachine(try setup.oracle(for: entry)) }
+            let view = machines[key]!.view()
+            _ = try view.finalClaim()
+            oracles.append(view)
         }
         let initialRoot = StateTree(try spec.task.boot().storage).root()
         let network = InMemoryNetwork(defaultLatencyMilliseconds: baseLatencyMs)

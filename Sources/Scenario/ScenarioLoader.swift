@@ -40,8 +40,8 @@ public enum ScenarioLoader {
             names["solver"] = root
         }
         if let v = top.optional("verifiers") {
-            spec.verifiers = try v.sequence(of: "verifiers (each a mapping with `name` and `faults`)").enumerated().map { i, item in
-                try parseParty(item, role: .verifier, defaultName: "verifier-\(i + 1)", ramMiB: spec.task.ramMiB, names: &names)
+            spec.verifiers = try v.sequence(of: "verifiers (each a mapping with `name`, `faults` and `count`)").enumerated().flatMap { i, item in
+                try parseParties(item, defaultName: "verifier-\(i + 1)", ramMiB: spec.task.ramMiB, names: &names)
             }
         } else if let taken = names["verifier-1"] {
             throw taken.error("the party name `verifier-1` is taken by the default verifier; name the solver differently or list `verifiers:`")
@@ -245,12 +245,38 @@ public enum ScenarioLoader {
         return s
     }
 
+    /// Most verifiers one `count:` may stand for.
+    static let maxVerifierCount: UInt64 = 1_024
+
+    /// A verifier entry: one party, or with `count: N` N alike parties named NAME-1 … NAME-N
+    /// (so a sweep can vary how many liars there are with `--set verifiers[0].count=…`).
+    static func parseParties(_ v: YAMLValue, defaultName: String, ramMiB: UInt64,
+                             names: inout [String: YAMLValue]) throws -> [PartySpec] {
+        guard !v.isNull, case .mapping = v.node, let countNode = try v.mapping(allowed: ["name", "faults", "count"]).optional("count") else {
+            return [try parseParty(v, role: .verifier, defaultName: defaultName, ramMiB: ramMiB, names: &names)]
+        }
+        let count = try countNode.integer(1...maxVerifierCount)
+        let template = try parseParty(v, role: .verifier, defaultName: defaultName, ramMiB: ramMiB, names: &names, allowCount: true)
+        names[template.name] = nil
+        return try (1...count).map { i in
+            var p = template
+            p.name = "\(template.name)-\(i)"
+            try checkPartyName(p.name, at: countNode)
+            if let earlier = names[p.name] {
+                let at = earlier.node.mark.map { " (first used at line \($0.line))" } ?? ""
+                throw countNode.error("`count: \(count)` names a party `\(p.name)`, which is used already\(at); names must be unique")
+            }
+            names[p.name] = countNode
+            return p
+        }
+    }
+
     static func parseParty(_ v: YAMLValue, role: Role, defaultName: String, ramMiB: UInt64,
-                           names: inout [String: YAMLValue]) throws -> PartySpec {
+                           names: inout [String: YAMLValue], allowCount: Bool = false) throws -> PartySpec {
         var party = PartySpec(name: defaultName)
         var nameNode = v
         if !v.isNull {
-            let m = try v.mapping(allowed: ["name", "faults"])
+            let m = try v.mapping(allowed: ["name", "faults"] + (allowCount ? ["count"] : []))
             if let n = m.optional("name") {
                 party.name = try n.string()
                 nameNode = n

@@ -125,7 +125,7 @@ import TestSupport
     @Test func csvHasAHeaderAndOneRowPerRun() {
         let t = SweepTable(keys: ["game.k"], rows: [Self.row(1, k: "4", rounds: 12, gas: 1_762_940), Self.row(0, k: "2", rounds: 21, gas: 2_277_600)])
         let lines = t.csv().split(separator: "\n")
-        #expect(lines[0].hasPrefix("run,k,seed,accepted,winner,disputes,rounds,divergence_step,gas_total,eth,usd,settlement_block"))
+        #expect(lines[0].hasPrefix("run,k,seed,accepted,winner,disputes,rounds,divergence_step,gas_total,solver_gas,verifier_gas,eth,usd,settlement_block"))
         #expect(lines.count == 3 && lines[1].hasPrefix("0,2,1,false,verifier-1,1,21,,2277600,"))
         #expect(SweepTable.csvField("a,\"b\"") == "\"a,\"\"b\"\"\"")
     }
