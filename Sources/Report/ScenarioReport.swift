@@ -8,7 +8,7 @@ import Scenario
 /// there is no value) is what users' tools read; `terminalSummary` and `html` render it.
 public struct ScenarioReport: Codable, Equatable, Sendable {
     /// The JSON layout's version (docs/REPORT.md); bumped when a key changes meaning or goes.
-    public static let currentSchemaVersion = 2
+    public static let currentSchemaVersion = 3
 
     /// The layout this report follows.
     public var schemaVersion: Int
@@ -90,11 +90,15 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
         task = TaskInfo(program: program, steps: game.taskSteps, initialRoot: game.task.initialRoot.hex,
                         outputHash: settled?.outputHash.hex, finalRoot: settled?.root.hex)
         arity = game.arity
-        disputes = game.disputes.map {
-            DisputeInfo(id: $0.id, challenger: names.name(of: $0.challenger), kind: $0.kind, rounds: $0.rounds,
-                        picks: $0.picks, divergenceStep: $0.divergenceStep, winner: $0.winner.map(names.name(of:)),
-                        proofBytes: $0.proofBytes, gas: $0.gas, startBlock: $0.startBlock, endBlock: $0.endBlock,
-                        reason: words.text($0.reason), reasonCode: $0.reason.code)
+        disputes = game.disputes.map { d in
+            // The interval the dispute ended on, as the judge recorded it when resolving it.
+            let end = d.kind == .trace ? game.timeline.last { $0.kind == .disputeResolved && $0.dispute == d.id } : nil
+            return DisputeInfo(id: d.id, challenger: names.name(of: d.challenger), kind: d.kind, rounds: d.rounds,
+                               picks: d.picks, endedBy: d.reason.disputeEnding,
+                               divergenceStep: Self.divergenceStep(d, claimedSteps: game.taskSteps),
+                               lo: end?.lo, hi: end?.hi, winner: d.winner.map(names.name(of:)),
+                               proofBytes: d.proofBytes, gas: d.gas, startBlock: d.startBlock, endBlock: d.endBlock,
+                               reason: words.text(d.reason), reasonCode: d.reason.code)
         }
         var byParty: [String: UInt64] = [:]
         for p in game.gas.byParty { byParty[names.name(of: p.party), default: 0] += p.gas }
@@ -121,6 +125,19 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
         }
         expectations = ScenarioReport.evaluate(spec.expect, outcome: outcome, disputes: disputes)
         passed = expectations.allSatisfy(\.passed)
+    }
+
+    /// The step at which a trace dispute showed the solver's and the challenger's traces
+    /// to part: the step whose one-step proof the judge checked, when that step lies
+    /// inside the solver's claimed run. Nil when no proof was checked (a timeout, an output
+    /// dispute, an unplayed one: the interval it stood at is `lo`/`hi`) and when the proof
+    /// was of a padded step at or past the claimed halt — the halted state's identity step,
+    /// reached only when the challenger's picks agreed with every root the solver posted
+    /// inside its run, so nothing diverged there. (Two runs that differ part before the
+    /// earlier halt of the two: a state equal to a halted one is halted too.)
+    static func divergenceStep(_ d: DisputeReport, claimedSteps: UInt64?) -> UInt64? {
+        guard d.kind == .trace, let step = d.reason.provenStep, let n = claimedSteps, step < n else { return nil }
+        return step
     }
 
     /// Checks each set expectation. Round bounds apply to every dispute that was played
@@ -288,8 +305,19 @@ extension ScenarioReport {
         public var rounds: Int
         /// Pick rounds played.
         public var picks: Int
-        /// The step the bisection narrowed to (null for output disputes and unfinished ones).
+        /// How it ended: a step proof or output opening checked, a timeout, … . Always
+        /// written; optional only so reports written before the key existed still load.
+        public var endedBy: DisputeEnding?
+        /// The step whose one-step proof showed where the two traces part (see
+        /// `ScenarioReport.divergenceStep(_:claimedSteps:)`); null when no proof was
+        /// checked inside the claimed run.
         public var divergenceStep: UInt64?
+        /// The disputed interval [lo, hi] when the dispute ended (trace disputes that were
+        /// played; null otherwise): one step when a step proof decided, wider when a
+        /// timeout did.
+        public var lo: UInt64?
+        /// See `lo`.
+        public var hi: UInt64?
         /// The winner's name (null if the dispute was never played).
         public var winner: String?
         /// Size of the closing proof or opening.
@@ -306,8 +334,8 @@ extension ScenarioReport {
         public var reasonCode: String
 
         enum CodingKeys: String, CodingKey {
-            case id, challenger, kind, rounds, picks, divergenceStep = "divergence_step", winner
-            case proofBytes = "proof_bytes", gas, startBlock = "start_block", endBlock = "end_block", reason
+            case id, challenger, kind, rounds, picks, endedBy = "ended_by", divergenceStep = "divergence_step", lo, hi
+            case winner, proofBytes = "proof_bytes", gas, startBlock = "start_block", endBlock = "end_block", reason
             case reasonCode = "reason_code"
         }
 
@@ -319,7 +347,10 @@ extension ScenarioReport {
             try c.encode(kind, forKey: .kind)
             try c.encode(rounds, forKey: .rounds)
             try c.encode(picks, forKey: .picks)
+            try c.encode(endedBy, forKey: .endedBy)
             try c.encode(divergenceStep, forKey: .divergenceStep)
+            try c.encode(lo, forKey: .lo)
+            try c.encode(hi, forKey: .hi)
             try c.encode(winner, forKey: .winner)
             try c.encode(proofBytes, forKey: .proofBytes)
             try c.encode(gas, forKey: .gas)
