@@ -124,6 +124,7 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
                          bytes: $0.bytes, dispute: $0.dispute, lo: $0.lo, hi: $0.hi)
         }
         expectations = ScenarioReport.evaluate(spec.expect, outcome: outcome, disputes: disputes)
+            + ScenarioReport.evaluateMoney(spec.expect, gas: gas, balances: balances, finalBlock: finalBlock)
         passed = expectations.allSatisfy(\.passed)
     }
 
@@ -174,8 +175,74 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
                                          actual: steps.isEmpty ? "none" : steps.map(String.init).joined(separator: ", "),
                                          passed: steps.contains(s)))
         }
+        for want in e.disputeResults ?? [] {
+            out += evaluate(want, dispute: disputes.first { $0.challenger == want.challenger })
+        }
         return out
     }
+
+    /// Checks one `dispute_results` entry against the dispute its challenger opened (nil:
+    /// it opened none, and every field fails).
+    static func evaluate(_ want: DisputeExpectation, dispute d: DisputeInfo?) -> [ExpectationResult] {
+        var out: [ExpectationResult] = []
+        func check(_ field: String, _ expected: String, _ actual: (DisputeInfo) -> String, _ passed: (DisputeInfo) -> Bool) {
+            out.append(ExpectationResult(key: "dispute_results[\(want.challenger)].\(field)", expected: expected,
+                                         actual: d.map(actual) ?? "no dispute", passed: d.map(passed) ?? false))
+        }
+        if let k = want.kind { check("kind", k.rawValue, { $0.kind.rawValue }, { $0.kind == k }) }
+        if let w = want.winner { check("winner", w, { $0.winner ?? "none" }, { ($0.winner ?? "none") == w }) }
+        if let r = want.rounds {
+            // An unplayed dispute has no rounds to speak of, as for `rounds`.
+            check("rounds", describe(r), { $0.winner == nil ? "not played" : String($0.rounds) },
+                  { $0.winner != nil && r.contains($0.rounds) })
+        }
+        if let s = want.divergenceStep {
+            check("divergence_step", String(s), { $0.divergenceStep.map(String.init) ?? "none" }, { $0.divergenceStep == s })
+        }
+        if let how = want.endedBy {
+            check("ended_by", how.rawValue, { $0.endedBy?.rawValue ?? "none" }, { $0.endedBy == how })
+        }
+        return out
+    }
+
+    /// Checks the expectations on gas, balances and the settlement block.
+    static func evaluateMoney(_ e: Expectations, gas: GasInfo, balances: [BalanceInfo], finalBlock: UInt64) -> [ExpectationResult] {
+        var out: [ExpectationResult] = []
+        if let b = e.totalGas {
+            out.append(ExpectationResult(key: "gas.total", expected: describe(b), actual: String(gas.total),
+                                         passed: b.contains(gas.total)))
+        }
+        for p in e.partyGas ?? [] {
+            let g = gas.byParty[p.party] ?? 0
+            out.append(ExpectationResult(key: "gas.by_party.\(p.party)", expected: describe(p.bounds), actual: String(g),
+                                         passed: p.bounds.contains(g)))
+        }
+        for p in e.balanceChanges ?? [] {
+            let change = balances.first { $0.party == p.party }.map { Int64(bitPattern: $0.end &- $0.start) }
+            out.append(ExpectationResult(key: "balances.\(p.party)", expected: describe(p.bounds, sign: true),
+                                         actual: change.map(signed) ?? "no balance",
+                                         passed: change.map(p.bounds.contains) ?? false))
+        }
+        if let b = e.settlementBlock {
+            out.append(ExpectationResult(key: "settlement_block", expected: describe(b), actual: String(finalBlock),
+                                         passed: b.contains(finalBlock)))
+        }
+        return out
+    }
+
+    /// Bounds in words: "n", "≥ a", "≤ b" or "a…b"; with `sign`, positive values as "+n".
+    static func describe<T: BinaryInteger>(_ b: Bounds<T>, sign: Bool = false) -> String {
+        let text = { (v: T) in sign && v > 0 ? "+" + String(v) : String(v) }
+        switch (b.min, b.max) {
+        case let (lo?, hi?): return lo == hi ? text(lo) : text(lo) + "…" + text(hi)
+        case let (lo?, nil): return "≥ " + text(lo)
+        case let (nil, hi?): return "≤ " + text(hi)
+        case (nil, nil): return "any"
+        }
+    }
+
+    /// A change with its sign: "+500", "-1000", "0".
+    static func signed(_ n: Int64) -> String { n > 0 ? "+\(n)" : String(n) }
 
     /// The report as JSON: pretty-printed with sorted keys, so two equal reports give
     /// byte-identical files. Infinite or NaN figures are written as strings rather than
@@ -465,7 +532,9 @@ extension ScenarioReport {
     /// One checked expectation. `expected` and `actual` are text so every kind fits one
     /// shape (e.g. "≥ 3" against "4, 5").
     public struct ExpectationResult: Codable, Equatable, Sendable {
-        /// accepted | winner | disputes | min_rounds | max_rounds | divergence_step.
+        /// accepted | winner | disputes | min_rounds | max_rounds | divergence_step |
+        /// dispute_results[CHALLENGER].FIELD | gas.total | gas.by_party.NAME | balances.NAME |
+        /// settlement_block.
         public var key: String
         /// What the scenario asked for.
         public var expected: String

@@ -446,6 +446,62 @@ private func jsonObject(_ r: ScenarioReport) throws -> [String: Any] {
         #expect(r.disputes[0].endedBy == nil && r.disputes[0].divergenceStep == 613)
     }
 
+    // MARK: expectations on disputes, gas, balances, settlement
+
+    @Test func disputeResultsAreCheckedPerChallenger() {
+        let all = DisputeExpectation(challenger: "alice", kind: .trace, winner: "alice", rounds: .exactly(12),
+                                     divergenceStep: 613, endedBy: .stepProof)
+        let ok = check(Expectations(disputeResults: [all, DisputeExpectation(challenger: "bob", winner: "none", endedBy: .notPlayed)]))
+        #expect(ok.expectations.map(\.key) == ["dispute_results[alice].kind", "dispute_results[alice].winner",
+                                               "dispute_results[alice].rounds", "dispute_results[alice].divergence_step",
+                                               "dispute_results[alice].ended_by", "dispute_results[bob].winner",
+                                               "dispute_results[bob].ended_by"])
+        #expect(ok.passed, "\(ok.expectations)")
+        let wrong = check(Expectations(disputeResults: [
+            DisputeExpectation(challenger: "alice", kind: .output, winner: "solver", rounds: Bounds(max: 11),
+                               divergenceStep: 612, endedBy: .timeout),
+        ]))
+        #expect(wrong.expectations.allSatisfy { !$0.passed })
+        #expect(wrong.expectations.map(\.actual) == ["trace", "alice", "12", "613", "step_proof"])
+        #expect(wrong.expectations[2].expected == "≤ 11")
+        // A dispute never played has no rounds; a challenger with no dispute fails every field.
+        #expect(!check(Expectations(disputeResults: [DisputeExpectation(challenger: "bob", rounds: Bounds(min: 0))])).passed)
+        let none = check(Expectations(disputeResults: [DisputeExpectation(challenger: "bob", winner: "none")]),
+                         Fixture.traceGame(queued: false))
+        #expect(none.expectations == [.init(key: "dispute_results[bob].winner", expected: "none", actual: "no dispute", passed: false)])
+        // After a timeout: no divergence step to match.
+        let late = check(Expectations(disputeResults: [DisputeExpectation(challenger: "alice", divergenceStep: 613, endedBy: .timeout)]),
+                         timedOut())
+        #expect(late.expectations.map(\.passed) == [false, true])
+        #expect(late.expectations[0].actual == "none")
+    }
+
+    @Test func gasBalanceAndSettlementExpectations() {
+        // The fixture: 1,500,000 gas in total (solver 1,020,000, alice 390,000, bob 90,000),
+        // balances solver 1000 → 900, alice 1000 → 1050, bob unchanged; settled in block 26.
+        let ok = check(Expectations(totalGas: Bounds(min: 1_000_000, max: 2_000_000),
+                                    partyGas: [NamedBounds(party: "solver", bounds: .exactly(1_020_000)),
+                                               NamedBounds(party: "bob", bounds: Bounds(max: 90_000))],
+                                    balanceChanges: [NamedBounds(party: "solver", bounds: .exactly(-100)),
+                                                     NamedBounds(party: "alice", bounds: Bounds(min: 1)),
+                                                     NamedBounds(party: "bob", bounds: .exactly(0))],
+                                    settlementBlock: Bounds(max: 26)))
+        #expect(ok.expectations.map(\.key) == ["gas.total", "gas.by_party.solver", "gas.by_party.bob", "balances.solver",
+                                               "balances.alice", "balances.bob", "settlement_block"])
+        #expect(ok.passed, "\(ok.expectations)")
+        #expect(ok.expectations.map(\.actual) == ["1500000", "1020000", "90000", "-100", "+50", "0", "26"])
+        #expect(ok.expectations.map(\.expected) == ["1000000…2000000", "1020000", "≤ 90000", "-100", "≥ +1", "0", "≤ 26"])
+        let bad = check(Expectations(totalGas: Bounds(max: 1_499_999), partyGas: [NamedBounds(party: "alice", bounds: Bounds(min: 400_000))],
+                                     balanceChanges: [NamedBounds(party: "solver", bounds: Bounds(min: 0))],
+                                     settlementBlock: Bounds(max: 25)))
+        #expect(bad.expectations.map(\.passed) == [false, false, false, false])
+        // A party that sent no transaction paid no gas.
+        #expect(check(Expectations(partyGas: [NamedBounds(party: "bob", bounds: .exactly(0))]), Fixture.acceptedGame()).passed)
+        let text = bad.terminalSummary(color: false)
+        #expect(text.contains("✗ settlement_block: expected ≤ 25, got 26"))
+        #expect(text.contains("✗ balances.solver: expected ≥ 0, got -100"))
+    }
+
     @Test func allExpectationsTogetherInFixedOrder() {
         let r = check(Expectations(accepted: false, winner: "alice", minRounds: 12, maxRounds: 12, divergenceStep: 613,
                                    disputes: 2))
