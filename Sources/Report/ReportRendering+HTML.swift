@@ -284,12 +284,13 @@ extension ScenarioReport {
         table("Expectations", ["", "key", "expected", "actual"], [],
               expectations.map { [($0.passed ? "✓" : "✗"), esc($0.key), esc($0.expected), esc($0.actual)] },
               rowClass: expectations.map { $0.passed ? "ok" : "bad" })
-        table("Disputes", ["#", "challenger", "kind", "rounds", "picks", "divergence step", "winner", "proof bytes", "gas",
-                           "blocks", "reason"], [0, 3, 4, 5, 7, 8],
+        table("Disputes", ["#", "challenger", "kind", "rounds", "picks", "divergence step", "ended by", "winner", "proof bytes",
+                           "gas", "blocks", "reason"], [0, 3, 4, 5, 8, 9],
               disputes.map { d in
                   let blocks = d.startBlock.map { "\($0)–" + (d.endBlock.map(String.init) ?? "") } ?? "–"
                   return ["\(d.id)", who(d.challenger), d.kind.rawValue, "\(d.rounds)", "\(d.picks)", ReportFormat.opt(d.divergenceStep),
-                          who(d.winner), g(d.proofBytes), g(d.gas), blocks, esc(d.reason)]
+                          esc(Self.howItEnded(d, claimedSteps: task.steps)), who(d.winner), g(d.proofBytes), g(d.gas), blocks,
+                          esc(d.reason)]
               })
         let total = max(1, gas.total)
         var partyRows = gas.byPartyDetail.map { p in

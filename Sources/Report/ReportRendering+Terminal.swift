@@ -33,7 +33,7 @@ extension ScenarioReport {
             }
             var parts = [who, "winner " + clean(d.winner ?? "none"),
                          "\(d.rounds) round\(d.rounds == 1 ? "" : "s") (\(d.picks) pick\(d.picks == 1 ? "" : "s"))"]
-            if let s = d.divergenceStep { parts.append("divergence step " + ReportFormat.grouped(s)) }
+            parts.append(Self.howItEnded(d, claimedSteps: task.steps))
             row("dispute #\(d.id)", parts.joined(separator: " · "))
             lines.append(cont + "proof " + ReportFormat.grouped(d.proofBytes) + " B · " + gasText
                          + (d.winner == nil ? " · " + clean(d.reason) : ""))
@@ -76,6 +76,25 @@ extension ScenarioReport {
         }
         row("result", passed ? t.green(t.bold("PASS")) : t.red(t.bold("FAIL")))
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// How a played dispute ended, in words: where the step proof showed the traces part
+    /// (the divergence step), a proof of the identity step past the claimed halt, or a
+    /// timeout with the interval still disputed.
+    static func howItEnded(_ d: DisputeInfo, claimedSteps: UInt64?) -> String {
+        let g = { (n: UInt64) in ReportFormat.grouped(n) }
+        let interval = d.lo.flatMap { lo in d.hi.map { " in [\(g(lo)), \(g($0))]" } } ?? ""
+        if let s = d.divergenceStep { return "divergence step " + g(s) }
+        switch d.endedBy {
+        case .stepProof?:
+            let at = d.lo.map { " of step " + g($0) } ?? ""
+            let halt = claimedSteps.map { " (past the claimed halt at " + g($0) + ")" } ?? ""
+            return "step proof" + at + halt
+        case .outputOpening?: return "output opening"
+        case .timeout?: return "timeout" + interval
+        case .zeroStepClaim?: return "zero-step claim"
+        case .notPlayed?, nil: return "not played"
+        }
     }
 
     /// Replaces control characters (ESC, newlines, …) so user text stays on its line and

@@ -8,7 +8,7 @@ import Scenario
 /// there is no value) is what users' tools read; `terminalSummary` and `html` render it.
 public struct ScenarioReport: Codable, Equatable, Sendable {
     /// The JSON layout's version (docs/REPORT.md); bumped when a key changes meaning or goes.
-    public static let currentSchemaVersion = 2
+    public static let currentSchemaVersion = 3
 
     /// The layout this report follows.
     public var schemaVersion: Int
@@ -90,11 +90,15 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
         task = TaskInfo(program: program, steps: game.taskSteps, initialRoot: game.task.initialRoot.hex,
                         outputHash: settled?.outputHash.hex, finalRoot: settled?.root.hex)
         arity = game.arity
-        disputes = game.disputes.map {
-            DisputeInfo(id: $0.id, challenger: names.name(of: $0.challenger), kind: $0.kind, rounds: $0.rounds,
-                        picks: $0.picks, divergenceStep: $0.divergenceStep, winner: $0.winner.map(names.name(of:)),
-                        proofBytes: $0.proofBytes, gas: $0.gas, startBlock: $0.startBlock, endBlock: $0.endBlock,
-                        reason: words.text($0.reason), reasonCode: $0.reason.code)
+        disputes = game.disputes.map { d in
+            // The interval the dispute ended on, as the judge recorded it when resolving it.
+            let end = d.kind == .trace ? game.timeline.last { $0.kind == .disputeResolved && $0.dispute == d.id } : nil
+            return DisputeInfo(id: d.id, challenger: names.name(of: d.challenger), kind: d.kind, rounds: d.rounds,
+                               picks: d.picks, endedBy: d.reason.disputeEnding,
+                               divergenceStep: Self.divergenceStep(d, claimedSteps: game.taskSteps),
+                               lo: end?.lo, hi: end?.hi, winner: d.winner.map(names.name(of:)),
+                               proofBytes: d.proofBytes, gas: d.gas, startBlock: d.startBlock, endBlock: d.endBlock,
+                               reason: words.text(d.reason), reasonCode: d.reason.code)
         }
         var byParty: [String: UInt64] = [:]
         for p in game.gas.byParty { byParty[names.name(of: p.party), default: 0] += p.gas }
@@ -120,7 +124,21 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
                          bytes: $0.bytes, dispute: $0.dispute, lo: $0.lo, hi: $0.hi)
         }
         expectations = ScenarioReport.evaluate(spec.expect, outcome: outcome, disputes: disputes)
+            + ScenarioReport.evaluateMoney(spec.expect, gas: gas, balances: balances, finalBlock: finalBlock)
         passed = expectations.allSatisfy(\.passed)
+    }
+
+    /// The step at which a trace dispute showed the solver's and the challenger's traces
+    /// to part: the step whose one-step proof the judge checked, when that step lies
+    /// inside the solver's claimed run. Nil when no proof was checked (a timeout, an output
+    /// dispute, an unplayed one: the interval it stood at is `lo`/`hi`) and when the proof
+    /// was of a padded step at or past the claimed halt — the halted state's identity step,
+    /// reached only when the challenger's picks agreed with every root the solver posted
+    /// inside its run, so nothing diverged there. (Two runs that differ part before the
+    /// earlier halt of the two: a state equal to a halted one is halted too.)
+    static func divergenceStep(_ d: DisputeReport, claimedSteps: UInt64?) -> UInt64? {
+        guard d.kind == .trace, let step = d.reason.provenStep, let n = claimedSteps, step < n else { return nil }
+        return step
     }
 
     /// Checks each set expectation. Round bounds apply to every dispute that was played
@@ -157,8 +175,74 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
                                          actual: steps.isEmpty ? "none" : steps.map(String.init).joined(separator: ", "),
                                          passed: steps.contains(s)))
         }
+        for want in e.disputeResults ?? [] {
+            out += evaluate(want, dispute: disputes.first { $0.challenger == want.challenger })
+        }
         return out
     }
+
+    /// Checks one `dispute_results` entry against the dispute its challenger opened (nil:
+    /// it opened none, and every field fails).
+    static func evaluate(_ want: DisputeExpectation, dispute d: DisputeInfo?) -> [ExpectationResult] {
+        var out: [ExpectationResult] = []
+        func check(_ field: String, _ expected: String, _ actual: (DisputeInfo) -> String, _ passed: (DisputeInfo) -> Bool) {
+            out.append(ExpectationResult(key: "dispute_results[\(want.challenger)].\(field)", expected: expected,
+                                         actual: d.map(actual) ?? "no dispute", passed: d.map(passed) ?? false))
+        }
+        if let k = want.kind { check("kind", k.rawValue, { $0.kind.rawValue }, { $0.kind == k }) }
+        if let w = want.winner { check("winner", w, { $0.winner ?? "none" }, { ($0.winner ?? "none") == w }) }
+        if let r = want.rounds {
+            // An unplayed dispute has no rounds to speak of, as for `rounds`.
+            check("rounds", describe(r), { $0.winner == nil ? "not played" : String($0.rounds) },
+                  { $0.winner != nil && r.contains($0.rounds) })
+        }
+        if let s = want.divergenceStep {
+            check("divergence_step", String(s), { $0.divergenceStep.map(String.init) ?? "none" }, { $0.divergenceStep == s })
+        }
+        if let how = want.endedBy {
+            check("ended_by", how.rawValue, { $0.endedBy?.rawValue ?? "none" }, { $0.endedBy == how })
+        }
+        return out
+    }
+
+    /// Checks the expectations on gas, balances and the settlement block.
+    static func evaluateMoney(_ e: Expectations, gas: GasInfo, balances: [BalanceInfo], finalBlock: UInt64) -> [ExpectationResult] {
+        var out: [ExpectationResult] = []
+        if let b = e.totalGas {
+            out.append(ExpectationResult(key: "gas.total", expected: describe(b), actual: String(gas.total),
+                                         passed: b.contains(gas.total)))
+        }
+        for p in e.partyGas ?? [] {
+            let g = gas.byParty[p.party] ?? 0
+            out.append(ExpectationResult(key: "gas.by_party.\(p.party)", expected: describe(p.bounds), actual: String(g),
+                                         passed: p.bounds.contains(g)))
+        }
+        for p in e.balanceChanges ?? [] {
+            let change = balances.first { $0.party == p.party }.map { Int64(bitPattern: $0.end &- $0.start) }
+            out.append(ExpectationResult(key: "balances.\(p.party)", expected: describe(p.bounds, sign: true),
+                                         actual: change.map(signed) ?? "no balance",
+                                         passed: change.map(p.bounds.contains) ?? false))
+        }
+        if let b = e.settlementBlock {
+            out.append(ExpectationResult(key: "settlement_block", expected: describe(b), actual: String(finalBlock),
+                                         passed: b.contains(finalBlock)))
+        }
+        return out
+    }
+
+    /// Bounds in words: "n", "≥ a", "≤ b" or "a…b"; with `sign`, positive values as "+n".
+    static func describe<T: BinaryInteger>(_ b: Bounds<T>, sign: Bool = false) -> String {
+        let text = { (v: T) in sign && v > 0 ? "+" + String(v) : String(v) }
+        switch (b.min, b.max) {
+        case let (lo?, hi?): return lo == hi ? text(lo) : text(lo) + "…" + text(hi)
+        case let (lo?, nil): return "≥ " + text(lo)
+        case let (nil, hi?): return "≤ " + text(hi)
+        case (nil, nil): return "any"
+        }
+    }
+
+    /// A change with its sign: "+500", "-1000", "0".
+    static func signed(_ n: Int64) -> String { n > 0 ? "+\(n)" : String(n) }
 
     /// The report as JSON: pretty-printed with sorted keys, so two equal reports give
     /// byte-identical files. Infinite or NaN figures are written as strings rather than
@@ -288,8 +372,19 @@ extension ScenarioReport {
         public var rounds: Int
         /// Pick rounds played.
         public var picks: Int
-        /// The step the bisection narrowed to (null for output disputes and unfinished ones).
+        /// How it ended: a step proof or output opening checked, a timeout, … . Always
+        /// written; optional only so reports written before the key existed still load.
+        public var endedBy: DisputeEnding?
+        /// The step whose one-step proof showed where the two traces part (see
+        /// `ScenarioReport.divergenceStep(_:claimedSteps:)`); null when no proof was
+        /// checked inside the claimed run.
         public var divergenceStep: UInt64?
+        /// The disputed interval [lo, hi] when the dispute ended (trace disputes that were
+        /// played; null otherwise): one step when a step proof decided, wider when a
+        /// timeout did.
+        public var lo: UInt64?
+        /// See `lo`.
+        public var hi: UInt64?
         /// The winner's name (null if the dispute was never played).
         public var winner: String?
         /// Size of the closing proof or opening.
@@ -306,8 +401,8 @@ extension ScenarioReport {
         public var reasonCode: String
 
         enum CodingKeys: String, CodingKey {
-            case id, challenger, kind, rounds, picks, divergenceStep = "divergence_step", winner
-            case proofBytes = "proof_bytes", gas, startBlock = "start_block", endBlock = "end_block", reason
+            case id, challenger, kind, rounds, picks, endedBy = "ended_by", divergenceStep = "divergence_step", lo, hi
+            case winner, proofBytes = "proof_bytes", gas, startBlock = "start_block", endBlock = "end_block", reason
             case reasonCode = "reason_code"
         }
 
@@ -319,7 +414,10 @@ extension ScenarioReport {
             try c.encode(kind, forKey: .kind)
             try c.encode(rounds, forKey: .rounds)
             try c.encode(picks, forKey: .picks)
+            try c.encode(endedBy, forKey: .endedBy)
             try c.encode(divergenceStep, forKey: .divergenceStep)
+            try c.encode(lo, forKey: .lo)
+            try c.encode(hi, forKey: .hi)
             try c.encode(winner, forKey: .winner)
             try c.encode(proofBytes, forKey: .proofBytes)
             try c.encode(gas, forKey: .gas)
@@ -434,7 +532,9 @@ extension ScenarioReport {
     /// One checked expectation. `expected` and `actual` are text so every kind fits one
     /// shape (e.g. "≥ 3" against "4, 5").
     public struct ExpectationResult: Codable, Equatable, Sendable {
-        /// accepted | winner | disputes | min_rounds | max_rounds | divergence_step.
+        /// accepted | winner | disputes | min_rounds | max_rounds | divergence_step |
+        /// dispute_results[CHALLENGER].FIELD | gas.total | gas.by_party.NAME | balances.NAME |
+        /// settlement_block.
         public var key: String
         /// What the scenario asked for.
         public var expected: String

@@ -80,18 +80,19 @@ public struct GameSetup {
         entry.role == .solver ? spec.solver : spec.verifiers[Int(entry.id.rawValue) - 2]
     }
 
-    /// The bit flip a party's machine suffers, if any.
-    public func corruption(of entry: Roster.Entry) -> MachineOracle.Corruption? {
-        for f in party(entry).faults {
-            if case let .corrupt(step, target, bit) = f { return MachineOracle.Corruption(step: step, target: target, bit: bit) }
-        }
-        return nil
+    /// Every bit flip a party's machine suffers (all its `corrupt` faults), in step order;
+    /// flips at the same step keep the scenario's order (`MachineOracle.inStepOrder`).
+    public func corruptions(of entry: Roster.Entry) -> [MachineOracle.Corruption] {
+        MachineOracle.inStepOrder(party(entry).faults.compactMap {
+            if case let .corrupt(step, target, bit) = $0 { return MachineOracle.Corruption(step: step, target: target, bit: bit) }
+            return nil
+        })
     }
 
-    /// A party's own execution of the task, with its corruption. `progress` hears the
+    /// A party's own execution of the task, with every corruption. `progress` hears the
     /// step count at every checkpoint of the first run.
     public func oracle(for entry: Roster.Entry, progress: ((UInt64) -> Void)? = nil) throws -> MachineOracle {
-        try MachineOracle(boot: { try spec.task.boot() }, maxSteps: spec.task.maxSteps, corruption: corruption(of: entry),
+        try MachineOracle(boot: { try spec.task.boot() }, maxSteps: spec.task.maxSteps, corruptions: corruptions(of: entry),
                           progress: progress)
     }
 

@@ -8,11 +8,20 @@ import Transport
 
 /// A party's own execution of the task on the real machine, answering the game's
 /// questions (claim, roots, proofs) from checkpoints so no query replays from step 0.
-/// An optional corruption makes the party believe a wrong trace (a faulty solver or
-/// verifier whose machine flipped a bit).
+/// Corruptions make the party believe a wrong trace (a faulty solver or verifier whose
+/// machine flipped bits): every one is applied, in step order.
+///
+/// The party's trace is the run with every flip applied as the run passes it: the state
+/// at step t carries each flip whose `step` < t. Once the machine halts (at step H of
+/// this corrupted run) stepping is the identity, so every later step names the same
+/// state: the flips still pending — `step` ≥ H − 1, i.e. at or after the halt — all land
+/// on that halted final state. The party's claim (its final root) then carries them; the
+/// first step whose post-state differs from the true run is H − 1 (or an earlier flip).
+/// No target reaches the halt flag, so the flipped final state is still halted.
 public final class MachineOracle: TraceOracle {
     /// A flipped bit applied right after step `step` executes, i.e. the transition
-    /// `step → step + 1` is the wrong one and the first disputed step is `step`.
+    /// `step → step + 1` is the wrong one and the first disputed step is `step` — or, for
+    /// a flip at or past the halt, H − 1 (see the type's comment).
     public struct Corruption: Equatable, Sendable {
         public var step: UInt64
         public var target: CorruptionTarget
@@ -30,11 +39,16 @@ public final class MachineOracle: TraceOracle {
     public var checkpointCount: Int { checkpoints.count }
 
     let boot: () throws -> Machine
-    let corruption: Corruption?
+    /// Every flip the party's machine suffers, in step order (several at one step in the
+    /// order given).
+    public let corruptions: [Corruption]
+    /// How many of `corruptions` the cursor's state carries (a prefix).
+    var applied = 0
     let maxSteps: UInt64
     let checkpointLimit: Int
-    /// Copies of the machine and of its hash tree at earlier steps.
-    var checkpoints: [(steps: UInt64, machine: Machine, tree: StateTree)] = []
+    /// Copies of the machine and of its hash tree at earlier steps, with how many
+    /// corruptions each carries.
+    var checkpoints: [(steps: UInt64, machine: Machine, tree: StateTree, applied: Int)] = []
     var checkpointInterval: UInt64
     /// The machine positioned at some step, with its tree.
     var cursor: Machine
@@ -45,12 +59,13 @@ public final class MachineOracle: TraceOracle {
     let progress: ((UInt64) -> Void)?
 
     /// Boots the task (`boot` is called again never: checkpoints are copies).
+    /// `corruptions` may come in any order (see `inStepOrder`).
     /// `checkpointBudgetBytes` bounds the memory spent on checkpoints.
-    public init(boot: @escaping () throws -> Machine, maxSteps: UInt64, corruption: Corruption? = nil,
+    public init(boot: @escaping () throws -> Machine, maxSteps: UInt64, corruptions: [Corruption] = [],
                 checkpointBudgetBytes: Int = 1 << 30, progress: ((UInt64) -> Void)? = nil) throws {
         self.boot = boot
         self.maxSteps = maxSteps
-        self.corruption = corruption
+        self.corruptions = Self.inStepOrder(corruptions)
         self.progress = progress
         let first = try boot()
         cursor = first
@@ -59,18 +74,31 @@ public final class MachineOracle: TraceOracle {
         checkpointInterval = 1 << 16
         tree = StateTree(first.storage)
         let initial = first.copy()
-        checkpoints.append((0, initial, tree.copy(boundTo: initial.storage)))
+        checkpoints.append((0, initial, tree.copy(boundTo: initial.storage), 0))
+    }
+
+    /// `corruptions` sorted by step; flips at the same step keep their order. (Flips
+    /// commute, so the order within a step changes no state; a fixed one keeps runs
+    /// reproducible all the same.)
+    public static func inStepOrder(_ corruptions: [Corruption]) -> [Corruption] {
+        corruptions.enumerated().sorted { ($0.element.step, $0.offset) < ($1.element.step, $1.offset) }.map(\.element)
     }
 
     // MARK: running
 
-    /// Runs the cursor forward to `target` (≤ maxSteps), applying the corruption when the
-    /// run passes it and leaving checkpoints behind on the first pass.
+    /// Runs the cursor forward to `target` (≤ maxSteps), applying each corruption when the
+    /// run passes it (and the pending ones once it halts) and leaving checkpoints behind
+    /// on the first pass.
     func advance(to target: UInt64, recordCheckpoints: Bool = false) {
         let start = monotonicSeconds()
+        applyDueCorruptions()
         while cursor.steps < target && !cursor.halted {
             var stop = target
-            if let c = corruption, cursor.steps <= c.step { stop = min(stop, c.step + 1) }
+            // Not yet due, so its step ≥ the cursor's: stop right after it executes (a flip
+            // at step 2⁶⁴ − 1 can only land on a halted state).
+            if applied < corruptions.count, corruptions[applied].step < .max {
+                stop = min(stop, corruptions[applied].step + 1)
+            }
             if recordCheckpoints {
                 let nextCheckpoint = (cursor.steps / checkpointInterval + 1) * checkpointInterval
                 stop = min(stop, nextCheckpoint)
@@ -78,13 +106,23 @@ public final class MachineOracle: TraceOracle {
             let before = cursor.steps
             cursor.run(steps: stop - cursor.steps)
             stepsExecuted += cursor.steps - before
-            if let c = corruption, cursor.steps == c.step + 1, before <= c.step { applyCorruption(c) }
+            applyDueCorruptions()
             if recordCheckpoints && cursor.steps % checkpointInterval == 0 && !cursor.halted {
                 addCheckpoint()
                 progress?(cursor.steps)
             }
         }
         computeSeconds += monotonicSeconds() - start
+    }
+
+    /// Brings the cursor's state to the party's trace at its step: applies every
+    /// corruption whose step has executed (`step` < the cursor's step) and, once the
+    /// machine has halted, every one still pending (see the type's comment).
+    func applyDueCorruptions() {
+        while applied < corruptions.count && (cursor.halted || corruptions[applied].step < cursor.steps) {
+            applyCorruption(corruptions[applied])
+            applied += 1
+        }
     }
 
     func applyCorruption(_ c: Corruption) {
@@ -108,7 +146,7 @@ public final class MachineOracle: TraceOracle {
 
     func addCheckpoint() {
         let m = cursor.copy()
-        checkpoints.append((cursor.steps, m, tree.copy(boundTo: m.storage)))
+        checkpoints.append((cursor.steps, m, tree.copy(boundTo: m.storage), applied))
         if checkpoints.count > checkpointLimit {
             // Thin out: keep step 0 and every other checkpoint, double the spacing.
             checkpointInterval *= 2
@@ -125,6 +163,7 @@ public final class MachineOracle: TraceOracle {
             let base = checkpoints.last { $0.steps <= target } ?? checkpoints[0]
             cursor = base.machine.copy()
             tree = base.tree.copy(boundTo: cursor.storage)
+            applied = base.applied
         }
         advance(to: target)
     }
@@ -156,7 +195,7 @@ public final class MachineOracle: TraceOracle {
         let proof = StepProver.prove(cursor, tree: tree)
         computeSeconds += monotonicSeconds() - start
         proofsBuilt += 1
-        if let c = corruption, cursor.steps == c.step + 1 { applyCorruption(c) }
+        applyDueCorruptions()
         return proof.bytes
     }
 

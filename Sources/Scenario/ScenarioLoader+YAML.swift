@@ -230,6 +230,7 @@ struct YAMLValue {
 
     static func describe<T: FixedWidthInteger>(_ range: ClosedRange<T>) -> String {
         if range.upperBound == T.max {
+            if range.lowerBound == T.min && T.isSigned { return "an integer" }
             return range.lowerBound == 0 ? "a non-negative integer" : "an integer ≥ \(range.lowerBound)"
         }
         return "an integer in \(range.lowerBound)...\(range.upperBound)"

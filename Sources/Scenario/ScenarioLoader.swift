@@ -57,7 +57,7 @@ public enum ScenarioLoader {
             throw at.error("the gas a game can charge (\(1 + spec.verifiers.count) parties, every transaction a full `max_frame_bytes` frame at these gas prices) exceeds 2^63; lower `max_frame_bytes` or the per-byte gas")
         }
         if let v = top.optional("expect") {
-            spec.expect = try parseExpectations(v, parties: [spec.solver.name] + spec.verifiers.map(\.name))
+            spec.expect = try parseExpectations(v, solver: spec.solver.name, verifiers: spec.verifiers.map(\.name))
         }
         if let v = top.optional("accounts") {
             let m = try v.mapping(allowed: ["judge", spec.solver.name] + spec.verifiers.map(\.name),
@@ -301,35 +301,6 @@ public enum ScenarioLoader {
         guard name.lowercased() != "judge", name.lowercased() != "none" else {
             throw v.error("`\(name)` is reserved (the judge / \"no winner\"); choose another party name")
         }
-    }
-
-    static func parseExpectations(_ v: YAMLValue, parties: [String]) throws -> Expectations {
-        let m = try v.mapping(allowed: ["accepted", "winner", "rounds", "divergence_step", "disputes"])
-        var e = Expectations()
-        if let s = m.optional("accepted") { e.accepted = try s.bool() }
-        if let s = m.optional("winner") {
-            let w = try s.string()
-            guard w == "none" || parties.contains(w) else {
-                throw s.error("`\(w)` is not a party of this scenario; expected one of \(parties.map { "`\($0)`" }.joined(separator: ", ")) or `none`")
-            }
-            e.winner = w
-        }
-        if let s = m.optional("rounds") {
-            if case .mapping = s.node {
-                let r = try s.mapping(allowed: ["min", "max"], what: "an integer or a mapping with keys min, max")
-                e.minRounds = try r.optional("min")?.integer(0...Int.max)
-                e.maxRounds = try r.optional("max")?.integer(0...Int.max)
-                if let lo = e.minRounds, let hi = e.maxRounds, lo > hi {
-                    throw s.error("`min` (\(lo)) is greater than `max` (\(hi))")
-                }
-            } else {
-                let n = try s.integer(0...Int.max)
-                e.minRounds = n; e.maxRounds = n
-            }
-        }
-        if let s = m.optional("divergence_step") { e.divergenceStep = try s.integer(UInt64.min...UInt64.max) }
-        if let s = m.optional("disputes") { e.disputes = try s.integer(0...Int.max) }
-        return e
     }
 
     // MARK: files

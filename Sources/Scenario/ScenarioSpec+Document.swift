@@ -6,8 +6,10 @@ import Yams
 public indirect enum DocumentValue: Equatable, Sendable, Codable {
     /// Text.
     case string(String)
-    /// A whole number.
+    /// A whole number ≥ 0.
     case integer(UInt64)
+    /// A whole number below zero (a balance change).
+    case negative(Int64)
     /// A real number.
     case number(Double)
     /// true or false.
@@ -24,6 +26,8 @@ public indirect enum DocumentValue: Equatable, Sendable, Codable {
         case let (.number(x), .number(y)): return x == y
         // JSON writes 20.0 as 20: a whole number and the same integer are one value.
         case let (.integer(n), .number(x)), let (.number(x), .integer(n)): return Double(n) == x
+        case let (.negative(x), .negative(y)): return x == y
+        case let (.negative(n), .number(x)), let (.number(x), .negative(n)): return Double(n) == x
         case let (.bool(x), .bool(y)): return x == y
         case let (.list(x), .list(y)): return x == y
         case let (.map(x), .map(y)):
@@ -54,6 +58,7 @@ public indirect enum DocumentValue: Equatable, Sendable, Codable {
             let c = try decoder.singleValueContainer()
             if let b = try? c.decode(Bool.self) { self = .bool(b) }
             else if let n = try? c.decode(UInt64.self) { self = .integer(n) }
+            else if let n = try? c.decode(Int64.self) { self = .negative(n) }
             else if let x = try? c.decode(Double.self) { self = .number(x) }
             else { self = .string(try c.decode(String.self)) }
         }
@@ -64,6 +69,7 @@ public indirect enum DocumentValue: Equatable, Sendable, Codable {
         switch self {
         case let .string(s): var c = encoder.singleValueContainer(); try c.encode(s)
         case let .integer(n): var c = encoder.singleValueContainer(); try c.encode(n)
+        case let .negative(n): var c = encoder.singleValueContainer(); try c.encode(n)
         case let .number(x): var c = encoder.singleValueContainer(); try c.encode(x)
         case let .bool(b): var c = encoder.singleValueContainer(); try c.encode(b)
         case let .list(items): var c = encoder.unkeyedContainer(); for i in items { try c.encode(i) }
@@ -78,6 +84,7 @@ public indirect enum DocumentValue: Equatable, Sendable, Codable {
         switch self {
         case let .string(s): return Node(s, Tag(.str), .doubleQuoted)
         case let .integer(n): return Node(String(n))
+        case let .negative(n): return Node(String(n))
         case let .number(x): return Node(String(x))
         case let .bool(b): return Node(b ? "true" : "false")
         case let .list(items): return .sequence(Node.Sequence(items.map(\.node)))
@@ -137,8 +144,37 @@ extension ScenarioSpec {
         }
         if let s = expect.divergenceStep { e.append(("divergence_step", .integer(s))) }
         if let d = expect.disputes { e.append(("disputes", .integer(UInt64(d)))) }
+        if let results = expect.disputeResults {
+            e.append(("dispute_results", .list(results.map { d in
+                var item: [(String, DocumentValue)] = [("challenger", .string(d.challenger))]
+                if let k = d.kind { item.append(("kind", .string(k.rawValue))) }
+                if let w = d.winner { item.append(("winner", .string(w))) }
+                if let r = d.rounds { item.append(("rounds", Self.document(of: r) { .integer(UInt64($0)) })) }
+                if let s = d.divergenceStep { item.append(("divergence_step", .integer(s))) }
+                if let how = d.endedBy { item.append(("ended_by", .string(how.rawValue))) }
+                return .map(item)
+            })))
+        }
+        if expect.totalGas != nil || expect.partyGas != nil {
+            var g: [(String, DocumentValue)] = []
+            if let t = expect.totalGas { g.append(("total", Self.document(of: t) { .integer($0) })) }
+            if let p = expect.partyGas { g.append(("by_party", .map(p.map { ($0.party, Self.document(of: $0.bounds) { .integer($0) }) }))) }
+            e.append(("gas", .map(g)))
+        }
+        if let b = expect.balanceChanges {
+            e.append(("balances", .map(b.map { ($0.party, Self.document(of: $0.bounds) { $0 < 0 ? .negative($0) : .integer(UInt64($0)) }) })))
+        }
+        if let s = expect.settlementBlock { e.append(("settlement_block", Self.document(of: s) { .integer($0) })) }
         top.append(("expect", .map(e)))
         return .map(top)
+    }
+
+    /// Bounds as the scenario file writes them: `{min, max}` with the ends that are set.
+    static func document<T>(of b: Bounds<T>, _ value: (T) -> DocumentValue) -> DocumentValue {
+        var r: [(String, DocumentValue)] = []
+        if let lo = b.min { r.append(("min", value(lo))) }
+        if let hi = b.max { r.append(("max", value(hi))) }
+        return .map(r)
     }
 
     static func document(of party: PartySpec) -> DocumentValue {

@@ -187,6 +187,8 @@ private func jsonObject(_ r: ScenarioReport) throws -> [String: Any] {
         #expect((d["rounds"] as? NSNumber)?.intValue == 12)
         #expect((d["picks"] as? NSNumber)?.intValue == 10)
         #expect((d["divergence_step"] as? NSNumber)?.uint64Value == 613)
+        #expect(d["ended_by"] as? String == "step_proof")
+        #expect((d["lo"] as? NSNumber)?.uint64Value == 613 && (d["hi"] as? NSNumber)?.uint64Value == 614)
         #expect(d["winner"] as? String == "alice")
         #expect((d["proof_bytes"] as? NSNumber)?.intValue == 1234)
         // challenge 90k + 10 × (50k + 30k) + step proof 400k
@@ -197,6 +199,8 @@ private func jsonObject(_ r: ScenarioReport) throws -> [String: Any] {
         #expect(ds[1]["challenger"] as? String == "bob")
         #expect(ds[1]["winner"] is NSNull)
         #expect(ds[1]["divergence_step"] is NSNull)
+        #expect(ds[1]["ended_by"] as? String == "not_played")
+        #expect(ds[1]["lo"] is NSNull && ds[1]["hi"] is NSNull)
 
         // solver: commit 120k + 10 × 50k + 400k = 1,020,000; alice: 90k + 10 × 30k = 390,000; bob 90k.
         let gas = try #require(o["gas"] as? [String: Any])
@@ -367,6 +371,135 @@ private func jsonObject(_ r: ScenarioReport) throws -> [String: Any] {
         out.disputes[0].kind = .output
         #expect(!check(Expectations(divergenceStep: 613), out).passed)
         #expect(!check(Expectations(divergenceStep: 0), Fixture.acceptedGame()).passed)
+    }
+
+    // MARK: how disputes ended
+
+    /// The fixture's dispute, ended instead by the solver missing its deadline when the
+    /// interval was [lo, hi] (the judge still records lo as its divergence step when
+    /// hi − lo = 1, as it did before: the report must not).
+    private func timedOut(lo: UInt64 = 613, hi: UInt64 = 614) -> GameReport {
+        var game = Fixture.traceGame()
+        game.timeline.removeAll { $0.kind == .stepProof }
+        let i = game.timeline.firstIndex { $0.kind == .disputeResolved }!
+        game.timeline[i].lo = lo; game.timeline[i].hi = hi
+        game.disputes[0].divergenceStep = hi - lo == 1 ? lo : nil
+        game.disputes[0].rounds -= 1
+        game.disputes[0].proofBytes = 0
+        game.disputes[0].reason = .missedDeadline(party: PartyID(1), deadline: 40)
+        game.outcome.reason = .solverLostDispute(dispute: 1, cause: game.disputes[0].reason)
+        return game
+    }
+
+    @Test func aDisputeEndedByTimeoutHasNoDivergenceStepButItsInterval() throws {
+        let r = Fixture.scenarioReport(game: timedOut())
+        let d = r.disputes[0]
+        #expect(d.divergenceStep == nil)
+        #expect(d.endedBy == .timeout && d.reasonCode == "missed_deadline")
+        #expect(d.lo == 613 && d.hi == 614)
+        let o = try jsonObject(r)
+        let json = try #require((o["disputes"] as? [[String: Any]])?.first)
+        #expect(json["divergence_step"] is NSNull)
+        #expect(json["ended_by"] as? String == "timeout")
+        #expect(r.terminalSummary(color: false).contains("alice · trace · winner alice · 11 rounds (10 picks) · timeout in [613, 614]"))
+        #expect(!r.terminalSummary(color: false).contains("divergence step"))
+        // An earlier timeout: the interval still disputed.
+        let early = Fixture.scenarioReport(game: timedOut(lo: 512, hi: 768)).disputes[0]
+        #expect(early.divergenceStep == nil && early.lo == 512 && early.hi == 768)
+        // So a divergence_step expectation no longer holds for it.
+        #expect(!check(Expectations(divergenceStep: 613), timedOut()).passed)
+    }
+
+    @Test func aStepProofDecidesTheDivergenceStepInsideTheClaimedRunOnly() throws {
+        // Proven inside the run: the divergence step, won by the solver or lost.
+        var won = Fixture.traceGame()
+        won.disputes[0].reason = .stepProofVerified(step: 613)
+        won.disputes[0].winner = PartyID(1)
+        let inside = Fixture.scenarioReport(game: won).disputes[0]
+        #expect(inside.divergenceStep == 613 && inside.endedBy == .stepProof && inside.lo == 613 && inside.hi == 614)
+        // Proven past the claimed halt (padding: 1000 steps claimed, bisected over [0, 1024]):
+        // the identity step of the halted machine, not a divergence.
+        var past = Fixture.traceGame(steps: 1024, divergence: 1023)
+        past.taskSteps = 1000
+        past.claim?.steps = 1000
+        past.disputes[0].reason = .stepProofVerified(step: 1023)
+        past.disputes[0].winner = PartyID(1)
+        let r = Fixture.scenarioReport(game: past)
+        let d = r.disputes[0]
+        #expect(d.divergenceStep == nil && d.endedBy == .stepProof && d.lo == 1023 && d.hi == 1024)
+        #expect(r.terminalSummary(color: false).contains("step proof of step 1,023 (past the claimed halt at 1,000)"))
+        // An output dispute has neither a divergence step nor an interval.
+        var output = Fixture.traceGame()
+        output.disputes[0].kind = .output
+        output.disputes[0].reason = .outputMismatch(opened: Digest(w0: 1, w1: 0, w2: 0, w3: 0), claimed: Digest(w0: 2, w1: 0, w2: 0, w3: 0))
+        let o = Fixture.scenarioReport(game: output).disputes[0]
+        #expect(o.divergenceStep == nil && o.endedBy == .outputOpening && o.lo == nil && o.hi == nil)
+    }
+
+    @Test func reportsWithoutTheNewDisputeKeysStillLoad() throws {
+        // A version-2 report (no ended_by, lo, hi) still decodes, for `tbsim compare`.
+        var o = try jsonObject(Fixture.scenarioReport())
+        o["disputes"] = (o["disputes"] as? [[String: Any]])?.map { d in
+            var d = d; d["ended_by"] = nil; d["lo"] = nil; d["hi"] = nil; return d
+        }
+        let r = try ScenarioReport.decode(json: try JSONSerialization.data(withJSONObject: o))
+        #expect(r.disputes[0].endedBy == nil && r.disputes[0].divergenceStep == 613)
+    }
+
+    // MARK: expectations on disputes, gas, balances, settlement
+
+    @Test func disputeResultsAreCheckedPerChallenger() {
+        let all = DisputeExpectation(challenger: "alice", kind: .trace, winner: "alice", rounds: .exactly(12),
+                                     divergenceStep: 613, endedBy: .stepProof)
+        let ok = check(Expectations(disputeResults: [all, DisputeExpectation(challenger: "bob", winner: "none", endedBy: .notPlayed)]))
+        #expect(ok.expectations.map(\.key) == ["dispute_results[alice].kind", "dispute_results[alice].winner",
+                                               "dispute_results[alice].rounds", "dispute_results[alice].divergence_step",
+                                               "dispute_results[alice].ended_by", "dispute_results[bob].winner",
+                                               "dispute_results[bob].ended_by"])
+        #expect(ok.passed, "\(ok.expectations)")
+        let wrong = check(Expectations(disputeResults: [
+            DisputeExpectation(challenger: "alice", kind: .output, winner: "solver", rounds: Bounds(max: 11),
+                               divergenceStep: 612, endedBy: .timeout),
+        ]))
+        #expect(wrong.expectations.allSatisfy { !$0.passed })
+        #expect(wrong.expectations.map(\.actual) == ["trace", "alice", "12", "613", "step_proof"])
+        #expect(wrong.expectations[2].expected == "≤ 11")
+        // A dispute never played has no rounds; a challenger with no dispute fails every field.
+        #expect(!check(Expectations(disputeResults: [DisputeExpectation(challenger: "bob", rounds: Bounds(min: 0))])).passed)
+        let none = check(Expectations(disputeResults: [DisputeExpectation(challenger: "bob", winner: "none")]),
+                         Fixture.traceGame(queued: false))
+        #expect(none.expectations == [.init(key: "dispute_results[bob].winner", expected: "none", actual: "no dispute", passed: false)])
+        // After a timeout: no divergence step to match.
+        let late = check(Expectations(disputeResults: [DisputeExpectation(challenger: "alice", divergenceStep: 613, endedBy: .timeout)]),
+                         timedOut())
+        #expect(late.expectations.map(\.passed) == [false, true])
+        #expect(late.expectations[0].actual == "none")
+    }
+
+    @Test func gasBalanceAndSettlementExpectations() {
+        // The fixture: 1,500,000 gas in total (solver 1,020,000, alice 390,000, bob 90,000),
+        // balances solver 1000 → 900, alice 1000 → 1050, bob unchanged; settled in block 26.
+        let ok = check(Expectations(totalGas: Bounds(min: 1_000_000, max: 2_000_000),
+                                    partyGas: [NamedBounds(party: "solver", bounds: .exactly(1_020_000)),
+                                               NamedBounds(party: "bob", bounds: Bounds(max: 90_000))],
+                                    balanceChanges: [NamedBounds(party: "solver", bounds: .exactly(-100)),
+                                                     NamedBounds(party: "alice", bounds: Bounds(min: 1)),
+                                                     NamedBounds(party: "bob", bounds: .exactly(0))],
+                                    settlementBlock: Bounds(max: 26)))
+        #expect(ok.expectations.map(\.key) == ["gas.total", "gas.by_party.solver", "gas.by_party.bob", "balances.solver",
+                                               "balances.alice", "balances.bob", "settlement_block"])
+        #expect(ok.passed, "\(ok.expectations)")
+        #expect(ok.expectations.map(\.actual) == ["1500000", "1020000", "90000", "-100", "+50", "0", "26"])
+        #expect(ok.expectations.map(\.expected) == ["1000000…2000000", "1020000", "≤ 90000", "-100", "≥ +1", "0", "≤ 26"])
+        let bad = check(Expectations(totalGas: Bounds(max: 1_499_999), partyGas: [NamedBounds(party: "alice", bounds: Bounds(min: 400_000))],
+                                     balanceChanges: [NamedBounds(party: "solver", bounds: Bounds(min: 0))],
+                                     settlementBlock: Bounds(max: 25)))
+        #expect(bad.expectations.map(\.passed) == [false, false, false, false])
+        // A party that sent no transaction paid no gas.
+        #expect(check(Expectations(partyGas: [NamedBounds(party: "bob", bounds: .exactly(0))]), Fixture.acceptedGame()).passed)
+        let text = bad.terminalSummary(color: false)
+        #expect(text.contains("✗ settlement_block: expected ≤ 25, got 26"))
+        #expect(text.contains("✗ balances.solver: expected ≥ 0, got -100"))
     }
 
     @Test func allExpectationsTogetherInFixedOrder() {
