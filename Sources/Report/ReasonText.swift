@@ -52,6 +52,7 @@ public struct ReasonText: Sendable {
         case let .outOfTurn(k): return "\(k.rawValue) out of turn"
         case let .late(k, block, deadline): return "\(k.rawValue) in block \(block) after deadline \(deadline)"
         case let .stepLimitExceeded(steps, limit): return "claim of \(steps) steps exceeds the step limit \(limit)"
+        case let .overBlockGasLimit(gas, limit): return "costs \(gas) gas, more than the block gas limit \(limit)"
         case .zeroStepClaimNotInitial: return "a zero-step claim must have the initial root"
         case let .insufficientBalance(needed, balance): return "balance \(balance) below the deposit of \(needed)"
         case let .haltProofInvalid(detail): return "halt proof invalid: \(detail)"

@@ -187,13 +187,29 @@ public enum ScenarioLoader {
                 gas = try parseGasSchedule(file.compose(readText(path, file: path, from: s), what: "a mapping of gas keys"))
             }
         }
+        // Every move the protocol may require of an honest party must fit in a frame and
+        // in a block, or the judge would refuse it and the liar win by timeout.
+        for move in RequiredMove.all(config: g, gas: gas) {
+            if move.frameBytes > g.maxFrameBytes {
+                let node = m.optional(GameConfig.Key.maxFrameBytes.rawValue) ?? m.optional(GameConfig.Key.k.rawValue) ?? v
+                throw ScenarioError(file: v.document.file, line: node.node.mark?.line, column: node.node.mark?.column,
+                                    key: v.childKey(m.optional(GameConfig.Key.maxFrameBytes.rawValue) != nil ? "max_frame_bytes" : "k"),
+                                    message: "a \(move.kind.rawValue) may need a frame of \(move.frameBytes) bytes (docs/GAME.md, \"Limits\"), more than `max_frame_bytes` \(g.maxFrameBytes): the judge would refuse an honest move; raise it to \(move.frameBytes) or more")
+            }
+            if move.gas > gas.blockGasLimit {
+                let node = m.optional(GameConfig.Key.k.rawValue) ?? m.optional("gas") ?? v
+                throw ScenarioError(file: v.document.file, line: node.node.mark?.line, column: node.node.mark?.column,
+                                    key: v.childKey(m.optional(GameConfig.Key.k.rawValue) != nil ? "k" : "gas"),
+                                    message: "a \(move.kind.rawValue) may cost \(move.gas) gas (docs/GAME.md, \"Limits\"), more than the block gas limit \(gas.blockGasLimit): it could never be included; lower `k` or raise `block_gas_limit`")
+            }
+        }
         return (g, gas)
     }
 
     /// Integer gas keys (bounded so sums of charges stay far from overflow) and the two prices.
     static let gasIntegerKeys = ["tx_base", "calldata_zero_byte", "calldata_nonzero_byte", "storage_write",
                                  "keccak_base", "keccak_per_word", "step_verify_base",
-                                 "step_verify_per_proof_byte", "step_verify_per_work_unit"]
+                                 "step_verify_per_proof_byte", "step_verify_per_work_unit", "block_gas_limit"]
     static let gasPriceKeys = ["gas_price_gwei", "eth_price_usd"]
 
     static func parseGasSchedule(_ v: YAMLValue) throws -> GasSchedule {
@@ -211,6 +227,7 @@ public enum ScenarioLoader {
             case "keccak_per_word": g.keccakPerWord = x
             case "step_verify_base": g.stepVerifyBase = x
             case "step_verify_per_proof_byte": g.stepVerifyPerProofByte = x
+            case "block_gas_limit": g.blockGasLimit = x
             default: g.stepVerifyPerWorkUnit = x
             }
         }

@@ -127,6 +127,7 @@ extension ScenarioSpec {
                 ("step_verify_base", .integer(gas.stepVerifyBase)),
                 ("step_verify_per_proof_byte", .integer(gas.stepVerifyPerProofByte)),
                 ("step_verify_per_work_unit", .integer(gas.stepVerifyPerWorkUnit)),
+                ("block_gas_limit", .integer(gas.blockGasLimit)),
                 ("gas_price_gwei", .number(gas.gasPriceGwei)), ("eth_price_usd", .number(gas.ethPriceUSD)),
             ])),
         ])))

@@ -19,6 +19,10 @@ struct ProofTests {
             let p = StepProver.prove(m, tree: tree)
             let next = tree.root()
             #expect(p.pre == root, "step \(start + UInt64(i)) of \(guest): pre")
+            // Within the bound the game's limits are checked against.
+            let leaves = Int(p.bytes[72]) | Int(p.bytes[73]) << 8
+            #expect(leaves <= StepProofBounds.maxLeaves && p.bytes.count <= StepProofBounds.maxBytes,
+                    "step \(start + UInt64(i)) of \(guest): \(leaves) leaves, \(p.bytes.count) bytes")
             #expect(p.post == next, "step \(start + UInt64(i)) of \(guest): post")
             do {
                 let v = try checker.check(p.bytes, pre: root, post: next)

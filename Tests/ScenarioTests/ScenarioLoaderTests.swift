@@ -1,3 +1,4 @@
+import Commitment
 import Foundation
 import Game
 import Testing
@@ -71,7 +72,7 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
           solver_deposit: 5000
           challenger_deposit: 2500
           winner_share_bps: 7500
-          max_frame_bytes: 65536
+          max_frame_bytes: 262144
         network:
           judge_bind: "tcp://0.0.0.0:5555"
           latency_ms: 15
@@ -110,7 +111,7 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
                                     maxSteps: 200_000_000, ramMiB: 256),
             game: GameConfig(arity: 4, blockIntervalMs: 50, commitTimeoutBlocks: 100, challengeWindowBlocks: 30,
                              moveTimeoutBlocks: 40, solverDeposit: 5000, challengerDeposit: 2500,
-                             winnerShareBps: 7500, maxFrameBytes: 65536),
+                             winnerShareBps: 7500, maxFrameBytes: 262144),
             gas: .default,
             network: NetworkSpec(judgeBind: "tcp://0.0.0.0:5555", latencyMs: 15),
             solver: PartySpec(name: "sol", faults: [
@@ -247,6 +248,28 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
         let e = failure("task: {program: a.elf}\ngame:\n  max_frame_bytes: 256\n  k: 1000\n")
         #expect(e?.key == "game.k" && e?.line == 4 && e?.column == 6)
         #expect(e?.message.hasPrefix("1000 needs post_roots frames of") == true)
+    }
+
+    /// A frame limit below the largest proof the protocol may require would let the judge
+    /// refuse an honest solver's proof (and a liar win by timeout): refused at load.
+    @Test func aFrameLimitBelowTheLargestRequiredMoveIsRefused() {
+        let e = failure("task: {program: a.elf}\ngame:\n  max_frame_bytes: 600\n")
+        #expect(e?.key == "game.max_frame_bytes" && e?.line == 3, "\(String(describing: e))")
+        #expect(e?.message.contains("may need a frame of \(StepProofBounds.maxBytes + 90) bytes") == true, "\(String(describing: e))")
+        #expect(failure("task: {program: a.elf}\ngame:\n  max_frame_bytes: \(StepProofBounds.maxBytes + 90)\n") == nil)
+    }
+
+    /// k = 4096 makes one post_roots transaction cost ~84 M gas: it could never be included
+    /// in a 30 M-gas block, so the configuration is refused, with the figure.
+    @Test func movesOverTheBlockGasLimitAreRefused() {
+        let e = failure("task: {program: a.elf}\ngame:\n  k: 4096\n")
+        #expect(e?.key == "game.k" && e?.line == 3, "\(String(describing: e))")
+        #expect(e?.message.contains("post_roots may cost") == true && e?.message.contains("block gas limit 30000000") == true,
+                "\(String(describing: e))")
+        // A higher limit admits it; a lower one refuses even k = 2's step proof.
+        #expect(failure("task: {program: a.elf}\ngame:\n  k: 4096\n  gas: {block_gas_limit: 100000000}\n") == nil)
+        let tight = failure("task: {program: a.elf}\ngame:\n  gas: {block_gas_limit: 100000}\n")
+        #expect(tight?.key == "game.gas" && tight?.message.contains("commit may cost") == true, "\(String(describing: tight))")
     }
 
     @Test func missingRequiredKeys() {

@@ -322,11 +322,12 @@ public struct JudgeStateMachine {
             }
             work = units
         }
+        let g = txGas(frame, writes: 4) + gas.stepVerification(proofBytes: proof.count, workUnits: work)
+        if let refusal = overBlockLimit(sender, g) { return refusal }
         // Accepted.
         now = t
         self.claim = claim
         lock(sender, config.solverDeposit)
-        let g = txGas(frame, writes: 4) + gas.stepVerification(proofBytes: proof.count, workUnits: work)
         charge(sender, g, dispute: nil)
         record(party: sender, kind: .commit, gas: g, bytes: frame.count)
         let windowEnd = block + config.challengeWindowBlocks
@@ -351,10 +352,11 @@ public struct JudgeStateMachine {
         guard (balances[sender] ?? 0) >= config.challengerDeposit else {
             return reject(sender, .insufficientBalance(needed: config.challengerDeposit, balance: balances[sender] ?? 0))
         }
+        let g = txGas(frame, writes: 3)
+        if let refusal = overBlockLimit(sender, g) { return refusal }
         now = t
         lock(sender, config.challengerDeposit)
         let id = UInt32(disputes.count + 1)
-        let g = txGas(frame, writes: 3)
         disputes.append(DisputeReport(id: id, challenger: sender, kind: kind, rounds: 1, picks: 0, divergenceStep: nil,
                                       winner: nil, proofBytes: 0, gas: 0, startBlock: nil, endBlock: nil, reason: .pending))
         charge(sender, g, dispute: id)
@@ -381,8 +383,9 @@ public struct JudgeStateMachine {
         guard roots.count == points.count else {
             return reject(sender, .wrongRootCount(expected: points.count, got: roots.count))
         }
-        now = t
         let g = txGas(frame, writes: roots.count + 1)
+        if let refusal = overBlockLimit(sender, g) { return refusal }
+        now = t
         charge(sender, g, dispute: a.id)
         record(party: sender, kind: .postRoots, gas: g, bytes: frame.count, dispute: a.id, lo: a.lo, hi: a.hi)
         a.solverClock -= min(a.solverClock, block - a.turnStart)
@@ -407,6 +410,7 @@ public struct JudgeStateMachine {
         guard index >= 0, index <= points.count else {
             return reject(sender, .pickOutOfRange(index: index, max: points.count))
         }
+        if let refusal = overBlockLimit(sender, txGas(frame, writes: 1)) { return refusal }
         now = t
         let ends = [a.lo] + points + [a.hi]
         let endRoots = [a.rootLo] + roots + [a.rootHi]
@@ -441,7 +445,6 @@ public struct JudgeStateMachine {
         }
         guard block <= deadline else { return reject(sender, .late(name, block: block, deadline: deadline)) }
         guard kind == .output || a.hi - a.lo == 1 else { return reject(sender, .outOfTurn(name)) }
-        now = t
         var g = txGas(frame, writes: 1)
         let solverWins: Bool
         let reason: Resolution
@@ -470,6 +473,8 @@ public struct JudgeStateMachine {
                 reason = solverWins ? .outputOpeningMatches : .outputMismatch(opened: h, claimed: v.claim.outputHash)
             }
         }
+        if let refusal = overBlockLimit(sender, g) { return refusal }
+        now = t
         disputes[Int(a.id) - 1].rounds += 1
         disputes[Int(a.id) - 1].proofBytes = payload.count
         charge(sender, g, dispute: a.id)
@@ -483,6 +488,13 @@ public struct JudgeStateMachine {
     private mutating func reject(_ sender: PartyID, _ reason: Rejection) -> [GameAction] {
         rejectedFrames += 1
         return [.rejected(from: sender, reason)]
+    }
+
+    /// A transaction over the block gas limit could never be included: refused, nothing
+    /// changes. (A valid configuration makes this impossible for every move the protocol
+    /// requires: `RequiredMove`.)
+    private mutating func overBlockLimit(_ sender: PartyID, _ g: UInt64) -> [GameAction]? {
+        g > gas.blockGasLimit ? reject(sender, .overBlockGasLimit(gas: g, limit: gas.blockGasLimit)) : nil
     }
 
     /// Gas of a transaction: base + calldata of its frame + `writes` storage writes.

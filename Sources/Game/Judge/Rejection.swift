@@ -24,6 +24,8 @@ public enum Rejection: Equatable, Hashable, Sendable {
     case late(GameMessage.Kind, block: UInt64, deadline: UInt64)
     /// The claim has more steps than the task allows.
     case stepLimitExceeded(steps: UInt64, limit: UInt64)
+    /// The transaction would cost more gas than a block may hold.
+    case overBlockGasLimit(gas: UInt64, limit: UInt64)
     /// A zero-step claim whose root is not the initial root.
     case zeroStepClaimNotInitial
     /// The sender cannot lock the deposit the move needs.
@@ -70,6 +72,7 @@ public enum Rejection: Equatable, Hashable, Sendable {
         case .outOfTurn: return "out_of_turn"
         case .late: return "late"
         case .stepLimitExceeded: return "step_limit_exceeded"
+        case .overBlockGasLimit: return "over_block_gas_limit"
         case .zeroStepClaimNotInitial: return "zero_step_claim_not_initial"
         case .insufficientBalance: return "insufficient_balance"
         case .haltProofInvalid: return "halt_proof_invalid"

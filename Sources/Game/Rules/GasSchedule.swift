@@ -20,6 +20,10 @@ public struct GasSchedule: Codable, Equatable, Sendable {
     public var stepVerifyPerProofByte: UInt64
     /// Verifier cost per work unit the checker reports (one node hash / access).
     public var stepVerifyPerWorkUnit: UInt64
+    /// Most gas one block (and so one transaction) may use: a transaction over it can never
+    /// be included. 30 000 000 is Ethereum mainnet's limit since the London fork's target
+    /// doubling (EIP-1559 sets a 15 M target with a 2× elasticity).
+    public var blockGasLimit: UInt64
     /// Gas price in gwei (1 gwei = 1e-9 ETH).
     public var gasPriceGwei: Double
     /// ETH price in US dollars.
@@ -29,12 +33,13 @@ public struct GasSchedule: Codable, Equatable, Sendable {
     public init(txBase: UInt64 = 21_000, calldataZeroByte: UInt64 = 4, calldataNonZeroByte: UInt64 = 16,
                 storageWrite: UInt64 = 20_000, keccakBase: UInt64 = 30, keccakPerWord: UInt64 = 6,
                 stepVerifyBase: UInt64 = 40_000, stepVerifyPerProofByte: UInt64 = 1,
-                stepVerifyPerWorkUnit: UInt64 = 42, gasPriceGwei: Double = 20, ethPriceUSD: Double = 3_000) {
+                stepVerifyPerWorkUnit: UInt64 = 42, blockGasLimit: UInt64 = 30_000_000,
+                gasPriceGwei: Double = 20, ethPriceUSD: Double = 3_000) {
         self.txBase = txBase; self.calldataZeroByte = calldataZeroByte
         self.calldataNonZeroByte = calldataNonZeroByte; self.storageWrite = storageWrite
         self.keccakBase = keccakBase; self.keccakPerWord = keccakPerWord
         self.stepVerifyBase = stepVerifyBase; self.stepVerifyPerProofByte = stepVerifyPerProofByte
-        self.stepVerifyPerWorkUnit = stepVerifyPerWorkUnit
+        self.stepVerifyPerWorkUnit = stepVerifyPerWorkUnit; self.blockGasLimit = blockGasLimit
         self.gasPriceGwei = gasPriceGwei; self.ethPriceUSD = ethPriceUSD
     }
 
@@ -46,7 +51,7 @@ public struct GasSchedule: Codable, Equatable, Sendable {
         case calldataNonZeroByte = "calldata_nonzero_byte", storageWrite = "storage_write"
         case keccakBase = "keccak_base", keccakPerWord = "keccak_per_word"
         case stepVerifyBase = "step_verify_base", stepVerifyPerProofByte = "step_verify_per_proof_byte"
-        case stepVerifyPerWorkUnit = "step_verify_per_work_unit"
+        case stepVerifyPerWorkUnit = "step_verify_per_work_unit", blockGasLimit = "block_gas_limit"
         case gasPriceGwei = "gas_price_gwei", ethPriceUSD = "eth_price_usd"
     }
 
