@@ -107,21 +107,10 @@ struct ChainCrashTests {
         let dir = try makeTemporaryDirectory("paused")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let file = dir + "/paused.yaml"
-        try """
-        name: paused-judge
-        seed: 2
-        task:
-          program: \(packageRoot)/build/guests/sha256.elf
-          stdin: \(packageRoot)/guests/expected/sha256.in
-          max_steps: 10000000
-        game: {k: 4, block_interval_ms: 250, move_timeout_blocks: 8, commit_timeout_blocks: 40, challenge_window_blocks: 8}
-        solver:
-          faults:
-            - corrupt: {step: 300000, register: 10, bit: 3}
-        verifiers:
-          - name: verifier-1
-        expect: {accepted: false, winner: verifier-1, divergence_step: 300000}
-        """.write(toFile: file, atomically: true, encoding: .utf8)
+        try faultySolverScenario(name: "paused-judge",
+                                 game: "{k: 4, block_interval_ms: 250, move_timeout_blocks: 8, commit_timeout_blocks: 40, challenge_window_blocks: 8}",
+                                 expect: "{accepted: false, winner: verifier-1, divergence_step: 300000}")
+            .write(toFile: file, atomically: true, encoding: .utf8)
         let reference = try uninterrupted(file)
         let run = try Run(file, purpose: "paused")
         #expect(run.waitFor("judge.started"))
@@ -136,4 +125,23 @@ struct ChainCrashTests {
         let log = (try? String(contentsOfFile: run.dir + "/work/judge.log", encoding: .utf8)) ?? ""
         #expect(log.contains("did not run for"), "the judge says it was paused: \(log)")
     }
+}
+
+/// The faulty-solver dispute (sha256; the solver's machine flips a bit after step 300000)
+/// with absolute paths and the given game settings, as a scenario file's text.
+func faultySolverScenario(name: String, game: String, expect: String? = nil) -> String {
+    """
+    name: \(name)
+    seed: 2
+    task:
+      program: \(packageRoot)/build/guests/sha256.elf
+      stdin: \(packageRoot)/guests/expected/sha256.in
+      max_steps: 10000000
+    game: \(game)
+    solver:
+      faults:
+        - corrupt: {step: 300000, register: 10, bit: 3}
+    verifiers:
+      - name: verifier-1
+    """ + (expect.map { "\nexpect: \($0)\n" } ?? "\n")
 }

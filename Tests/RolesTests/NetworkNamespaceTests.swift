@@ -56,20 +56,9 @@ struct NetworkNamespaceTests {
         }
 
         let file = dir + "/cut.yaml"
-        try """
-        name: cut-link
-        seed: 2
-        task:
-          program: \(packageRoot)/build/guests/sha256.elf
-          stdin: \(packageRoot)/guests/expected/sha256.in
-          max_steps: 10000000
-        game: {k: 4, block_interval_ms: 100, move_timeout_blocks: 10, commit_timeout_blocks: 100, challenge_window_blocks: 20}
-        solver:
-          faults:
-            - corrupt: {step: 300000, register: 10, bit: 3}
-        verifiers:
-          - name: verifier-1
-        """.write(toFile: file, atomically: true, encoding: .utf8)
+        try faultySolverScenario(name: "cut-link",
+                                 game: "{k: 4, block_interval_ms: 100, move_timeout_blocks: 10, commit_timeout_blocks: 100, challenge_window_blocks: 20}")
+            .write(toFile: file, atomically: true, encoding: .utf8)
 
         func start(_ ns: String, _ args: [String], log: String) throws -> Process {
             let p = Process()
