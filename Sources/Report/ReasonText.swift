@@ -94,4 +94,22 @@ public struct ReasonText: Sendable {
     public func text(_ o: GameOutcome) -> String {
         "accepted=\(o.accepted) winner=\(o.winner.map(name) ?? "none") (\(text(o.reason)))"
     }
+
+    /// A progress line: the block, the phase, and per dispute its round, who is to move
+    /// and by when.
+    public func text(_ c: ChainStatus) -> String {
+        var parts = ["block \(c.block)"]
+        switch c.phase {
+        case .idle: parts.append("task not posted yet")
+        case let .awaitingCommit(deadline): parts.append("waiting for \(name(c.solver))'s commit (until block \(deadline))")
+        case let .verifying(steps, windowEnd, queued):
+            let window = c.block <= windowEnd ? "challenges until block \(windowEnd)" : "challenge window closed"
+            parts.append("claim of \(ReportFormat.grouped(steps)) steps, \(window)" + (queued > 0 ? ", \(queued) challenge(s) queued" : ""))
+            for d in c.disputes {
+                parts.append("dispute \(d.id) (\(name(d.challenger))): round \(d.round) of ≤ \(d.maxRounds), \(name(d.mover)) to move by block \(d.deadline)")
+            }
+        case let .settled(accepted): parts.append("settled: \(accepted ? "accepted" : "rejected")")
+        }
+        return parts.joined(separator: " · ")
+    }
 }

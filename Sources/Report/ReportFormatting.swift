@@ -2,9 +2,9 @@ import Foundation
 
 /// Number formatting shared by the terminal and HTML renderings. Written by hand so the
 /// output does not depend on the host's locale.
-enum ReportFormat {
+public enum ReportFormat {
     /// 1234567 → "1,234,567".
-    static func grouped<T: BinaryInteger>(_ n: T) -> String {
+    public static func grouped<T: BinaryInteger>(_ n: T) -> String {
         let digits = String(n.magnitude)
         var out = ""
         for (i, ch) in digits.enumerated() {

@@ -69,7 +69,7 @@ public enum RoleProcess {
     public static func judge(spec: ScenarioSpec, file: String, expectedDigest: Digest?, bind: String,
                              endpointFile: String?, resultFile: String, startedFile: String? = nil,
                              key: SigningKey? = nil, ledgerPath: String? = nil, tbsimVersion: String = "",
-                             log: @escaping (String) -> Void) throws {
+                             statusFile: String? = nil, log: @escaping (String) -> Void) throws {
         var setup = GameSetup(spec: spec)
         if let key { setup.keys[GameSetup.judgeName] = key }
         try checkKey(setup, name: GameSetup.judgeName, id: .judge)
@@ -95,6 +95,19 @@ public enum RoleProcess {
                                        log: log)
         if let startedFile {
             loop.onGameStart = { _ = FileManager.default.createFile(atPath: startedFile, contents: Data()) }
+        }
+        if let statusFile {
+            // The latest progress line, replaced atomically when it changed, at most four
+            // times a second.
+            var written = -1.0, last = ""
+            let wall = Stopwatch()
+            loop.onStatus = { line in
+                guard line != last, wall.seconds - written >= 0.25 else { return }
+                written = wall.seconds
+                last = line
+                let tmp = statusFile + ".tmp"
+                if FileManager.default.createFile(atPath: tmp, contents: Data(line.utf8)) { rename(tmp, statusFile) }
+            }
         }
         try drive(loop, clock: { clock.milliseconds })
         if let failure = loop.failure { throw failure }

@@ -22,6 +22,9 @@ public final class ScenarioLauncher {
     public var ledgerPath: String?
     /// How many times a judge killed by a signal is restarted from the ledger.
     public var judgeRestarts = 3
+    /// Hears a progress line about twice a second while the run goes on: each party's
+    /// own run until every party joined, then the chain's status.
+    public var progress: (String) -> Void = { _ in }
 
     private var children: [(name: String, process: Process)] = []
     /// Set once everything is being stopped; children started after that are killed.
@@ -91,7 +94,8 @@ public final class ScenarioLauncher {
         let digest = spec.digest.hex
         func judgeArguments(bind: String) -> [String] {
             ["node", "--role", "judge", scenarioFile, "--bind", bind, "--endpoint-file", endpointFile, "--result", resultFile,
-             "--started-file", startedFile, "--ledger", ledger, "--scenario-digest", digest, "--session", workDirectory]
+             "--started-file", startedFile, "--ledger", ledger, "--status-file", statusFile,
+             "--scenario-digest", digest, "--session", workDirectory]
         }
         var judge = try start("judge", judgeArguments(bind: spec.network.judgeBind))
         var endpoint: String?
@@ -113,6 +117,7 @@ public final class ScenarioLauncher {
         var seen: Set<String> = []
         var restarts = 0
         var judgeLog = "judge"
+        var progressClock = Stopwatch()
         while true {
             if !judge.isRunning {
                 // A judge killed by a signal is a crashed chain node: restart it from the
@@ -140,6 +145,7 @@ public final class ScenarioLauncher {
                 events.append(ProcessEvent(process: c.name, atSeconds: clock.seconds, how: how))
                 log("\(c.name) \(how); the game goes on and its timeouts decide")
             }
+            if progressClock.seconds >= 0.5 { progressClock = Stopwatch(); progress(progressLine()) }
             usleep(50_000)
         }
         if isInterrupted { throw Interrupted() }
@@ -152,6 +158,25 @@ public final class ScenarioLauncher {
         let data = try Data(contentsOf: URL(fileURLWithPath: resultFile))
         let result = try JSONDecoder().decode(RunResult.self, from: data)
         return Run(result: result, wallSeconds: clock.seconds, processEvents: events)
+    }
+
+    private var statusFile: String { workDirectory + "/judge.status" }
+
+    /// What is going on: before the game, each party's progress through its own run (the
+    /// last "N steps" line of its log); then the judge's status line.
+    private func progressLine() -> String {
+        if gameStarted, let status = try? String(contentsOfFile: statusFile, encoding: .utf8), !status.isEmpty { return status }
+        let parties = Roster(spec).parties.map { p -> String in
+            let log = (try? String(contentsOfFile: workDirectory + "/\(p.name).log", encoding: .utf8)) ?? ""
+            let lines = log.split(separator: "\n")
+            if lines.contains(where: { $0.contains("run ends after") }) { return "\(p.name) ready" }
+            if let last = lines.last(where: { $0.hasSuffix(" steps") }), let n = last.split(separator: " ").dropLast().last,
+               let steps = UInt64(n) {
+                return "\(p.name) \(ReportFormat.grouped(steps)) steps"
+            }
+            return "\(p.name) starting"
+        }
+        return "running the task: " + parties.joined(separator: ", ")
     }
 
     /// Whether the judge has said (by creating its started file) that every party joined.

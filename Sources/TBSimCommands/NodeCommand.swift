@@ -32,6 +32,9 @@ public struct NodeCommand: ParsableCommand {
     @Option(help: "Judge: create this file once every party has joined and the game has begun.")
     public var startedFile: String?
 
+    @Option(help: "Judge: keep the chain's latest progress line (block, phase, each dispute's round and who is to move) in this file.")
+    public var statusFile: String?
+
     @Option(help: "Judge: write the result (game report and party metrics) to this file.")
     public var result: String = "tbsim-result.json"
 
@@ -73,6 +76,7 @@ public struct NodeCommand: ParsableCommand {
             if let endpointFile { try checkWritableFile(endpointFile, option: "--endpoint-file") }
             if let startedFile { try checkWritableFile(startedFile, option: "--started-file") }
             if let ledger { try checkWritableFile(ledger, option: "--ledger") }
+            if let statusFile { try checkWritableFile(statusFile, option: "--status-file") }
         }
     }
 
@@ -91,7 +95,8 @@ public struct NodeCommand: ParsableCommand {
             case .judge:
                 try RoleProcess.judge(spec: spec, file: file, expectedDigest: digest, bind: bind ?? spec.network.judgeBind,
                                       endpointFile: endpointFile, resultFile: result, startedFile: startedFile,
-                                      key: signingKey, ledgerPath: ledger, tbsimVersion: TBSimVersion.current, log: log)
+                                      key: signingKey, ledgerPath: ledger, tbsimVersion: TBSimVersion.current,
+                                      statusFile: statusFile, log: log)
             case .solver, .verifier:
                 try RoleProcess.party(spec: spec, file: file, expectedDigest: digest, name: name ?? spec.solver.name,
                                       connect: connect!, key: signingKey, log: log)

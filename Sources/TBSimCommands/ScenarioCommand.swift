@@ -84,6 +84,9 @@ public struct ScenarioCommand: ParsableCommand {
                                                 workDirectory: dir, log: log)
                 launcher.timeoutSeconds = timeout
                 launcher.ledgerPath = ledger
+                let progress = ProgressLine(quiet: quiet)
+                launcher.progress = progress.show
+                defer { progress.finish() }
                 watch.onInterrupt { launcher.interrupt() }
                 defer { watch.onInterrupt(nil) }
                 log("running \(spec.name): 1 judge, 1 solver, \(spec.verifiers.count) verifier(s)" + (workDir != nil ? "; logs in \(dir)" : ""))
@@ -219,5 +222,40 @@ func loadScenario(_ file: String) throws -> ScenarioSpec {
     } catch let e as ScenarioError {
         printError("tbsim: \(e)")
         throw ExitCode(2)
+    }
+}
+
+/// The run's progress on standard error: one line rewritten in place on a terminal; on
+/// anything else (a log, CI) a line whenever the phase changes, at most every 5 s.
+final class ProgressLine {
+    private let terminal: Bool
+    private let quiet: Bool
+    private var last = ""
+    private var lastPrinted = Stopwatch()
+    private var printed = false
+
+    init(quiet: Bool) {
+        self.quiet = quiet
+        terminal = isatty(2) == 1
+    }
+
+    func show(_ line: String) {
+        guard !quiet, line != last else { return }
+        last = line
+        if terminal {
+            let width = 118
+            let cut = line.count > width ? String(line.prefix(width - 1)) + "…" : line
+            FileHandle.standardError.write(Data(("\r\u{1B}[2K" + cut).utf8))
+            printed = true
+        } else if lastPrinted.seconds >= 5 || !printed {
+            lastPrinted = Stopwatch()
+            printed = true
+            printError("progress: " + line)
+        }
+    }
+
+    /// Clears the line on a terminal, so what follows starts clean.
+    func finish() {
+        if terminal && printed { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
     }
 }

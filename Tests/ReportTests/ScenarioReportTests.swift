@@ -657,3 +657,18 @@ private func jsonObject(_ r: ScenarioReport) throws -> [String: Any] {
         #expect(s.contains("evil?[2J?name"))
     }
 }
+
+/// The progress line says the block, the phase and, per dispute, its round, who is to
+/// move and by when — with the scenario's names.
+@Test func chainStatusReadsAsAProgressLine() {
+    let roster = Roster(solver: "sol", verifiers: ["v1", "v2"])
+    let words = ReasonText(roster: roster)
+    let solver = roster.solver.id, v2 = roster.entry(named: "v2")!.id
+    #expect(words.text(ChainStatus(block: 3, phase: .awaitingCommit(deadline: 600), disputes: [], solver: solver))
+            == "block 3 · waiting for sol's commit (until block 600)")
+    let playing = ChainStatus(block: 31, phase: .verifying(steps: 452_673, windowEnd: 20, queued: 1),
+                              disputes: [.init(id: 2, challenger: v2, round: 5, maxRounds: 12, mover: v2, deadline: 40)],
+                              solver: solver)
+    #expect(words.text(playing) == "block 31 · claim of 452,673 steps, challenge window closed, 1 challenge(s) queued · dispute 2 (v2): round 5 of ≤ 12, v2 to move by block 40")
+    #expect(words.text(ChainStatus(block: 50, phase: .settled(accepted: false), disputes: [], solver: solver)) == "block 50 · settled: rejected")
+}

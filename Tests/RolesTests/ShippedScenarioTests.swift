@@ -63,6 +63,7 @@ struct ShippedScenarioTests {
         let r = try runTBSim(["scenario", file, "--json", json, "--html", dir + "/report.html", "--work-dir", dir + "/work",
                               "--ledger", dir + "/processes.sqlite"])
         #expect(r.status == 0, "\(file): exit \(r.status)\n\(r.stdout)\n\(r.stderr)")
+        #expect(r.stderr.contains("progress: running the task: "), "\(file): no progress line in \(r.stderr)")
         let data = try Data(contentsOf: URL(fileURLWithPath: json))
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let outcome = try #require(object["outcome"] as? [String: Any])

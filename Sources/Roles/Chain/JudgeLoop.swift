@@ -126,6 +126,20 @@ public final class JudgeLoop: NodeLoop {
     /// Called once, when every party has joined and the task is posted.
     public var onGameStart: () -> Void = {}
 
+    /// Hears the progress line (phase, block, each dispute's round and who is to move by
+    /// when) after every pump; the listener decides how often to show it.
+    public var onStatus: ((String) -> Void)?
+
+    private func reportStatus() {
+        let text: String
+        switch phase {
+        case .joining: text = "waiting for the parties: \(connection.count) of \(roster.parties.count) joined"
+        case .rejoining: text = "resumed from the ledger: \(connection.count) of \(roster.parties.count) parties reconnected"
+        default: text = words.text(judge.status)
+        }
+        onStatus?(text)
+    }
+
     /// The judge's state machine as it stands (the chain's balances, ledger, disputes).
     public var machine: JudgeStateMachine { judge }
 
@@ -243,6 +257,7 @@ public final class JudgeLoop: NodeLoop {
     private var isJoining: Bool { if case .joining = phase { return true } else { return false } }
 
     private func poll() {
+        defer { if onStatus != nil { reportStatus() } }
         try? endpoint.flush()
         let now = clock()
         switch phase {
