@@ -112,7 +112,9 @@ public enum RoleProcess {
         try drive(loop, clock: { clock.milliseconds })
         if let failure = loop.failure { throw failure }
         let data = try JSONEncoder().encode(loop.result())
-        guard FileManager.default.createFile(atPath: resultFile, contents: data) else {
+        // Whole or not at all: the launcher may find it after this process is killed.
+        let tmp = resultFile + ".tmp"
+        guard FileManager.default.createFile(atPath: tmp, contents: data), rename(tmp, resultFile) == 0 else {
             throw RoleError("cannot write result file \(resultFile)")
         }
     }

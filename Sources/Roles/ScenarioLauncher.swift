@@ -149,7 +149,10 @@ public final class ScenarioLauncher {
             usleep(50_000)
         }
         if isInterrupted { throw Interrupted() }
-        guard judge.terminationStatus == 0 else {
+        // A judge killed after it wrote its result (the file is written whole, then the
+        // process ends) still gave the game's result.
+        let killedAfterResult = judge.terminationReason == .uncaughtSignal && FileManager.default.fileExists(atPath: resultFile)
+        guard judge.terminationStatus == 0 || killedAfterResult else {
             throw failure("the judge failed (exit status \(judge.terminationStatus))", judge: judgeLog)
         }
         // Parties leave after reporting their metrics; give them a moment, then stop them.
