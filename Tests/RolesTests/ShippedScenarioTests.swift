@@ -26,7 +26,10 @@ struct ModeInvariantView: Equatable, CustomStringConvertible {
     init(_ r: ScenarioReport) {
         accepted = r.outcome.accepted
         winner = r.outcome.winner
-        disputes = r.disputes.map { "#\($0.id) \($0.challenger) \($0.kind) rounds \($0.rounds) step \($0.divergenceStep.map(String.init) ?? "-") won by \($0.winner ?? "-") gas \($0.gas)" }
+        // By challenger, not by dispute number: challengers that challenge at the same
+        // moment reach the chain in either order over processes (a scenario whose outcome
+        // depends on the order fixes it with network delays, as multi-verifier.yaml does).
+        disputes = r.disputes.map { "\($0.challenger) \($0.kind) rounds \($0.rounds) step \($0.divergenceStep.map(String.init) ?? "-") won by \($0.winner ?? "-") gas \($0.gas)" }.sorted()
         gas = r.gas.total
         byMove = r.gas.byMove.map { "\($0.kind.rawValue) ×\($0.count) \($0.gas)" }
     }
