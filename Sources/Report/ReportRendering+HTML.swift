@@ -292,6 +292,13 @@ extension ScenarioReport {
                           esc(Self.howItEnded(d, claimedSteps: task.steps)), who(d.winner), g(d.proofBytes), g(d.gas), blocks,
                           esc(d.reason)]
               })
+        table("Moves (the chain's ledger, in order)", ["#", "block", "time", "party", "move", "dispute", "interval after",
+                                                      "gas", "bytes"], [0, 1, 2, 5, 7, 8],
+              timeline.enumerated().map { i, e in
+                  let interval = e.lo.map { lo in "[\(g(lo)), \(e.hi.map { g($0) } ?? "?")]" } ?? "–"
+                  return ["\(i + 1)", g(e.block), ReportFormat.seconds(Double(e.timeMs) / 1000), who(e.party), esc(e.kind.rawValue),
+                          e.dispute.map { "\($0)" } ?? "–", interval, e.gas > 0 ? g(e.gas) : "–", e.bytes > 0 ? g(e.bytes) : "–"]
+              })
         let total = max(1, gas.total)
         var partyRows = gas.byPartyDetail.map { p in
             [who(p.party), "\(p.transactions)", g(p.gas), esc(ReportFormat.eth(p.eth)), esc(ReportFormat.usd(p.usd)),

@@ -556,6 +556,14 @@ private func jsonObject(_ r: ScenarioReport) throws -> [String: Any] {
             #expect(body.contains("<svg"), "section \(id) has an SVG plot")
             #expect(body.contains("<title>"), "section \(id) has tooltips")
         }
+        // The moves table: one row per ledger entry, in order, with its interval.
+        let moves = try #require(html.range(of: "<h3>Moves (the chain&#39;s ledger, in order)</h3>") ?? html.range(of: "<h3>Moves (the chain's ledger, in order)</h3>"))
+        let movesEnd = try #require(html.range(of: "</table>", range: moves.upperBound..<html.endIndex))
+        let movesBody = html[moves.upperBound..<movesEnd.lowerBound]
+        #expect(movesBody.components(separatedBy: "<tr").count - 2 == r.timeline.count, "one row per ledger entry")
+        if let pick = r.timeline.first(where: { $0.kind == .pick }), let lo = pick.lo {
+            #expect(movesBody.contains("[\(ReportFormat.grouped(lo)), "), "a pick's interval is shown")
+        }
         // One marker per ledger entry in the timeline, one bar per charged move, one bar per round.
         let timeline = try section(html, "timeline")
         #expect(timeline.components(separatedBy: "<g class=\"mark\">").count - 1 == r.timeline.count)
