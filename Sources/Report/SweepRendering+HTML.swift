@@ -2,7 +2,7 @@ import Foundation
 
 extension SweepTable {
     /// A self-contained HTML page: for every varied key whose values are numbers, plots of
-    /// rounds, gas and settlement block against it (one line per combination of the other
+    /// rounds, gas (in all, the solver's, the verifiers') and settlement block against it (one line per combination of the other
     /// keys, averaged over seeds), then the whole table.
     public func html(title: String) -> String {
         var s = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
@@ -12,6 +12,7 @@ extension SweepTable {
         s += keys.map { "<code>\(esc($0))</code>" }.joined(separator: ", ") + "</p></header>\n"
         let metrics: [(String, (SweepRow) -> Double?)] = [
             ("rounds", { $0.rounds.map(Double.init) }), ("gas_total", { $0.gasTotal.map(Double.init) }),
+            ("solver_gas", { $0.solverGas.map(Double.init) }), ("verifier_gas", { $0.verifierGas.map(Double.init) }),
             ("settlement_block", { $0.settlementBlock.map(Double.init) }),
         ]
         for (k, key) in keys.enumerated() where rows.allSatisfy({ Double($0.parameters[key] ?? "") != nil }) {

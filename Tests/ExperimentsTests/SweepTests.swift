@@ -139,9 +139,12 @@ import TestSupport
     }
 
     @Test func htmlPlotsNumericKeys() {
-        let t = SweepTable(keys: ["game.k"], rows: [Self.row(0, k: "2", rounds: 21, gas: 5), Self.row(1, k: "32", rounds: 6, gas: 9)])
+        var rows = [Self.row(0, k: "2", rounds: 21, gas: 5), Self.row(1, k: "32", rounds: 6, gas: 9)]
+        for i in rows.indices { rows[i].solverGas = 3 + UInt64(i); rows[i].verifierGas = 2 + UInt64(i) }
+        let t = SweepTable(keys: ["game.k"], rows: rows)
         let html = t.html(title: "sweep")
         #expect(html.contains("<svg") && html.contains("rounds against game.k") && html.contains("(log scale)"))
+        #expect(html.contains("solver_gas against game.k") && html.contains("verifier_gas against game.k"))
         #expect(html.contains("<td>2277600</td>") == false && html.contains("<td>21</td>"))
     }
 }
