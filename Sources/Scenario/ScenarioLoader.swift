@@ -217,7 +217,9 @@ public enum ScenarioLoader {
         var g = GasSchedule.default
         for name in gasIntegerKeys {
             guard let node = m.optional(name) else { continue }
-            let x = try node.integer(UInt64(0)...(1 << 32))
+            // Prices stay ≤ 2^32 so sums of charges cannot overflow; the block gas limit is
+            // only compared against, so it may be as large as 2^62.
+            let x = try node.integer(UInt64(0)...(name == "block_gas_limit" ? 1 << 62 : 1 << 32))
             switch name {
             case "tx_base": g.txBase = x
             case "calldata_zero_byte": g.calldataZeroByte = x

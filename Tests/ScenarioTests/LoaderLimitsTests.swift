@@ -97,11 +97,12 @@ struct LoaderLimitsTests {
     /// The judge sums gas in UInt64: a configuration whose worst-case game could charge
     /// more than 2^63 (huge frames at the top per-byte price) is refused at `game`.
     @Test func worstCaseGasPastTheBoundIsRefused() throws {
-        let heavy = "task:\n  program: x.elf\ngame:\n  max_frame_bytes: 67108864\n  gas: {calldata_nonzero_byte: 4294967296}\n"
+        // (A block gas limit that admits such moves, so the check reached is the 2^63 one.)
+        let heavy = "task:\n  program: x.elf\ngame:\n  max_frame_bytes: 67108864\n  gas: {calldata_nonzero_byte: 4294967296, block_gas_limit: 4611686018427387904}\n"
         let e = try #require(loadFailure(heavy))
         #expect(e.key == "game" && e.line == 4 && e.message.contains("2^63"), "\(e)")
         // The defaults, and large but bounded settings, are far inside.
-        let spec = try ScenarioLoader.parse(yaml: "task:\n  program: x.elf\ngame:\n  max_frame_bytes: 67108864\n  gas: {calldata_nonzero_byte: 65536}\n",
+        let spec = try ScenarioLoader.parse(yaml: "task:\n  program: x.elf\ngame:\n  max_frame_bytes: 67108864\n  gas: {calldata_nonzero_byte: 65536, block_gas_limit: 1000000000000}\n",
                                             file: "ok.yaml", baseDirectory: "")
         #expect(spec.worstCaseGas != nil)
         #expect(try ScenarioLoader.parse(yaml: "task:\n  program: x.elf\n", file: "d.yaml", baseDirectory: "").worstCaseGas! < 1 << 40)
