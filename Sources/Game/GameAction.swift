@@ -35,6 +35,9 @@ public enum GameNote: Equatable, Sendable {
     case unexpectedTurn(GameMessage.Kind)
     /// The party's execution failed; it can no longer play (and will time out).
     case oracleFailed(String)
+    /// `k: auto`: the chain chose `choice` for a claim of `steps` steps; `next` was the
+    /// runner-up.
+    case arityChosen(steps: UInt64, choice: ArityChoice, next: ArityChoice?)
     /// The judge resolved a dispute this party plays in.
     case disputeResolved(dispute: UInt32, winner: PartyID, reason: Resolution)
 }

@@ -87,12 +87,21 @@ public struct ReasonText: Sendable {
         case let .unexpectedTurn(k): return "unexpected \(k.rawValue)"
         case let .oracleFailed(why): return "its execution failed: \(why)"
         case let .disputeResolved(d, winner, reason): return "dispute \(d) won by \(name(winner)): \(text(reason))"
+        case let .arityChosen(steps, c, next): return text(arityChoice: c, steps: steps, next: next)
         }
     }
 
     /// An outcome as one line: accepted or rejected, the winner and why.
     public func text(_ o: GameOutcome) -> String {
         "accepted=\(o.accepted) winner=\(o.winner.map(name) ?? "none") (\(text(o.reason)))"
+    }
+
+    /// Why `k: auto` chose what it did.
+    public func text(arityChoice c: ArityChoice, steps: UInt64, next: ArityChoice?) -> String {
+        var s = "k = \(c.k) (auto): the cheapest bisection of \(ReportFormat.grouped(steps)) steps among k = "
+            + "\(ArityChoice.candidates.lowerBound)…\(ArityChoice.candidates.upperBound), \(c.picks) picks ≈ \(ReportFormat.grouped(c.gas)) gas"
+        if let n = next { s += " (next best: k = \(n.k), \(n.picks) picks ≈ \(ReportFormat.grouped(n.gas)) gas)" }
+        return s
     }
 
     /// A progress line: the block, the phase, and per dispute its round, who is to move

@@ -19,7 +19,7 @@ extension ScenarioReport {
         row("verdict", verdict + "  winner: " + t.bold(clean(outcome.winner ?? "none")) + " — " + clean(outcome.reason))
 
         let steps = task.steps.map { ReportFormat.grouped($0) + " steps claimed" } ?? "no claim"
-        row("task", clean(task.program) + " · " + steps + " · arity \(arity)")
+        row("task", clean(task.program) + " · " + steps + " · arity \(arity)" + (arityChoice.hasPrefix("set by") ? "" : " (auto)"))
 
         if disputes.isEmpty {
             row("disputes", "none")

@@ -22,6 +22,8 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
     public var task: TaskInfo
     /// k of the bisection.
     public var arity: Int
+    /// Where k came from: the scenario, or (`k: auto`) why the chain chose it.
+    public var arityChoice: String
     /// One entry per accepted challenge, in challenge order.
     public var disputes: [DisputeInfo]
     /// Gas in total, per party and per move kind.
@@ -57,7 +59,7 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", generator
-        case scenario, outcome, task, arity, disputes, gas, balances, burned, messages, bytes
+        case scenario, outcome, task, arity, arityChoice = "arity_choice", disputes, gas, balances, burned, messages, bytes
         case rejectedFrames = "rejected_frames", finalBlock = "final_block", finalTimeMs = "final_time_ms"
         case wallSeconds = "wall_seconds", parties, timeline, expectations, passed
         case processEvents = "process_events"
@@ -90,6 +92,8 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
         task = TaskInfo(program: program, steps: game.taskSteps, initialRoot: game.task.initialRoot.hex,
                         outputHash: settled?.outputHash.hex, finalRoot: settled?.root.hex)
         arity = game.arity
+        arityChoice = game.arityChoice.map { words.text(arityChoice: $0, steps: game.taskSteps ?? 0, next: nil) }
+            ?? (spec.game.isAutoArity ? "k: auto, not chosen (no claim was committed)" : "set by the scenario (k: \(game.arity))")
         disputes = game.disputes.map { d in
             // The interval the dispute ended on, as the judge recorded it when resolving it.
             let end = d.kind == .trace ? game.timeline.last { $0.kind == .disputeResolved && $0.dispute == d.id } : nil

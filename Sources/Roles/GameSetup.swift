@@ -169,7 +169,7 @@ public struct GameSetup {
         func span(_ blocks: UInt64) -> UInt64 { mul(blocks &+ 1, g.blockIntervalMs) }
         var rounds: UInt64 = 0, covered: UInt64 = 1
         while covered < spec.task.maxSteps {
-            covered = mul(covered, UInt64(g.arity)); rounds += 1
+            covered = mul(covered, UInt64(g.smallestArity)); rounds += 1
         }
         let move = add(span(g.moveTimeoutBlocks), lateFrameGraceMs)
         let disputes = mul(UInt64(max(1, spec.verifiers.count)), mul(2 * (rounds + 2), move))

@@ -153,7 +153,15 @@ public enum ScenarioLoader {
         }
         for (key, range) in gameKeys {
             guard let node = m.optional(key.rawValue) else { continue }
-            let x = try node.integer(range)
+            if key == .k, case .scalar = node.node, (try? node.string()) == "auto" {
+                g.arity = GameConfig.autoArity
+                continue
+            }
+            let x: UInt64
+            do { x = try node.integer(range) } catch var e as ScenarioError where key == .k {
+                e.message = e.message.replacingOccurrences(of: "2...65536,", with: "2...65536 or `auto`,")
+                throw e
+            }
             switch key {
             case .k: g.arity = Int(x)
             case .blockIntervalMs: g.blockIntervalMs = x

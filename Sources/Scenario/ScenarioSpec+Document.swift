@@ -113,7 +113,7 @@ extension ScenarioSpec {
         top.append(("task", .map(task)))
         let g = game
         top.append(("game", .map([
-            ("k", .integer(UInt64(g.arity))), ("block_interval_ms", .integer(g.blockIntervalMs)),
+            ("k", g.isAutoArity ? .string("auto") : .integer(UInt64(g.arity))), ("block_interval_ms", .integer(g.blockIntervalMs)),
             ("commit_timeout_blocks", .integer(g.commitTimeoutBlocks)),
             ("challenge_window_blocks", .integer(g.challengeWindowBlocks)),
             ("move_timeout_blocks", .integer(g.moveTimeoutBlocks)), ("solver_deposit", .integer(g.solverDeposit)),

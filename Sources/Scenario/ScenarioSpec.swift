@@ -68,14 +68,14 @@ public struct ScenarioSpec: Equatable, Codable, Sendable {
         }
         let frame = UInt64(max(0, game.maxFrameBytes))
         let words = frame / 32 + 1
-        let writes = UInt64(max(4, game.arity - 1))
+        let writes = UInt64(max(4, game.largestArity))
         guard let perTx = add([gas.txBase, mul(frame, max(gas.calldataZeroByte, gas.calldataNonZeroByte)),
                                mul(gas.storageWrite, writes), gas.keccakBase, mul(gas.keccakPerWord, words),
                                gas.stepVerifyBase, mul(gas.stepVerifyPerProofByte, frame), mul(gas.stepVerifyPerWorkUnit, words)])
         else { return nil }
         var rounds: UInt64 = 0, covered: UInt64 = 1
         while covered < task.maxSteps {
-            let (next, o) = covered.multipliedReportingOverflow(by: UInt64(max(2, game.arity)))
+            let (next, o) = covered.multipliedReportingOverflow(by: UInt64(max(2, game.smallestArity)))
             covered = o ? .max : next
             rounds += 1
         }

@@ -210,14 +210,14 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
 @Suite struct ScenarioLoaderErrors {
     @Test func descriptionFormat() {
         let e = ScenarioError(file: "scenarios/x.yaml", line: 12, column: 5, key: "game.k",
-                              message: "expected an integer in 2...65536, got \"four\"")
-        #expect(e.description == "scenarios/x.yaml:12:5: key `game.k`: expected an integer in 2...65536, got \"four\"")
+                              message: "expected an integer in 2...65536 or `auto`, got \"four\"")
+        #expect(e.description == "scenarios/x.yaml:12:5: key `game.k`: expected an integer in 2...65536 or `auto`, got \"four\"")
         #expect(ScenarioError(file: "a.yaml", line: nil, column: nil, key: nil, message: "m").description == "a.yaml: m")
     }
 
     @Test func wrongTypeNamesKeyLineAndColumn() {
         let e = failure("task:\n  program: a.elf\ngame:\n  k: four\n", file: "scenarios/x.yaml")
-        #expect(e?.description == "scenarios/x.yaml:4:6: key `game.k`: expected an integer in 2...65536, got \"four\"")
+        #expect(e?.description == "scenarios/x.yaml:4:6: key `game.k`: expected an integer in 2...65536 or `auto`, got \"four\"")
         let quotedNumber = failure("task: {program: a.elf}\nseed: \"7\"\n")
         #expect(quotedNumber?.key == "seed" && quotedNumber?.line == 2 && quotedNumber?.column == 7)
         let listForString = failure("task:\n  program: [a, b]\n")
@@ -270,6 +270,15 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
         #expect(failure("task: {program: a.elf}\ngame:\n  k: 4096\n  gas: {block_gas_limit: 100000000}\n") == nil)
         let tight = failure("task: {program: a.elf}\ngame:\n  gas: {block_gas_limit: 100000}\n")
         #expect(tight?.key == "game.gas" && tight?.message.contains("commit may cost") == true, "\(String(describing: tight))")
+    }
+
+    /// `k: auto` leaves k to the chain; the resolved scenario says `auto` and loads back.
+    @Test func kAutoIsAccepted() throws {
+        let spec = try parse("task: {program: a.elf}\ngame:\n  k: auto\n")
+        #expect(spec.game.isAutoArity)
+        #expect(spec.yaml.contains("k: auto") || spec.yaml.contains("k: \"auto\""), "\(spec.yaml)")
+        #expect(try parse(spec.yaml) == spec)
+        #expect(failure("task: {program: a.elf}\ngame:\n  k: automatic\n")?.message == "expected an integer in 2...65536 or `auto`, got \"automatic\"")
     }
 
     @Test func missingRequiredKeys() {

@@ -47,7 +47,7 @@ extension JudgeStateMachine {
         case let .awaitingCommit(deadline): return ChainStatus(block: currentBlock, phase: .awaitingCommit(deadline: deadline), disputes: [], solver: solver)
         case let .settled(o): return ChainStatus(block: currentBlock, phase: .settled(accepted: o.accepted), disputes: [], solver: solver)
         case let .verifying(v):
-            let most = Bisection.ceilLog(Bisection.paddedLength(v.claim.steps, arity: config.arity), base: config.arity) + 2
+            let most = Bisection.ceilLog(Bisection.paddedLength(v.claim.steps, arity: arity), base: arity) + 2
             let playing = v.playing.map { a -> ChainStatus.Dispute in
                 let mover: PartyID
                 switch a.turn { case .solver: mover = solver; case .challenger: mover = a.challenger }

@@ -34,7 +34,7 @@ extension JudgeStateMachine {
         let balanceEntries = ([solver] + verifiers).sorted().map {
             BalanceEntry(party: $0, start: initialBalances[$0] ?? 0, end: balances[$0] ?? 0)
         }
-        return GameReport(taskID: task.id, outcome: outcome, taskSteps: claim?.steps, claim: claim, task: task, arity: config.arity, disputes: disputes,
+        return GameReport(taskID: task.id, outcome: outcome, taskSteps: claim?.steps, claim: claim, task: task, arity: arity, arityChoice: arityChoice, disputes: disputes,
                           gas: GasReport(byParty: byParty, byMove: moves, gasPriceGwei: gas.gasPriceGwei,
                                          ethPriceUsd: gas.ethPriceUSD, totalGas: total, totalEth: gas.eth(total), totalUsd: gas.usd(total)),
                           balances: balanceEntries, burned: burned, messages: messages, bytes: bytes,

@@ -114,6 +114,10 @@ public struct JudgeStateMachine {
     public private(set) var rejectedFrames = 0
     /// The committed claim, once there is one (kept after settlement for the report).
     public private(set) var claim: Claim?
+    /// `k: auto`: the k chosen at the commit.
+    public private(set) var arityChoice: ArityChoice?
+    /// The k disputes are played with: the configured one, or the one chosen at the commit.
+    public var arity: Int { config.isAutoArity ? (arityChoice?.k ?? ArityChoice.candidates.lowerBound) : config.arity }
     /// The signed-transaction check: the parties' accounts and the last nonce admitted
     /// from each. A nonce advances on every admitted transaction, even one the rules then
     /// refuse, so it lives outside the game state proper (see `gameStateSnapshot`).
@@ -332,7 +336,13 @@ public struct JudgeStateMachine {
         record(party: sender, kind: .commit, gas: g, bytes: frame.count)
         let windowEnd = block + config.challengeWindowBlocks
         state = .verifying(Verification(claim: claim, windowEnd: windowEnd, playing: [], queue: [], challengers: []))
-        return [.broadcast(.committed(taskID: task.id, solver: solver, claim: claim, challengeDeadline: windowEnd))]
+        var notes: [GameAction] = []
+        if config.isAutoArity {
+            let ranked = ArityChoice.ranked(steps: claim.steps, gas: gas)
+            arityChoice = ranked[0]
+            notes.append(.note(.arityChosen(steps: claim.steps, choice: ranked[0], next: ranked.dropFirst().first)))
+        }
+        return notes + [.broadcast(.committed(taskID: task.id, solver: solver, claim: claim, challengeDeadline: windowEnd))]
     }
 
     private mutating func challenge(_ kind: DisputeKind, claim: Claim, frame: [UInt8], from sender: PartyID,
@@ -416,7 +426,7 @@ public struct JudgeStateMachine {
         let endRoots = [a.rootLo] + roots + [a.rootHi]
         a.lo = ends[index]; a.hi = ends[index + 1]
         a.rootLo = endRoots[index]; a.rootHi = endRoots[index + 1]
-        let next = Bisection.points(lo: a.lo, hi: a.hi, arity: config.arity)
+        let next = Bisection.points(lo: a.lo, hi: a.hi, arity: arity)
         a.challengerClock -= min(a.challengerClock, block - a.turnStart)
         a.turnStart = block
         let newDeadline = turnDeadline(challengerMoves: false, in: a, from: block)
@@ -549,8 +559,8 @@ public struct JudgeStateMachine {
         }
         let c = v.queue.removeFirst()
         disputes[Int(c.id) - 1].startBlock = currentBlock
-        let lo: UInt64 = 0, hi = Bisection.paddedLength(v.claim.steps, arity: config.arity)
-        let points = c.kind == .trace ? Bisection.points(lo: lo, hi: hi, arity: config.arity) : []
+        let lo: UInt64 = 0, hi = Bisection.paddedLength(v.claim.steps, arity: arity)
+        let points = c.kind == .trace ? Bisection.points(lo: lo, hi: hi, arity: arity) : []
         var a = ActiveDispute(id: c.id, challenger: c.challenger, kind: c.kind, lo: lo, hi: hi,
                               rootLo: task.initialRoot, rootHi: v.claim.root,
                               turn: .solver(points: points, deadline: 0),

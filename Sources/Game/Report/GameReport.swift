@@ -10,8 +10,10 @@ public struct GameReport: Codable, Equatable, Sendable {
     public var claim: Claim?
     /// The task as posted: its initial root and step limit.
     public var task: PostedTask
-    /// k of the bisection.
+    /// k of the bisection (the one chosen, with `k: auto`).
     public var arity: Int
+    /// `k: auto`: what was chosen and its estimate (nil when k was configured).
+    public var arityChoice: ArityChoice?
     /// One entry per accepted challenge, in the order they were played.
     public var disputes: [DisputeReport]
     /// Gas by party and in total.
@@ -34,7 +36,7 @@ public struct GameReport: Codable, Equatable, Sendable {
     public var finalTimeMs: UInt64
 
     enum CodingKeys: String, CodingKey {
-        case taskID = "task_id", outcome, taskSteps = "task_steps", claim, task, arity, disputes, gas, balances, burned
+        case taskID = "task_id", outcome, taskSteps = "task_steps", claim, task, arity, arityChoice = "arity_choice", disputes, gas, balances, burned
         case messages, bytes, rejectedFrames = "rejected_frames", timeline
         case finalBlock = "final_block", finalTimeMs = "final_time_ms"
     }

@@ -18,7 +18,17 @@ public enum ChallengeMode: String, Codable, CaseIterable, Sendable {
 /// from the judge's messages.
 public struct GameConfig: Codable, Equatable, Sendable {
     /// k of the k-ary bisection (≥ 2): each round splits the interval into up to k parts.
+    /// `GameConfig.autoArity` (0): the chain chooses k at the commit (`ArityChoice`).
     public var arity: Int
+
+    /// The `arity` that means `k: auto`.
+    public static let autoArity = 0
+    /// True for `k: auto`.
+    public var isAutoArity: Bool { arity == Self.autoArity }
+    /// The largest k a game may play (for bounds on a round's roots).
+    public var largestArity: Int { isAutoArity ? ArityChoice.candidates.upperBound : arity }
+    /// The smallest k a game may play (for bounds on its number of rounds).
+    public var smallestArity: Int { isAutoArity ? ArityChoice.candidates.lowerBound : arity }
     /// Virtual milliseconds between blocks; block number = ⌊time / blockIntervalMs⌋.
     public var blockIntervalMs: UInt64
     /// Blocks the solver has after the task is posted to commit.
@@ -98,7 +108,7 @@ public struct GameConfig: Codable, Equatable, Sendable {
     public func problems() -> [ConfigProblem] {
         var p: [ConfigProblem] = []
         func add(_ key: Key, _ message: String) { p.append(ConfigProblem(key: key, message: message)) }
-        if arity < 2 || arity > 1 << 16 { add(.k, "must be in 2...65536, got \(arity)") }
+        if !isAutoArity && (arity < 2 || arity > 1 << 16) { add(.k, "must be in 2...65536 or auto, got \(arity)") }
         if blockIntervalMs == 0 { add(.blockIntervalMs, "must be > 0") }
         if moveTimeoutBlocks == 0 { add(.moveTimeoutBlocks, "must be > 0") }
         if winnerShareBps > 10_000 { add(.winnerShareBps, "must be ≤ 10000, got \(winnerShareBps)") }
@@ -127,9 +137,9 @@ public struct GameConfig: Codable, Equatable, Sendable {
         }
         if maxFrameBytes < 256 { add(.maxFrameBytes, "must be ≥ 256, got \(maxFrameBytes)") }
         // A round's post_roots frame carries k − 1 roots and must fit in a frame.
-        let rootsFrame = 2 + 8 + 4 + 4 + 32 * max(0, arity - 1)
-        if arity >= 2, rootsFrame > maxFrameBytes {
-            add(.k, "\(arity) needs post_roots frames of \(rootsFrame) bytes, more than `max_frame_bytes` (\(maxFrameBytes))")
+        let rootsFrame = 2 + 8 + 4 + 4 + 32 * max(0, largestArity - 1)
+        if largestArity >= 2, rootsFrame > maxFrameBytes {
+            add(.k, "\(isAutoArity ? "auto (up to \(largestArity))" : "\(arity)") needs post_roots frames of \(rootsFrame) bytes, more than `max_frame_bytes` (\(maxFrameBytes))")
         }
         return p
     }

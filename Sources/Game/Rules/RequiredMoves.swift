@@ -29,7 +29,7 @@ public struct RequiredMove: Equatable, Sendable {
             return RequiredMove(kind: kind, frameBytes: bytes, gas: overflow ? .max : total.partialValue)
         }
         let verify = gas.stepVerification(proofBytes: proof, workUnits: proof / 32)
-        let roots = max(0, config.arity - 1)
+        let roots = max(0, config.largestArity - 1)
         return [
             move(.commit, header + claim + 4 + proof, writes: 4, extra: verify),
             move(.challenge, header + 1 + claim, writes: 3),
