@@ -199,10 +199,14 @@ public final class ChainLedger {
         }
     }
 
-    /// The recorded hash of record `seq`'s row (what the `hash` column says), to tell a
-    /// damaged row from a damaged link.
-    public func recordedHash(seq: UInt64) throws -> String? {
-        try db.read { db in try String.fetchOne(db, sql: "SELECT hash FROM inputs WHERE seq = ?", arguments: [Self.int(seq)]) }
+    /// What every row's `hash` column says, by `seq` (a query column: the replay checks it
+    /// against the hash of the row's contents).
+    public func recordedHashes() throws -> [UInt64: String] {
+        try db.read { db in
+            var out: [UInt64: String] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT seq, hash FROM inputs") { out[Self.u64(r["seq"])] = r["hash"] }
+            return out
+        }
     }
 
     /// Notes a hello (or resync) the judge admitted: its nonce must never be accepted

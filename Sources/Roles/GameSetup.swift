@@ -96,11 +96,10 @@ public struct GameSetup {
                           progress: progress)
     }
 
-    /// What decides a party's machine beyond the task: its corruptions. Parties with the
-    /// same key run the same machine (`InMemoryRun` lets them share one).
-    public func machineKey(of entry: Roster.Entry) -> String {
-        "\(party(entry).faults.filter { if case .corrupt = $0 { return true } else { return false } })"
-    }
+    /// What decides a party's machine beyond the task: its corruptions, in the order they
+    /// are applied. Parties with the same key run the same machine (`InMemoryRun` lets them
+    /// share one).
+    public func machineKey(of entry: Roster.Entry) -> String { "\(corruptions(of: entry))" }
 
     /// The party's protocol state machine over `oracle`, with its protocol faults.
     public func stateMachine(for entry: Roster.Entry, oracle: any TraceOracle) -> any PartyStateMachine {

@@ -79,10 +79,8 @@ public enum RoleProcess {
         defer { hub.close() }
         let endpoint = try hub.bind(endpoint: bind)
         log("judge listening on \(endpoint)")
-        if let endpointFile {
-            let tmp = endpointFile + ".tmp"
-            try endpoint.write(toFile: tmp, atomically: false, encoding: .utf8)
-            guard rename(tmp, endpointFile) == 0 else { throw RoleError("cannot write \(endpointFile)") }
+        if let endpointFile, !writeWhole(Data(endpoint.utf8), to: endpointFile) {
+            throw RoleError("cannot write \(endpointFile)")
         }
         // The task giver's part: the initial state root everyone agrees on by construction.
         let initialRoot = StateTree(try spec.task.boot().storage).root()
@@ -105,18 +103,22 @@ public enum RoleProcess {
                 guard line != last, wall.seconds - written >= 0.25 else { return }
                 written = wall.seconds
                 last = line
-                let tmp = statusFile + ".tmp"
-                if FileManager.default.createFile(atPath: tmp, contents: Data(line.utf8)) { rename(tmp, statusFile) }
+                _ = writeWhole(Data(line.utf8), to: statusFile)
             }
         }
         try drive(loop, clock: { clock.milliseconds })
         if let failure = loop.failure { throw failure }
         let data = try JSONEncoder().encode(loop.result())
         // Whole or not at all: the launcher may find it after this process is killed.
-        let tmp = resultFile + ".tmp"
-        guard FileManager.default.createFile(atPath: tmp, contents: data), rename(tmp, resultFile) == 0 else {
-            throw RoleError("cannot write result file \(resultFile)")
-        }
+        guard writeWhole(data, to: resultFile) else { throw RoleError("cannot write result file \(resultFile)") }
+    }
+
+    /// Writes `data` to `path` whole or not at all (a temporary file renamed into place), so
+    /// the launcher, reading while this process runs or after it was killed, never sees part
+    /// of it. Returns whether it worked.
+    static func writeWhole(_ data: Data, to path: String) -> Bool {
+        let tmp = path + ".tmp"
+        return FileManager.default.createFile(atPath: tmp, contents: data) && rename(tmp, path) == 0
     }
 
     /// A solver or verifier: computes its own run first, then connects to the judge at

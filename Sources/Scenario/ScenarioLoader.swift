@@ -289,13 +289,18 @@ public enum ScenarioLoader {
             var p = template
             p.name = "\(template.name)-\(i)"
             try checkPartyName(p.name, at: countNode)
-            if let earlier = names[p.name] {
-                let at = earlier.node.mark.map { " (first used at line \($0.line))" } ?? ""
+            if let at = firstUse(of: p.name, in: names) {
                 throw countNode.error("`count: \(count)` names a party `\(p.name)`, which is used already\(at); names must be unique")
             }
             names[p.name] = countNode
             return p
         }
+    }
+
+    /// If `name` is taken: where it was first used, as " (first used at line N)" (empty
+    /// when the line is unknown); nil when it is free.
+    static func firstUse(of name: String, in names: [String: YAMLValue]) -> String? {
+        names[name].map { earlier in earlier.node.mark.map { " (first used at line \($0.line))" } ?? "" }
     }
 
     static func parseParty(_ v: YAMLValue, role: Role, defaultName: String, ramMiB: UInt64,
@@ -311,8 +316,7 @@ public enum ScenarioLoader {
             }
             if let f = m.optional("faults") { party.faults = try parseFaults(f, role: role, ramMiB: ramMiB) }
         }
-        if let earlier = names[party.name] {
-            let at = earlier.node.mark.map { " (first used at line \($0.line))" } ?? ""
+        if let at = firstUse(of: party.name, in: names) {
             throw nameNode.error("party name `\(party.name)` is used twice\(at); names must be unique")
         }
         names[party.name] = nameNode

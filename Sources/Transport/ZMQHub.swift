@@ -20,8 +20,9 @@ public final class ZMQHub: BroadcastEndpoint {
     private var known: Set<String> = []
     /// How many peers `peers` keeps.
     public let rememberedPeerLimit: Int
-    /// Peers that spoke after the limit was reached (not remembered, still received).
-    public private(set) var unrememberedPeers = 0
+    /// Messages received from peers past the limit (not remembered, so each of their
+    /// messages counts; still received).
+    public private(set) var messagesFromUnrememberedPeers = 0
     /// Endpoints actually bound (after resolving wildcards and port 0).
     public private(set) var boundEndpoints: [String] = []
 
@@ -76,7 +77,7 @@ public final class ZMQHub: BroadcastEndpoint {
                 known.insert(from)
                 peers.append(from)
             } else {
-                unrememberedPeers += 1
+                messagesFromUnrememberedPeers += 1
             }
         }
         return Envelope(from: from, to: name, payload: frames[1])

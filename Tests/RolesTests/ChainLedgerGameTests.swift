@@ -44,6 +44,22 @@ struct ChainLedgerGameTests {
         #expect(replay.incarnation == 1)
     }
 
+    /// The `hash` query column must say what the row's contents hash to.
+    @Test func anEditedHashColumnIsCaught() throws {
+        let dir = try makeTemporaryDirectory("ledger-hash-column")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try InMemoryRun.play(try spec(), ledgerPath: dir + "/chain.sqlite")
+        let zero = "0x" + String(repeating: "0", count: 64)
+        let r = try runProgram("/usr/bin/sqlite3", [dir + "/chain.sqlite", "UPDATE inputs SET hash = '\(zero)' WHERE seq = 3"])
+        #expect(r.status == 0, "\(r.stderr)")
+        do {
+            _ = try ChainReplay.run(try ChainLedger.open(path: dir + "/chain.sqlite", readOnly: true))
+            Issue.record("an edited hash column replayed")
+        } catch let f as ChainReplay.Failure {
+            #expect(f.seq == 3 && f.reason.contains("hash column"), "\(f)")
+        }
+    }
+
     /// A ledger rewritten by a forger holding the judge's key: every record re-signed and
     /// re-linked, so only the replay's own computation can tell.
     func forge(_ source: String, to target: String, _ edit: (inout ChainGenesis, inout [ChainRecord]) -> Void) throws {

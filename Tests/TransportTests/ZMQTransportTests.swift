@@ -255,7 +255,7 @@ struct ZMQTransportTests {
             clients.append(c)
         }
         #expect(hub.peers == ["stranger-0", "stranger-1", "stranger-2"])
-        #expect(hub.unrememberedPeers == 3)
+        #expect(hub.messagesFromUnrememberedPeers == 3)
     }
 
     @Test("ZMQError names known codes and carries libzmq's text")
