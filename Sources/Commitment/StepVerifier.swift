@@ -99,6 +99,10 @@ public struct StepVerdict: Equatable, Sendable {
     public var post: Digest
     /// Whether the pre-state was halted (then the step is the identity and post == pre).
     public var preHalted: Bool
+    /// The committed step counter before the step (`CoreLayout.stepCount`), when the step
+    /// touched it: every step does, so it is nil only for proofs of a foreign format.
+    /// For a halted pre-state it is the step at which the machine halted.
+    public var preStepCount: UInt64?
     /// Size of the proof in bytes (the game charges for it).
     public var proofSize: Int
 }
@@ -145,6 +149,9 @@ public struct StepProofChecker {
 
         // 2. Replay the step over the opened leaves only.
         let preHalted = try Self.replay(&leaves)
+        let counter = CoreLayout.stepCount
+        let counterLeaf = leaves.first { $0.region == StateLayout.core && $0.index == UInt64(counter / 4) }
+        let preStepCount = counterLeaf.map { leaf in [leaf.pre.l0, leaf.pre.l1, leaf.pre.l2, leaf.pre.l3][counter % 4] }
 
         // 3. The written values with the same siblings give the post-root.
         var recorded = RecordedSiblings(nodes: siblings.recorded)
@@ -153,7 +160,8 @@ public struct StepProofChecker {
             throw VerifyError("replaying the step gives post-root \(postRoot), not the claimed \(d.post)")
         }
         if preHalted && postRoot != preRoot.digest { throw VerifyError("a halted machine's step changed the state") }
-        return StepVerdict(pre: d.pre, post: d.post, preHalted: preHalted, proofSize: proof.count)
+        return StepVerdict(pre: d.pre, post: d.post, preHalted: preHalted, preStepCount: preStepCount,
+                           proofSize: proof.count)
     }
 
     /// Runs `Hart.step()` over the opened leaves alone, filling in each leaf's post-value;

@@ -58,6 +58,9 @@ public struct ReasonText: Sendable {
         case let .haltProofInvalid(detail): return "halt proof invalid: \(detail)"
         case let .haltProofMismatch(pre, post, halted):
             return "halt proof does not show the claimed root halted (pre \(pre), post \(post), halted \(halted))"
+        case let .stepCountMismatch(claimed, halted):
+            guard let halted else { return "halt proof does not open the step counter; the claim says \(claimed) steps" }
+            return "claims \(claimed) steps, but the halted state records that it halted at step \(halted)"
         case .alreadyChallenged: return "already challenged"
         case let .challengeAgreesWithClaim(kind):
             return kind == .trace ? "trace challenge with the solver's own root" : "output challenge with the solver's own output hash"

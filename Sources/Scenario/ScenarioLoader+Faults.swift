@@ -6,7 +6,7 @@ extension ScenarioLoader {
     static let faultRoles: [(name: String, solver: Bool, verifier: Bool)] = [
         ("corrupt", true, true), ("wrong_output", true, false), ("lie_in_bisection", true, true),
         ("refuse_final_proof", true, false), ("challenge_correct_result", false, true), ("silent", true, true),
-        ("delay_messages", true, true), ("drop_messages", true, true),
+        ("wrong_step_count", true, false), ("delay_messages", true, true), ("drop_messages", true, true),
     ]
 
     /// A `faults:` list: each item a one-key mapping `name: {arguments}` or a bare name.
@@ -73,6 +73,11 @@ extension ScenarioLoader {
             _ = try arguments([]); return .solver(.wrongOutput)
         case "refuse_final_proof":
             _ = try arguments([]); return .solver(.refuseFinalProof)
+        case "wrong_step_count":
+            let m = try arguments(["by"])
+            let by: Int64 = try required(m, "by", "`by` (a non-zero number of steps, negative for fewer)").integer(-(1 << 62)...(1 << 62))
+            guard by != 0 else { throw try m!.required("by").error("`by` must not be 0 (that is the honest step count)") }
+            return .solver(.wrongStepCount(by: by))
         case "lie_in_bisection":
             let round = try arguments(["from_round"])?.optional("from_round")?.integer(1...small.upperBound) ?? 1
             return role == .solver ? .solver(.lieInBisection(fromRound: round)) : .verifier(.lieInBisection(fromRound: round))

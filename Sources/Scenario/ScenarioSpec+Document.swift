@@ -195,6 +195,7 @@ extension ScenarioSpec {
             return one("corrupt", [("step", .integer(step)), t, ("bit", .integer(UInt64(bit)))])
         case .solver(.wrongOutput): return one("wrong_output", [])
         case .solver(.refuseFinalProof): return one("refuse_final_proof", [])
+        case let .solver(.wrongStepCount(by)): return one("wrong_step_count", [("by", by < 0 ? .negative(by) : .integer(UInt64(by)))])
         case let .solver(.lieInBisection(r)), let .verifier(.lieInBisection(r)):
             return one("lie_in_bisection", [("from_round", .integer(UInt64(r)))])
         case let .solver(.silent(m)), let .verifier(.silent(m)): return one("silent", [("from_move", .integer(UInt64(m)))])

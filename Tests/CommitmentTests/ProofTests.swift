@@ -45,6 +45,19 @@ struct ProofTests {
         #expect(last.pre == last.post)
         let v = try verifyStep(last.bytes).get()
         #expect(v.preHalted)
+        // Every halted step's proof opens the step counter, which stopped at the halt:
+        // the proofs of all later steps are one and the same, and they name the halt step.
+        let halt = try #require(proofs.firstIndex { $0.pre == $0.post })
+        #expect(halt > 200)
+        for p in proofs[halt...] {
+            #expect(p.bytes == last.bytes)
+            #expect(try verifyStep(p.bytes).get().preStepCount == UInt64(halt))
+        }
+        // A running step opens it too (each step adds one).
+        for s in [0, 1, halt - 1] {
+            let r = try verifyStep(proofs[s].bytes).get()
+            #expect(!r.preHalted && r.preStepCount == UInt64(s))
+        }
     }
 
     /// Windows chosen from a scan of each guest (step numbers of this build): the

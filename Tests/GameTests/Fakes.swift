@@ -112,7 +112,8 @@ struct FakeChecker: ProofChecker {
         guard (flag == 1) == halted else { return .invalid("halted flag lies") }
         let expected = halted ? pre : Digest(w0: pre.w0, w1: pre.w1, w2: pre.w2 + 1, w3: pre.w3)
         guard post == expected else { return .invalid("post-state is not the successor of pre") }
-        return .valid(pre: pre, post: post, preHalted: halted, workUnits: workUnits)
+        // The toy state's step lane stops at the halt, like the machine's step counter.
+        return .valid(pre: pre, post: post, preHalted: halted, stepCount: pre.w2, workUnits: workUnits)
     }
 
     func checkOutput(_ opening: [UInt8], root: Digest) -> Result<Digest, CheckError> {

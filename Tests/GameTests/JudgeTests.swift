@@ -77,6 +77,16 @@ func expectRejected(_ h: inout JudgeHarness, _ frame: [UInt8], from p: UInt32, a
         var other = c; other.root = h.world.root(branch: 5, step: 100, halt: 100)
         expectRejected(&h, GameMessage.commit(taskID: 7, claim: other, haltProof: h.haltProof).encode(), from: 1, at: 100, "halt_proof_mismatch")
         expectRejected(&h, GameMessage.commit(taskID: 7, claim: c, haltProof: [1, 2]).encode(), from: 1, at: 100, "halt_proof_invalid")
+        // The right root and the honest halt proof of the step the claim names, but a step
+        // count other than the one at which the run halted: the halted state records it.
+        for wrongSteps: UInt64 in [101, 5_000] {
+            var more = c; more.steps = wrongSteps
+            let proof = try! h.honest.stepProof(atStep: wrongSteps)
+            expectRejected(&h, GameMessage.commit(taskID: 7, claim: more, haltProof: proof).encode(), from: 1, at: 100, "step_count_mismatch")
+        }
+        var fewer = c; fewer.steps = 99
+        expectRejected(&h, GameMessage.commit(taskID: 7, claim: fewer, haltProof: try! h.honest.stepProof(atStep: 99)).encode(),
+                       from: 1, at: 100, "halt_proof_mismatch")
         var long = c; long.steps = (1 << 40) + 1
         expectRejected(&h, GameMessage.commit(taskID: 7, claim: long, haltProof: h.haltProof).encode(), from: 1, at: 100, "step_limit_exceeded")
         var zero = c; zero.steps = 0

@@ -40,6 +40,13 @@ struct FastPathLockstepTests {
         #expect(memcmp(fast.storage.ram, reference.storage.ram, fast.storage.ramSize) == 0)
         #expect(fast.output == reference.output)
         #expect(fast.steps == reference.steps)
+        // The committed step counter is the step at which the run halted (the lockstep
+        // above checked it on every engine along the way), and halted steps leave it be.
+        #expect(fast.storage[core: CoreLayout.stepCount] == fast.steps, "\(name): step counter vs steps taken")
+        fast.step()
+        fast.run(steps: 10)
+        #expect(fast.storage[core: CoreLayout.stepCount] == reference.steps)
+        #expect(fast.steps == reference.steps + 1)
     }
 }
 

@@ -86,7 +86,7 @@ struct CorruptionTests {
             #expect(try late.root(atStep: halt + 5) == claim.root)
             // The halt proof the commit carries proves the flipped final state halted.
             let proof = try late.stepProof(atStep: halt)
-            guard case let .valid(pre, post, preHalted, _) = CommitmentProofChecker().checkStep(proof) else {
+            guard case let .valid(pre, post, preHalted, _, _) = CommitmentProofChecker().checkStep(proof) else {
                 Issue.record("the halt proof of a flipped halted state does not verify"); continue
             }
             #expect(pre == claim.root && post == claim.root && preHalted)

@@ -86,6 +86,7 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
             - lie_in_bisection: {from_round: 2}
             - refuse_final_proof
             - silent: {from_move: 0}
+            - wrong_step_count: {by: -3}
             - delay_messages: {ms: 200}
             - drop_messages: {probability: 0.5}
         verifiers:
@@ -119,7 +120,8 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
                 .corrupt(step: 6000, target: .memory(address: 0x8000_1000), bit: 63),
                 .corrupt(step: 7000, target: .pc, bit: 0),
                 .solver(.wrongOutput), .solver(.lieInBisection(fromRound: 2)), .solver(.refuseFinalProof),
-                .solver(.silent(fromMove: 0)), .delayMessages(ms: 200), .dropMessages(probability: 0.5, after: nil),
+                .solver(.silent(fromMove: 0)), .solver(.wrongStepCount(by: -3)), .delayMessages(ms: 200),
+                .dropMessages(probability: 0.5, after: nil),
             ]),
             verifiers: [
                 PartySpec(name: "alice", faults: [
@@ -355,6 +357,12 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
         #expect(twice?.line == 5 && twice?.message.contains("given twice (first at line 4)") == true)
         let dropNothing = failure("task: {program: a.elf}\nsolver:\n  faults: [drop_messages: {}]\n")
         #expect(dropNothing?.key == "solver.faults[0].drop_messages")
+        let zeroSteps = failure("task: {program: a.elf}\nsolver:\n  faults: [wrong_step_count: {by: 0}]\n")
+        #expect(zeroSteps?.key == "solver.faults[0].wrong_step_count.by" && zeroSteps?.message.contains("must not be 0") == true)
+        let noSteps = failure("task: {program: a.elf}\nsolver:\n  faults: [wrong_step_count]\n")
+        #expect(noSteps?.message.contains("`wrong_step_count` needs arguments: `by`") == true, "\(String(describing: noSteps))")
+        let verifierSteps = failure("task: {program: a.elf}\nverifiers:\n  - faults: [wrong_step_count: {by: 2}]\n")
+        #expect(verifierSteps?.message.hasPrefix("`wrong_step_count` is not a verifier fault") == true)
         let notList = failure("task: {program: a.elf}\nsolver:\n  faults: silent\n")
         #expect(notList?.key == "solver.faults" && notList?.line == 3)
     }
@@ -592,7 +600,7 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
         let spec = try parse("""
             task: {linux: {bootargs: "console=ttyS0"}, max_steps: 5, ram_mib: 64}
             solver: {faults: [{corrupt: {step: 3, memory: 0x80001000, bit: 5}}, wrong_output, refuse_final_proof,
-                              {silent: {from_move: 2}}, {drop_messages: {probability: 0.25}}]}
+                              {silent: {from_move: 2}}, {drop_messages: {probability: 0.25}}, {wrong_step_count: {by: -7}}]}
             verifiers:
               - faults: [{challenge_correct_result: {kind: output}}, {lie_in_bisection: {from_round: 3}}, {delay_messages: {ms: 7}},
                          {drop_messages: {after: 4}}, {corrupt: {step: 1, pc: true, bit: 0}}]

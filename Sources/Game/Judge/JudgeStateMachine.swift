@@ -320,9 +320,13 @@ public struct JudgeStateMachine {
         let work: Int
         switch checker.checkStep(proof) {
         case let .invalid(why): return reject(sender, .haltProofInvalid(detail: why))
-        case let .valid(pre, post, halted, units):
+        case let .valid(pre, post, halted, counted, units):
             guard pre == claim.root, post == claim.root, halted else {
                 return reject(sender, .haltProofMismatch(pre: pre, post: post, halted: halted))
+            }
+            // The halted state records the step at which it halted: the claim must name it.
+            guard counted == claim.steps else {
+                return reject(sender, .stepCountMismatch(claimed: claim.steps, halted: counted))
             }
             work = units
         }
@@ -463,7 +467,7 @@ public struct JudgeStateMachine {
             case let .invalid(why):
                 g += gas.stepVerification(proofBytes: payload.count, workUnits: 0)
                 solverWins = false; reason = .stepProofInvalid(step: a.lo, detail: why)
-            case let .valid(pre, post, _, units):
+            case let .valid(pre, post, _, _, units):
                 g += gas.stepVerification(proofBytes: payload.count, workUnits: units)
                 if pre != a.rootLo {
                     solverWins = false; reason = .stepProofWrongStart(step: a.lo, proven: pre, agreed: a.rootLo)

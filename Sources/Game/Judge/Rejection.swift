@@ -34,6 +34,9 @@ public enum Rejection: Equatable, Hashable, Sendable {
     case haltProofInvalid(detail: String)
     /// The halt proof verifies but does not show the claimed root halted.
     case haltProofMismatch(pre: Digest, post: Digest, halted: Bool)
+    /// The halt proof shows the claimed root halted, but the state's step counter says it
+    /// halted at step `halted` (nil: the proof does not open the counter), not `claimed`.
+    case stepCountMismatch(claimed: UInt64, halted: UInt64?)
     /// The sender has challenged already.
     case alreadyChallenged
     /// A challenge whose own claim agrees with the solver's on what it disputes.
@@ -77,6 +80,7 @@ public enum Rejection: Equatable, Hashable, Sendable {
         case .insufficientBalance: return "insufficient_balance"
         case .haltProofInvalid: return "halt_proof_invalid"
         case .haltProofMismatch: return "halt_proof_mismatch"
+        case .stepCountMismatch: return "step_count_mismatch"
         case .alreadyChallenged: return "already_challenged"
         case .challengeAgreesWithClaim: return "challenge_agrees_with_claim"
         case .noActiveDispute: return "no_active_dispute"

@@ -9,6 +9,9 @@ public enum SolverFault: Codable, Equatable, Hashable, Sendable {
     case refuseFinalProof
     /// Sends nothing from its `fromMove`-th transaction on (1 = the commit).
     case silent(fromMove: Int)
+    /// Runs the task correctly but claims `by` more steps than it took (fewer when
+    /// negative; never below 0), with the honest halt proof of the step it names.
+    case wrongStepCount(by: Int64)
 }
 
 /// Ways a verifier deviates from the protocol.

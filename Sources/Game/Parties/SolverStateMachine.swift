@@ -50,6 +50,9 @@ public struct SolverStateMachine: PartyStateMachine {
                 guard case .waitingForTask = state else { return [] }
                 var claim = try oracle.finalClaim()
                 if faults.contains(.wrongOutput) { claim.outputHash = corrupted(claim.outputHash) }
+                if let by = stepCountError {
+                    claim.steps = by < 0 ? claim.steps - min(claim.steps, by.magnitude) : claim.steps &+ UInt64(by)
+                }
                 let proof = try oracle.stepProof(atStep: claim.steps)
                 state = .committed(taskID: spec.id, claim: claim)
                 return send(.commit(taskID: spec.id, claim: claim, haltProof: proof))
@@ -84,6 +87,11 @@ public struct SolverStateMachine: PartyStateMachine {
 
     /// Its execution failed; it can no longer play.
     public mutating func fail(_ why: String) { state = .failed(why) }
+
+    private var stepCountError: Int64? {
+        for f in faults { if case let .wrongStepCount(by) = f { return by } }
+        return nil
+    }
 
     private var lieFrom: Int? {
         for f in faults { if case let .lieInBisection(r) = f { return r } }

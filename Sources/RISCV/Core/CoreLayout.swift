@@ -45,6 +45,11 @@ public enum CoreLayout {
     /// prompt appears. `inputMarkerMatched` counts marker bytes matched so far.
     public static let inputMarkerLength = 25
     public static let inputMarkerMatched = 26
+    /// Steps taken while not halted: every step that takes an interrupt or runs an
+    /// instruction (trapping or not) adds one; steps of a halted machine add nothing, so
+    /// in a halted state it is the step at which the machine halted. A claim's step count
+    /// is bound by it: the halt proof reads it (docs/STATE.md, docs/GAME.md).
+    public static let stepCount = 27
 
     /// Integer registers x0…x31 (x0 is always zero).
     public static let x = 32

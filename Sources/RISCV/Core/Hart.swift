@@ -21,10 +21,14 @@ public struct Hart<S: StateAccess> {
     // MARK: the step
 
     /// Executes one step: takes a pending interrupt, or runs one instruction (which may
-    /// trap). Stepping a halted machine changes nothing (invariant 5).
+    /// trap). Stepping a halted machine changes nothing (invariant 5), but it reads the
+    /// step counter, so a halted step's proof opens the step at which the machine halted.
     @inline(__always)
     public mutating func step() {
-        if s.read(L.halted) != 0 { return }
+        if s.read(L.halted) != 0 {
+            _ = s.read(L.stepCount)
+            return
+        }
         stepRunning()
     }
 
@@ -32,6 +36,7 @@ public struct Hart<S: StateAccess> {
     /// step, so it need not check twice).
     @inline(__always)
     mutating func stepRunning() {
+        s.write(L.stepCount, s.read(L.stepCount) &+ 1)
         if let cause = pendingInterrupt() {
             takeTrap(Trap(cause | Cause.interruptBit), pc: s.read(L.pc))
             return

@@ -123,6 +123,7 @@ struct BlockRunner {
         defer {
             core[L.pc] = pc
             core[L.icount] &+= n
+            core[L.stepCount] &+= n
         }
         var codePage: UInt64 = .max, codeFrame: UInt64 = 0
         // The block just run and how it ended, to follow its link to the next block
@@ -173,6 +174,7 @@ struct BlockRunner {
                 // Exact counting: the block does not fit, so the rest goes one at a time.
                 core[L.pc] = pc
                 core[L.icount] &+= n
+                core[L.stepCount] &+= n
                 let total = n + fast.run(limit - n)
                 n = 0
                 pc = core[L.pc]

@@ -82,6 +82,7 @@ struct FastRunner {
         defer {
             core[L.pc] = pc
             core[L.icount] &+= n
+            core[L.stepCount] &+= n
         }
         // The frame of the code page last fetched from (straight-line code stays in it).
         var codePage: UInt64 = .max, codeFrame: UInt64 = 0
