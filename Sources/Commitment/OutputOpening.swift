@@ -1,102 +1,108 @@
 import RISCV
 
-/// Proves what a machine has written so far against its state root, so a party holding
-/// only the root (the judge) can learn the output and its keccak256. The opening opens
-/// the core leaf holding `outputLength` and every output leaf that holds an output byte,
-/// with their Merkle siblings.
+/// Proves what a machine has written so far against its state root, in a constant size
+/// whatever the output's length, so the judge can check the output hash of a claim and no
+/// frame limit a configuration allows can keep an honest party from answering.
 ///
-/// Format, version 1 (integers little-endian):
+/// The **output hash** is keccak256(outputLength as u64 little-endian ‖ output region
+/// root): a commitment to the output bytes that anyone holding them can recompute
+/// (`hash(ofOutput:)`), and that the state root fixes. The opening shows the two
+/// numbers it is made of: core leaf 5 (words 20…23; `outputLength` is word 22) with its
+/// path to the core region root, and the other three region roots.
 ///
-///     0   4  magic "TBSO"
-///     4   2  version (1)
-///     6   2  reserved, 0
-///     8  32  state root
-///    40   4  leaf count L
-///    44   4  sibling count S
-///    48      leaves, bitmap and siblings exactly as in a step proof (`StepProofFormat`)
+/// Format, version 2 (integers little-endian), exactly 392 bytes:
 ///
-/// The leaves must be exactly core leaf 5 (words 20…23, `outputLength` is word 22) and
-/// output leaves 0 ..< ⌈outputLength / 32⌉, and the bytes past the output's end in its
-/// last leaf must be zero.
+///     0    4  magic "TBSO"
+///     4    2  version (2)
+///     6    2  reserved, 0
+///     8   32  state root
+///    40   32  core leaf 5
+///    72  224  its 7 siblings in the core region, from the leaf's level up
+///   296   32  RAM region root
+///   328   32  input region root
+///   360   32  output region root
 public enum OutputOpening {
     /// "TBSO".
     public static let magic: [UInt8] = Array("TBSO".utf8)
     /// The only version this build reads and writes.
-    public static let version: UInt16 = 1
-    static let headerSize = 48
+    public static let version: UInt16 = 2
+    /// Every opening's size in bytes.
+    public static let size = 392
+    static let coreLeaf = StateLayout.coreLeaf(ofWord: CoreLayout.outputLength)
+    static let coreDepth = StateLayout.depth(StateLayout.core)
+
+    /// The output hash of `length` bytes whose output region has root `regionRoot`.
+    static func hash(length: UInt64, regionRoot: Digest) -> Digest {
+        var b = [UInt8]()
+        appendLE(&b, length, 8)
+        return Keccak.hash(b + regionRoot.bytes)
+    }
+
+    /// The output hash of `output` as a machine would have written it: its bytes as the
+    /// leaves of the output region (docs/STATE.md), zero beyond the end.
+    public static func hash(ofOutput output: [UInt8]) -> Digest {
+        var level = (0..<(output.count + 31) / 32).map { leafOfBytes(output, index: $0) }
+        for height in 0..<StateLayout.depth(StateLayout.output) {
+            if level.isEmpty { level = [zeroHashes[height]] }
+            if level.count % 2 == 1 { level.append(zeroHashes[height]) }
+            level = stride(from: 0, to: level.count, by: 2).map { hashPair(level[$0], level[$0 + 1], level: height) }
+        }
+        return hash(length: UInt64(output.count), regionRoot: (level.first ?? zeroHashes[StateLayout.depth(StateLayout.output)]).digest)
+    }
 
     /// Opens the output of `tree`'s machine as of now (the root is brought up to date).
     public static func open(_ tree: StateTree) -> [UInt8] {
         let root = tree.rootNode()
-        let length = Int(tree.storage.core[CoreLayout.outputLength])
-        let (leafIndex, _) = StateLayout.coreLeaf(ofWord: CoreLayout.outputLength)
-        var leaves = [ProofLeaf]()
-        let c = tree.leaf(region: StateLayout.core, index: UInt64(leafIndex))
-        leaves.append(ProofLeaf(region: StateLayout.core, index: UInt64(leafIndex), pre: c, post: c))
-        for i in 0..<UInt64((length + 31) / 32) {
-            let v = tree.leaf(region: StateLayout.output, index: i)
-            leaves.append(ProofLeaf(region: StateLayout.output, index: i, pre: v, post: v))
-        }
-        var source = TreeSiblings(tree: tree)
-        var walk = MultiproofWalk()
-        let computed = walk.root(leaves, post: false, siblings: &source)
-        precondition(computed == root, "output opening disagrees with the state tree")
+        let regions = tree.regionRoots()
         var out = magic
         appendLE(&out, UInt64(version), 2)
         appendLE(&out, 0, 2)
         out += root.digest.bytes
-        appendLE(&out, UInt64(leaves.count), 4)
-        appendLE(&out, UInt64(source.siblings.count), 4)
-        StepProofFormat.encodeBody(&out, leaves: leaves, siblings: source.siblings)
+        var heap = (1 << coreDepth) + coreLeaf.leaf
+        out += tree.coreNodes[heap].digest.bytes
+        while heap > 1 {
+            out += tree.coreNodes[heap ^ 1].digest.bytes
+            heap >>= 1
+        }
+        for r in regions.dropFirst() { out += r.digest.bytes }
+        precondition(out.count == size)
         return out
     }
 
-    /// Checks an opening against `root` and returns the output bytes and their keccak256.
-    public static func check(_ b: [UInt8], root: Digest) throws(VerifyError) -> (output: [UInt8], hash: Digest) {
+    /// Checks an opening against `root`; returns the output's length and hash.
+    public static func check(_ b: [UInt8], root: Digest) throws(VerifyError) -> (length: UInt64, hash: Digest) {
         let what = "output opening"
-        try StepProofFormat.requireBytes(b, 0, headerSize, "header", what: what)
+        guard b.count == size else { throw VerifyError("\(what): \(b.count) bytes; an opening is exactly \(size)") }
         if Array(b[0..<4]) != magic { throw VerifyError("\(what): bad magic at byte 0") }
         let v = readLE(b, 4, 2)
         if v != UInt64(version) { throw VerifyError("\(what): unsupported version \(v) at byte 4") }
         if readLE(b, 6, 2) != 0 { throw VerifyError("\(what): reserved field at byte 6 is not zero") }
         let claimed = Digest(bytes: b[8..<40])
         if claimed != root { throw VerifyError("\(what) is for root \(claimed), not \(root)") }
-        let leafCount = Int(readLE(b, 40, 4)), siblingCount = Int(readLE(b, 44, 4))
-        let body = try StepProofFormat.decodeBody(b, from: headerSize, leafCount: leafCount, siblingCount: siblingCount, what: what)
-        let leaves = body.leaves
-        let (coreLeaf, lane) = StateLayout.coreLeaf(ofWord: CoreLayout.outputLength)
-        guard let first = leaves.first, first.region == StateLayout.core, first.index == UInt64(coreLeaf) else {
-            throw VerifyError("\(what): the first leaf must be core leaf \(coreLeaf) (outputLength)")
+        func node(_ offset: Int) -> Node { b.withUnsafeBytes { Node(loading: $0.baseAddress! + offset) } }
+        let leaf = node(40)
+        let length = leaf[coreLeaf.lane]
+        guard length <= UInt64(MachineStorage.tapeCapacity) else {
+            throw VerifyError("\(what): output length \(length) (byte \(40 + 8 * coreLeaf.lane)) exceeds the tape")
         }
-        let length = first.pre[lane]
-        guard length <= UInt64(MachineStorage.tapeCapacity) else { throw VerifyError("\(what): output length \(length) exceeds the tape") }
-        let outputLeaves = (Int(length) + 31) / 32
-        guard leaves.count == 1 + outputLeaves else {
-            throw VerifyError("\(what): \(leaves.count - 1) output leaves opened, the output of \(length) bytes needs \(outputLeaves)")
+        var heap = (1 << coreDepth) + coreLeaf.leaf
+        var core = leaf
+        for i in 0..<coreDepth {
+            let sibling = node(72 + 32 * i)
+            core = heap & 1 == 0 ? Keccak.hash(core, sibling) : Keccak.hash(sibling, core)
+            heap >>= 1
         }
-        for (i, l) in leaves.dropFirst().enumerated() where l.region != StateLayout.output || l.index != UInt64(i) {
-            throw VerifyError("\(what): leaf \(i + 1) must be output leaf \(i)")
-        }
-        var siblings = DecodedSiblings(bytes: b, count: siblingCount, bitmapOffset: body.bitmapOffset, hashOffset: body.hashesOffset)
-        var walk = MultiproofWalk()
-        guard let computed = walk.root(leaves, post: false, siblings: &siblings) else {
-            throw VerifyError("\(what) has \(siblingCount) siblings; the opened leaves need more")
-        }
-        if siblings.cursor != siblingCount { throw VerifyError("\(what) has \(siblingCount) siblings; the leaves need only \(siblings.cursor)") }
-        if computed.digest != root { throw VerifyError("\(what): leaves and siblings give root \(computed.digest), not \(root)") }
-        var output: [UInt8] = []
-        output.reserveCapacity(outputLeaves * 32)
-        for l in leaves.dropFirst() { l.pre.append(to: &output) }
-        if output[Int(length)...].contains(where: { $0 != 0 }) { throw VerifyError("\(what): bytes past the output's end are not zero") }
-        output.removeLast(output.count - Int(length))
-        return (output, Keccak.hash(output))
+        let output = node(360)
+        let computed = combineTop([core, node(296), node(328), output]).digest
+        if computed != root { throw VerifyError("\(what): the leaf and roots give state root \(computed), not \(root)") }
+        return (length, hash(length: length, regionRoot: output.digest))
     }
 }
 
 /// The output opening of `tree`'s machine (see `OutputOpening`).
 public func openOutput(_ tree: StateTree) -> [UInt8] { OutputOpening.open(tree) }
 
-/// keccak256 of the output an opening proves against `root`, or nil when it does not.
+/// The output hash an opening proves against `root`, or nil when it does not.
 public func checkOutputOpening(_ bytes: [UInt8], root: Digest) -> Digest? {
     try? OutputOpening.check(bytes, root: root).hash
 }

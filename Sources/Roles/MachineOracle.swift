@@ -177,7 +177,7 @@ public final class MachineOracle: TraceOracle {
         finalOutput = cursor.output
         let root = tree.root()
         rootsComputed += 1
-        let c = Claim(root: root, steps: finalSteps, outputHash: Keccak.hash(finalOutput))
+        let c = Claim(root: root, steps: finalSteps, outputHash: OutputOpening.hash(ofOutput: finalOutput))
         claim = c
         return c
     }

@@ -7,7 +7,7 @@ public struct TBSim: ParsableCommand {
         commandName: "tbsim",
         abstract: "Simulate Truebit's verification game on a deterministic RV64GC machine.",
         version: TBSimVersion.current,
-        subcommands: [RunCommand.self, HashCommand.self, ProveCommand.self, VerifyStepCommand.self,
+        subcommands: [RunCommand.self, HashCommand.self, OutputHashCommand.self, ProveCommand.self, VerifyStepCommand.self,
                       ScenarioCommand.self, SweepCommand.self, NodeCommand.self, ReplayCommand.self, KeygenCommand.self, CompareCommand.self,
                       BenchCommand.self]
     )

@@ -154,6 +154,14 @@ struct CLITests {
         #expect(r.status == 0, "\(r.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         #expect(object?["outcome"] != nil, "stdout is the JSON report alone")
+        // The report's output hash is the one `tbsim output-hash` gives the bytes the task
+        // writes (the expected output the guest tests check against).
+        let task = object?["task"] as? [String: Any]
+        let fromFile = try runTBSim(["output-hash", "guests/expected/sha256.out"])
+        #expect(fromFile.status == 0 && task?["output_hash"] as? String == fromFile.stdout.trimmingCharacters(in: .newlines),
+                "\(String(describing: task)) vs \(fromFile.stdout)")
+        let missing = try runTBSim(["output-hash", "no/such/stdout.txt"])
+        #expect(missing.status != 0 && missing.stderr.contains("cannot read no/such/stdout.txt"), "\(missing.stderr)")
         #expect(r.stderr.contains("verdict"), "the summary moved to standard error")
         #expect(!FileManager.default.fileExists(atPath: packageRoot + "/-"))
         #expect(useColor(fileDescriptor: -1) == false)

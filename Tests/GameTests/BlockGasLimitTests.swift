@@ -1,3 +1,4 @@
+import Commitment
 import Testing
 import TestSupport
 @testable import Game
@@ -19,7 +20,10 @@ struct BlockGasLimitTests {
     @Test func everyRequiredMoveOfTheDefaultsFits() {
         for k in [2, 4, 16, 256] {
             let moves = RequiredMove.all(config: GameConfig(arity: k), gas: .default)
-            #expect(moves.map(\.kind) == [.commit, .challenge, .postRoots, .pick, .stepProof])
+            #expect(moves.map(\.kind) == [.commit, .challenge, .postRoots, .pick, .stepProof, .outputOpening])
+            // The output opening's bound is the frame every real opening makes.
+            let opening = GameMessage.outputOpening(taskID: .max, dispute: .max, opening: [UInt8](repeating: 0xFF, count: OutputOpening.size))
+            #expect(moves.last?.frameBytes == opening.encode().count)
             #expect(moves.allSatisfy { $0.gas <= GasSchedule.default.blockGasLimit && $0.frameBytes <= GameMessage.defaultMaxFrameBytes },
                     "k \(k): \(moves)")
         }

@@ -12,9 +12,8 @@ public struct RequiredMove: Equatable, Sendable {
     /// Its largest gas, every frame byte charged as non-zero calldata.
     public var gas: UInt64
 
-    /// The required moves of a game under `config` and `gas`. The output opening is not
-    /// among them: it carries the task's whole output, whose size only the task decides
-    /// (docs/GAME.md, "Limits").
+    /// The required moves of a game under `config` and `gas` (the output opening has one
+    /// size for every output, docs/STATE.md, "Output opening").
     public static func all(config: GameConfig, gas: GasSchedule) -> [RequiredMove] {
         let proof = StepProofBounds.maxBytes
         let header = 2 + 8 + 4                 // version, tag, task id, dispute
@@ -36,6 +35,8 @@ public struct RequiredMove: Equatable, Sendable {
             move(.postRoots, header + 4 + 32 * roots, writes: roots + 1),
             move(.pick, header + 4, writes: 1),
             move(.stepProof, header + 4 + proof, writes: 1, extra: verify),
+            move(.outputOpening, header + 4 + OutputOpening.size, writes: 1,
+                 extra: gas.keccak(byteCount: OutputOpening.size) + gas.stepVerifyPerProofByte * UInt64(OutputOpening.size)),
         ]
     }
 }
