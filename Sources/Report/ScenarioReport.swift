@@ -182,6 +182,12 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
         for want in e.disputeResults ?? [] {
             out += evaluate(want, dispute: disputes.first { $0.challenger == want.challenger })
         }
+        if let o = e.challengeOrder {
+            // Disputes are numbered in the order their challenges were admitted.
+            let actual = disputes.sorted { $0.id < $1.id }.map(\.challenger)
+            out.append(ExpectationResult(key: "challenge_order", expected: o.joined(separator: ", "),
+                                         actual: actual.isEmpty ? "none" : actual.joined(separator: ", "), passed: actual == o))
+        }
         return out
     }
 

@@ -110,7 +110,8 @@ public struct GameSetup {
                 faults: faults.compactMap { if case let .solver(f) = $0 { return f } else { return nil } })
         case .verifier, .judge:
             return VerifierStateMachine(id: entry.id, oracle: oracle,
-                faults: faults.compactMap { if case let .verifier(f) = $0 { return f } else { return nil } })
+                faults: faults.compactMap { if case let .verifier(f) = $0 { return f } else { return nil } },
+                challengeDelay: party(entry).challengeDelayBlocks &* spec.game.blockIntervalMs)
         }
     }
 

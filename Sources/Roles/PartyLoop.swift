@@ -89,8 +89,7 @@ public final class PartyLoop: NodeLoop {
 
     public var nextWakeup: UInt64? {
         let held = endpoint.nextReleaseTime.map { UInt64(Swift.max(0, $0)) }
-        guard let r = resyncAt else { return held }
-        return Swift.min(held ?? r, r)
+        return [held, resyncAt, isDone ? nil : machine.nextWakeup].compactMap { $0 }.min()
     }
 
     public func pump(timeoutMilliseconds: Int) -> Bool {

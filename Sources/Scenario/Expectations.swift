@@ -19,6 +19,9 @@ public struct Expectations: Equatable, Codable, Sendable {
     public var balanceChanges: [NamedBounds<Int64>]?
     /// The block the game settled in (`expect.settlement_block`).
     public var settlementBlock: Bounds<UInt64>?
+    /// The challengers in the order their challenges reached the chain
+    /// (`expect.challenge_order`).
+    public var challengeOrder: [String]?
 
     public init(accepted: Bool? = nil, winner: String? = nil, minRounds: Int? = nil, maxRounds: Int? = nil,
                 divergenceStep: UInt64? = nil, disputes: Int? = nil, disputeResults: [DisputeExpectation]? = nil,

@@ -6,7 +6,7 @@ import Game
 extension ScenarioLoader {
     /// The keys `expect:` may have, in the order docs/SCENARIOS.md lists them.
     static let expectationKeys = ["accepted", "winner", "rounds", "divergence_step", "disputes", "dispute_results", "gas",
-                                  "balances", "settlement_block"]
+                                  "balances", "settlement_block", "challenge_order"]
 
     static func parseExpectations(_ v: YAMLValue, solver: String, verifiers: [String]) throws -> Expectations {
         let parties = [solver] + verifiers
@@ -58,6 +58,17 @@ extension ScenarioLoader {
             e.balanceChanges = try parseNamedBounds(s, parties: parties, Int64.min...Int64.max)
         }
         if let s = m.optional("settlement_block") { e.settlementBlock = try parseBounds(s, UInt64.min...UInt64.max) }
+        if let s = m.optional("challenge_order") {
+            var seen: Set<String> = []
+            e.challengeOrder = try s.sequence(of: "verifier names, in the order their challenges reach the chain").map { item in
+                let name = try item.string()
+                guard verifiers.contains(name) else {
+                    throw item.error("`\(name)` is not a verifier of this scenario; verifiers: \(verifiers.joined(separator: ", "))")
+                }
+                guard seen.insert(name).inserted else { throw item.error("`\(name)` is listed twice; a verifier challenges at most once") }
+                return name
+            }
+        }
         return e
     }
 

@@ -41,7 +41,8 @@ public enum ScenarioLoader {
         }
         if let v = top.optional("verifiers") {
             spec.verifiers = try v.sequence(of: "verifiers (each a mapping with `name`, `faults` and `count`)").enumerated().flatMap { i, item in
-                try parseParties(item, defaultName: "verifier-\(i + 1)", ramMiB: spec.task.ramMiB, names: &names)
+                try parseParties(item, defaultName: "verifier-\(i + 1)", ramMiB: spec.task.ramMiB, window: spec.game.challengeWindowBlocks,
+                                 names: &names)
             }
         } else if let taken = names["verifier-1"] {
             throw taken.error("the party name `verifier-1` is taken by the default verifier; name the solver differently or list `verifiers:`")
@@ -277,13 +278,15 @@ public enum ScenarioLoader {
 
     /// A verifier entry: one party, or with `count: N` N alike parties named NAME-1 … NAME-N
     /// (so a sweep can vary how many liars there are with `--set verifiers[0].count=…`).
-    static func parseParties(_ v: YAMLValue, defaultName: String, ramMiB: UInt64,
+    static func parseParties(_ v: YAMLValue, defaultName: String, ramMiB: UInt64, window: UInt64,
                              names: inout [String: YAMLValue]) throws -> [PartySpec] {
-        guard !v.isNull, case .mapping = v.node, let countNode = try v.mapping(allowed: ["name", "faults", "count"]).optional("count") else {
-            return [try parseParty(v, role: .verifier, defaultName: defaultName, ramMiB: ramMiB, names: &names)]
+        guard !v.isNull, case .mapping = v.node,
+              let countNode = try v.mapping(allowed: verifierKeys + ["count"]).optional("count") else {
+            return [try parseParty(v, role: .verifier, defaultName: defaultName, ramMiB: ramMiB, window: window, names: &names)]
         }
         let count = try countNode.integer(1...maxVerifierCount)
-        let template = try parseParty(v, role: .verifier, defaultName: defaultName, ramMiB: ramMiB, names: &names, allowCount: true)
+        let template = try parseParty(v, role: .verifier, defaultName: defaultName, ramMiB: ramMiB, window: window,
+                                      names: &names, allowCount: true)
         names[template.name] = nil
         return try (1...count).map { i in
             var p = template
@@ -303,12 +306,26 @@ public enum ScenarioLoader {
         names[name].map { earlier in earlier.node.mark.map { " (first used at line \($0.line))" } ?? "" }
     }
 
-    static func parseParty(_ v: YAMLValue, role: Role, defaultName: String, ramMiB: UInt64,
+    /// The keys of a verifier entry (without `count`); a solver has `name` and `faults`.
+    static let verifierKeys = ["name", "faults", "challenge_delay_blocks"]
+
+    static func parseParty(_ v: YAMLValue, role: Role, defaultName: String, ramMiB: UInt64, window: UInt64 = 0,
                            names: inout [String: YAMLValue], allowCount: Bool = false) throws -> PartySpec {
         var party = PartySpec(name: defaultName)
         var nameNode = v
         if !v.isNull {
-            let m = try v.mapping(allowed: ["name", "faults"] + (allowCount ? ["count"] : []))
+            if role == .solver, case let .mapping(m) = v.node,
+               let k = m.keys.first(where: { $0.string == "challenge_delay_blocks" }) {
+                throw YAMLValue(node: k, key: v.childKey("challenge_delay_blocks"), document: v.document)
+                    .error("`challenge_delay_blocks` is for verifiers: the solver does not challenge")
+            }
+            let m = try v.mapping(allowed: (role == .verifier ? verifierKeys : ["name", "faults"]) + (allowCount ? ["count"] : []))
+            if let d = m.optional("challenge_delay_blocks") {
+                party.challengeDelayBlocks = try d.integer(UInt64(0)...(1 << 32))
+                if party.challengeDelayBlocks > window {
+                    throw d.error("a challenge \(party.challengeDelayBlocks) blocks after the commit misses the challenge window (`game.challenge_window_blocks` = \(window)); use 0…\(window)")
+                }
+            }
             if let n = m.optional("name") {
                 party.name = try n.string()
                 nameNode = n

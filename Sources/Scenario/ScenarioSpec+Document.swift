@@ -132,8 +132,8 @@ extension ScenarioSpec {
             ])),
         ])))
         top.append(("network", .map([("judge_bind", .string(network.judgeBind)), ("latency_ms", .integer(network.latencyMs))])))
-        top.append(("solver", Self.document(of: solver)))
-        top.append(("verifiers", .list(verifiers.map(Self.document(of:)))))
+        top.append(("solver", Self.document(of: solver, verifier: false)))
+        top.append(("verifiers", .list(verifiers.map { Self.document(of: $0, verifier: true) })))
         var e: [(String, DocumentValue)] = []
         if let a = expect.accepted { e.append(("accepted", .bool(a))) }
         if let w = expect.winner { e.append(("winner", .string(w))) }
@@ -166,6 +166,7 @@ extension ScenarioSpec {
             e.append(("balances", .map(b.map { ($0.party, Self.document(of: $0.bounds) { $0 < 0 ? .negative($0) : .integer(UInt64($0)) }) })))
         }
         if let s = expect.settlementBlock { e.append(("settlement_block", Self.document(of: s) { .integer($0) })) }
+        if let o = expect.challengeOrder { e.append(("challenge_order", .list(o.map { .string($0) }))) }
         top.append(("expect", .map(e)))
         return .map(top)
     }
@@ -178,8 +179,10 @@ extension ScenarioSpec {
         return .map(r)
     }
 
-    static func document(of party: PartySpec) -> DocumentValue {
-        .map([("name", .string(party.name)), ("faults", .list(party.faults.map(document(of:))))])
+    static func document(of party: PartySpec, verifier: Bool) -> DocumentValue {
+        var m: [(String, DocumentValue)] = [("name", .string(party.name)), ("faults", .list(party.faults.map(document(of:))))]
+        if verifier { m.append(("challenge_delay_blocks", .integer(party.challengeDelayBlocks))) }
+        return .map(m)
     }
 
     static func document(of fault: FaultSpec) -> DocumentValue {

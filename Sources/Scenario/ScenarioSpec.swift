@@ -106,8 +106,19 @@ public struct NetworkSpec: Equatable, Codable, Sendable {
 public struct PartySpec: Equatable, Codable, Sendable {
     public var name: String
     public var faults: [FaultSpec]
+    /// A verifier's wait between seeing the commit and challenging, in blocks (0: at
+    /// once): how a scenario orders several challengers.
+    public var challengeDelayBlocks: UInt64
 
-    public init(name: String, faults: [FaultSpec] = []) {
-        self.name = name; self.faults = faults
+    public init(name: String, faults: [FaultSpec] = [], challengeDelayBlocks: UInt64 = 0) {
+        self.name = name; self.faults = faults; self.challengeDelayBlocks = challengeDelayBlocks
+    }
+
+    enum CodingKeys: String, CodingKey { case name, faults, challengeDelayBlocks = "challenge_delay_blocks" }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try c.decode(String.self, forKey: .name), faults: try c.decode([FaultSpec].self, forKey: .faults),
+                  challengeDelayBlocks: try c.decodeIfPresent(UInt64.self, forKey: .challengeDelayBlocks) ?? 0)
     }
 }

@@ -363,6 +363,17 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
         #expect(noSteps?.message.contains("`wrong_step_count` needs arguments: `by`") == true, "\(String(describing: noSteps))")
         let verifierSteps = failure("task: {program: a.elf}\nverifiers:\n  - faults: [wrong_step_count: {by: 2}]\n")
         #expect(verifierSteps?.message.hasPrefix("`wrong_step_count` is not a verifier fault") == true)
+        let solverDelay = failure("task: {program: a.elf}\nsolver:\n  challenge_delay_blocks: 2\n")
+        #expect(solverDelay?.key == "solver.challenge_delay_blocks" && solverDelay?.message.contains("the solver does not challenge") == true,
+                "\(String(describing: solverDelay))")
+        let lateDelay = failure("task: {program: a.elf}\ngame: {challenge_window_blocks: 5}\nverifiers:\n  - challenge_delay_blocks: 6\n")
+        #expect(lateDelay?.key == "verifiers[0].challenge_delay_blocks" && lateDelay?.line == 4
+                && lateDelay?.message.contains("misses the challenge window (`game.challenge_window_blocks` = 5)") == true,
+                "\(String(describing: lateDelay))")
+        let order = failure("task: {program: a.elf}\nverifiers: [{name: a}, {name: b}]\nexpect: {challenge_order: [a, c]}\n")
+        #expect(order?.key == "expect.challenge_order[1]" && order?.message.contains("`c` is not a verifier") == true, "\(String(describing: order))")
+        let twiceOrdered = failure("task: {program: a.elf}\nverifiers: [{name: a}, {name: b}]\nexpect: {challenge_order: [a, a]}\n")
+        #expect(twiceOrdered?.message.contains("listed twice") == true)
         let notList = failure("task: {program: a.elf}\nsolver:\n  faults: silent\n")
         #expect(notList?.key == "solver.faults" && notList?.line == 3)
     }
@@ -604,7 +615,9 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
             verifiers:
               - faults: [{challenge_correct_result: {kind: output}}, {lie_in_bisection: {from_round: 3}}, {delay_messages: {ms: 7}},
                          {drop_messages: {after: 4}}, {corrupt: {step: 1, pc: true, bit: 0}}]
-            expect: {accepted: false, rounds: {min: 2, max: 9}, divergence_step: 3, disputes: 1, winner: verifier-1}
+                challenge_delay_blocks: 4
+            expect: {accepted: false, rounds: {min: 2, max: 9}, divergence_step: 3, disputes: 1, winner: verifier-1,
+                     challenge_order: [verifier-1]}
             """)
         #expect(try ScenarioLoader.parse(yaml: spec.yaml, file: "r.yaml", baseDirectory: "") == spec)
     }

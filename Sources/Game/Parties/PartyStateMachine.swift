@@ -7,6 +7,8 @@ public protocol PartyStateMachine {
     mutating func receive(_ message: GameMessage, from sender: PartyID, now: UInt64) -> [GameAction]
     /// Timer event.
     mutating func tick(now: UInt64) -> [GameAction]
+    /// When this party next wants `tick` (virtual ms), or nil.
+    var nextWakeup: UInt64? { get }
     /// Ends this party's part in the game with `outcome`.
     mutating func finish(_ outcome: GameOutcome)
     /// Marks this party unable to play: its own execution failed.
@@ -25,6 +27,9 @@ extension PartyStateMachine {
 
     /// Timer event. The judge enforces every deadline, so a party has nothing to do.
     public mutating func tick(now: UInt64) -> [GameAction] { [] }
+
+    /// No timer by default.
+    public var nextWakeup: UInt64? { nil }
 
     /// The notifications every party handles alike: a resolved dispute is noted, the
     /// settlement ends its part. Nil for every other message.

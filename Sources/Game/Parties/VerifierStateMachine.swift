@@ -12,6 +12,8 @@ public struct VerifierStateMachine: PartyStateMachine {
         case watching(taskID: UInt64)
         /// Its own run agrees with the claim; nothing to do.
         case agreed(Claim)
+        /// Will challenge with `challenge` at `due` (its challenge delay).
+        case waitingToChallenge(due: UInt64, kind: DisputeKind, challenge: GameMessage)
         /// Challenged the claim of the solver with `kind`.
         case challenging(kind: DisputeKind)
         /// The game settled.
@@ -31,10 +33,26 @@ public struct VerifierStateMachine: PartyStateMachine {
     public private(set) var movesAttempted = 0
     /// Pick rounds played so far.
     public private(set) var picks = 0
+    /// How long after seeing the commit it sends its challenge (virtual ms): a scenario
+    /// orders several challengers this way.
+    public let challengeDelay: UInt64
 
     /// A verifier whose execution is `oracle`.
-    public init(id: PartyID, oracle: any TraceOracle, faults: [VerifierFault] = []) {
-        self.id = id; self.oracle = oracle; self.faults = faults
+    public init(id: PartyID, oracle: any TraceOracle, faults: [VerifierFault] = [], challengeDelay: UInt64 = 0) {
+        self.id = id; self.oracle = oracle; self.faults = faults; self.challengeDelay = challengeDelay
+    }
+
+    /// Sends a delayed challenge once it is due.
+    public mutating func tick(now: UInt64) -> [GameAction] {
+        guard case let .waitingToChallenge(due, kind, challenge) = state, now >= due else { return [] }
+        state = .challenging(kind: kind)
+        return send(challenge)
+    }
+
+    /// When a delayed challenge is due.
+    public var nextWakeup: UInt64? {
+        if case let .waitingToChallenge(due, _, _) = state { return due }
+        return nil
     }
 
     /// Handles a notification from the judge arriving at virtual time `now`.
@@ -66,8 +84,13 @@ public struct VerifierStateMachine: PartyStateMachine {
                     state = .agreed(claim)
                     return [.note(.agrees(ownSteps: mine.steps, claimedSteps: claim.steps))]
                 }
+                let challenge = GameMessage.challenge(taskID: task, kind: kind, claim: mine)
+                if challengeDelay > 0 {
+                    state = .waitingToChallenge(due: now &+ challengeDelay, kind: kind, challenge: challenge)
+                    return []
+                }
                 state = .challenging(kind: kind)
-                return send(.challenge(taskID: task, kind: kind, claim: mine))
+                return send(challenge)
             case let .challengerTurn(task, dispute, _, _, points, roots, _):
                 guard case .challenging(.trace) = state, points.count == roots.count, !points.isEmpty else {
                     return [.note(.unexpectedTurn(.challengerTurn))]
