@@ -2,14 +2,14 @@ import Testing
 import TestSupport
 @testable import Game
 
-/// Several hundred seeded random games: fault kind × divergence step × k × how many
+/// Several hundred seeded random games: fault kind (including a wrong step count) × divergence step × k × how many
 /// verifiers lie × challenge mode. Whatever the mix, the honest side wins: a correct claim
 /// is accepted and its solver never loses money; a wrong claim watched by at least one
 /// honest verifier is rejected; honest verifiers never lose money; deposits are
 /// conserved. In the concurrent modes settlement comes within a bound that does not
 /// depend on the number of challengers (docs/GAME.md, "Challenge modes").
 @Suite struct PropertyTests {
-    enum SolverKind: CaseIterable { case honest, wrongTrace, wrongOutput, lies, refuses, silent }
+    enum SolverKind: CaseIterable { case honest, wrongTrace, wrongOutput, lies, refuses, silent, wrongSteps }
 
     @Test func honestPartyAlwaysWins() throws {
         var rng = SplitMix64(seed: 0x7B_5EED)
@@ -39,6 +39,9 @@ import TestSupport
             case .lies: s.solverFaults = [.lieInBisection(fromRound: 1 + Int(rng.next() % 4))]
             case .refuses: s.solverFaults = [.refuseFinalProof]
             case .silent: s.solverFaults = [.silent(fromMove: 1 + Int(rng.next() % 4))]
+            case .wrongSteps:
+                let by = Int64(1 + rng.next() % (2 * n))
+                s.solverFaults = [.wrongStepCount(by: rng.next() % 2 == 0 ? by : -by)]
             }
             var honestVerifiers: [PartyID] = []
             var slots = Array(repeating: false, count: verifierCount)       // true = liar
@@ -92,6 +95,10 @@ import TestSupport
                    lost.kind == .trace, let found = lost.divergenceStep {
                     #expect(found == d, "\(label)")
                 }
+            case .wrongSteps:
+                // The right result with the wrong step count is refused at the commit.
+                #expect(!r.outcome.accepted && r.outcome.winner == nil && r.disputes.isEmpty, "\(label)")
+                #expect(r.timeline.allSatisfy { $0.kind != .commit }, "\(label)")
             case .silent:
                 if case .silent(1)? = s.solverFaults.first {
                     #expect(!r.outcome.accepted && r.outcome.winner == nil, "\(label)")
