@@ -1,24 +1,34 @@
 /// The fast path's cache of Sv39 translations (not state). An entry exists only for a
-/// translation the page tables allow for one access kind without any A/D update; the
-/// whole cache is dropped whenever anything it was derived from may have changed: satp,
-/// privilege, SUM/MXR, or any write to a RAM page that page-table entries were read from.
+/// translation the page tables allow for one access kind without any A/D update.
+/// Entries are kept per privilege level (one bank for S-mode, one for U-mode), each bank
+/// remembering the satp and SUM/MXR it was filled under, so a U↔S switch (a system
+/// call, an interrupt, a return to user space) selects a bank instead of dropping
+/// everything; a bank is dropped when its satp or SUM/MXR changed since it was filled,
+/// and every bank when a RAM page that page-table entries were read from is written.
 /// Anything unusual is left to the reference step, which walks the tables itself.
 final class TranslationCache {
     static let bits = 8
     static let size = 1 << bits
-    /// vpn + 1 per slot (0 = empty), three banks: fetch, load, store.
+    /// Slots per bank: fetch, load and store, `size` each.
+    static let bankSlots = 3 * size
+    /// vpn + 1 per slot (0 = empty): two banks (S, U) of fetch, load, store.
     let tags: UnsafeMutablePointer<UInt64>
     /// RAM offset of the 4 KiB frame per slot.
     let frames: UnsafeMutablePointer<UInt64>
-    /// What the entries were computed under.
-    var satp: UInt64 = 0, priv: UInt64 = 0, sumMxr: UInt64 = 0
+    /// The current bank's first slot (0 for S-mode, `bankSlots` for U-mode).
+    var base = 0
+    /// The privilege the current bank is for (the fill's permission checks read it).
+    var priv: UInt64 = 0
+    /// What each bank's entries were computed under (index 0: S, 1: U).
+    var satp: (UInt64, UInt64) = (0, 0), sumMxr: (UInt64, UInt64) = (0, 0)
+    /// Page-table writes seen when the banks were last dropped (any such write drops both).
     var tableWrites = 0
 
     init() {
-        tags = .allocate(capacity: 3 * TranslationCache.size)
-        tags.initialize(repeating: 0, count: 3 * TranslationCache.size)
-        frames = .allocate(capacity: 3 * TranslationCache.size)
-        frames.initialize(repeating: 0, count: 3 * TranslationCache.size)
+        tags = .allocate(capacity: 2 * TranslationCache.bankSlots)
+        tags.initialize(repeating: 0, count: 2 * TranslationCache.bankSlots)
+        frames = .allocate(capacity: 2 * TranslationCache.bankSlots)
+        frames.initialize(repeating: 0, count: 2 * TranslationCache.bankSlots)
     }
 
     deinit {
@@ -26,16 +36,31 @@ final class TranslationCache {
         frames.deallocate()
     }
 
-    func flush() { tags.update(repeating: 0, count: 3 * TranslationCache.size) }
+    /// Drops every entry of both banks.
+    func flush() { tags.update(repeating: 0, count: 2 * TranslationCache.bankSlots) }
 
-    /// Drops every entry unless the context they were made in still holds.
+    /// Selects the bank of `priv` and drops what no longer holds: that bank if its satp or
+    /// SUM/MXR changed, both if page tables were written since.
     func validate(satp: UInt64, priv: UInt64, mstatus: UInt64, tableWrites: Int) {
         let sumMxr = mstatus & (MStatus.sum | MStatus.mxr)
-        if satp != self.satp || priv != self.priv || sumMxr != self.sumMxr || tableWrites != self.tableWrites {
+        if tableWrites != self.tableWrites {
             flush()
-            self.satp = satp; self.priv = priv; self.sumMxr = sumMxr; self.tableWrites = tableWrites
+            self.tableWrites = tableWrites
+        }
+        let user = priv == Privilege.user
+        base = user ? TranslationCache.bankSlots : 0
+        self.priv = priv
+        let (oldSatp, oldSumMxr) = user ? (self.satp.1, self.sumMxr.1) : (self.satp.0, self.sumMxr.0)
+        if satp != oldSatp || sumMxr != oldSumMxr {
+            (tags + base).update(repeating: 0, count: TranslationCache.bankSlots)
+            if user { self.satp.1 = satp; self.sumMxr.1 = sumMxr } else { self.satp.0 = satp; self.sumMxr.0 = sumMxr }
         }
     }
+
+    /// The satp the current bank was filled under.
+    var currentSatp: UInt64 { base == 0 ? satp.0 : satp.1 }
+    /// The SUM/MXR bits the current bank was filled under.
+    var currentSumMxr: UInt64 { base == 0 ? sumMxr.0 : sumMxr.1 }
 }
 
 extension FastRunner {
@@ -45,14 +70,14 @@ extension FastRunner {
     /// step must handle the access (miss it cannot fill, fault, A/D update, not RAM).
     @inline(__always) func translate(_ va: UInt64, _ kind: Int) -> UInt64? {
         let vpn = va >> 12
-        let slot = kind << TranslationCache.bits | Int(vpn & UInt64(TranslationCache.size - 1))
+        let slot = tlb.base &+ (kind << TranslationCache.bits | Int(vpn & UInt64(TranslationCache.size - 1)))
         if tlb.tags[slot] == vpn &+ 1 { return tlb.frames[slot] | (va & 0xfff) }
         return fill(va, kind, slot)
     }
 
     func fill(_ va: UInt64, _ kind: Int, _ slot: Int) -> UInt64? {
         if UInt64(bitPattern: Int64(bitPattern: va << 25) >> 25) != va { return nil }
-        var table = (tlb.satp & ((1 << 44) - 1)) << 12
+        var table = (tlb.currentSatp & ((1 << 44) - 1)) << 12
         var level = 2
         while true {
             let pteOffset = table &+ ((va >> (12 + 9 * UInt64(level))) & 0x1ff) &* 8 &- MachineMap.ramBase
@@ -72,12 +97,12 @@ extension FastRunner {
             let user = pte & 16 != 0, accessed = pte & 64 != 0, dirty = pte & 128 != 0
             if tlb.priv == Privilege.user {
                 if !user { return nil }
-            } else if user && (kind == FastRunner.fetch || tlb.sumMxr & MStatus.sum == 0) {
+            } else if user && (kind == FastRunner.fetch || tlb.currentSumMxr & MStatus.sum == 0) {
                 return nil
             }
             switch kind {
             case FastRunner.fetch: if !x { return nil }
-            case FastRunner.load: if !(r || (x && tlb.sumMxr & MStatus.mxr != 0)) { return nil }
+            case FastRunner.load: if !(r || (x && tlb.currentSumMxr & MStatus.mxr != 0)) { return nil }
             default: if !w || !dirty { return nil }
             }
             if !accessed { return nil }

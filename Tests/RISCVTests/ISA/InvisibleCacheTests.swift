@@ -66,6 +66,55 @@ struct InvisibleCacheTests {
         #expect(m[x: a0] == 0xaaaa)
         #expect(m[x: a1] == 0xbbbb, "a page-table edit must be seen without SFENCE.VMA")
     }
+
+    /// The translation cache keeps a bank per privilege level across U↔S switches; a
+    /// bank filled under one satp must not serve another. User code reads a page, traps to
+    /// the supervisor, which swaps satp to tables that map the page elsewhere, and
+    /// returns: the user's next read must see the other page, then the first again.
+    @Test func userBankIsDroppedWhenTheSupervisorSwitchesSatp() {
+        let userCode: UInt64 = 0x4000_0000, userData: UInt64 = 0x4000_1000
+        let codeFrame = TestMachine.base + 0x18_0000
+        let pageA = TestMachine.base + 0x20_0000, pageB = TestMachine.base + 0x21_0000
+        let handler: [UInt32] = [
+            csrrw(t3, 0x180, t3),    // swap satp with t3
+            csrr(t4, 0x141),         // sepc
+            addi(t4, t4, 4),
+            csrw(0x141, t4),
+            sret,
+        ]
+        let user: [UInt32] = [
+            lui(t0, 0x40001),        // t0 = userData
+            ld(a0, 0, t0), ld(a0, 0, t0),
+            ecall,                   // satp → the other tables
+            ld(a1, 0, t0), ld(a1, 0, t0),
+            ecall,                   // and back
+            ld(a2, 0, t0),
+            jal(0, 0),
+        ]
+        let m = lockstep(steps: 40) { tm in
+            tm.load(handler, at: TestMachine.base)
+            tm.load(user, at: codeFrame)
+            tm.write(pageA, 8, 0xaaaa)
+            tm.write(pageB, 8, 0xbbbb)
+            let rwx = PageTables.v | PageTables.r | PageTables.w | PageTables.x | PageTables.a | PageTables.d
+            var satps: [UInt64] = []
+            for (area, data) in [(TestMachine.base + 0x10_0000, pageA), (TestMachine.base + 0x14_0000, pageB)] {
+                var tables = PageTables(tm, tableArea: area)
+                tables.map(TestMachine.base, to: TestMachine.base, level: 1, flags: rwx)
+                tables.map(userCode, to: codeFrame, flags: PageTables.v | PageTables.r | PageTables.x | PageTables.u | PageTables.a)
+                tables.map(userData, to: data, flags: rwx | PageTables.u)
+                satps.append(tables.satp)
+            }
+            tm[core: CoreLayout.satp] = satps[0]
+            tm[x: t3] = satps[1]
+            tm[core: CoreLayout.stvec] = TestMachine.base
+            tm[core: CoreLayout.medeleg] = 1 << 8          // U-mode ecall to S
+            tm.priv = Privilege.user
+            tm.pc = userCode
+        }
+        #expect(m[x: a0] == 0xaaaa && m[x: a1] == 0xbbbb && m[x: a2] == 0xaaaa,
+                "a0 \(String(m[x: a0], radix: 16)) a1 \(String(m[x: a1], radix: 16)) a2 \(String(m[x: a2], radix: 16))")
+    }
 }
 
 /// Review findings turned into tests.
