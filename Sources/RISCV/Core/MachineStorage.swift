@@ -52,16 +52,25 @@ public final class MachineStorage {
     /// Output length at the last `clearDirty()`.
     public private(set) var outputCleanLength = 0
 
-    /// Allocates a zeroed machine with `ramSize` bytes of RAM (a multiple of the page size).
-    public init(ramSize: Int, input: [UInt8] = []) {
+    /// Allocates a zeroed machine with `ramSize` bytes of RAM (a multiple of the page size);
+    /// stops the program if the host cannot give the RAM (`init(allocating:input:)` throws).
+    public convenience init(ramSize: Int, input: [UInt8] = []) {
+        do { try self.init(allocating: ramSize, input: input) } catch { fatalError("\(error)") }
+    }
+
+    /// Allocates a zeroed machine with `ramSize` bytes of RAM (a multiple of the page size),
+    /// or throws a `MachineError` saying how much RAM the host could not give.
+    public init(allocating ramSize: Int, input: [UInt8] = []) throws {
         precondition(ramSize > 0 && ramSize % MachineStorage.pageSize == 0, "RAM size must be a whole number of pages")
         precondition(input.count <= MachineStorage.tapeCapacity, "input larger than the tape")
+        // calloc: zeroed RAM whose untouched pages cost nothing until used (a 128 MiB
+        // machine that touches a few MiB does not pay for clearing the rest).
+        guard let zeroed = calloc(ramSize, 1) else {
+            throw MachineError("cannot allocate \(ramSize) bytes (\(ramSize >> 20) MiB) of guest RAM")
+        }
         self.ramSize = ramSize
         core = .allocate(capacity: CoreLayout.count)
         core.initialize(repeating: 0, count: CoreLayout.count)
-        // calloc: zeroed RAM whose untouched pages cost nothing until used (a 128 MiB
-        // machine that touches a few MiB does not pay for clearing the rest).
-        guard let zeroed = calloc(ramSize, 1) else { fatalError("cannot allocate \(ramSize) bytes of RAM") }
         ram = zeroed
         let pages = ramSize / MachineStorage.pageSize
         dirtyWordCount = (pages + 63) / 64

@@ -56,7 +56,7 @@ public final class Machine {
         guard input.count <= MachineStorage.tapeCapacity else {
             throw MachineError("input is \(input.count) bytes; the tape holds at most \(MachineStorage.tapeCapacity)")
         }
-        let storage = MachineStorage(ramSize: Int(image.ramSize), input: input)
+        let storage = try MachineStorage(allocating: Int(image.ramSize), input: input)
         try Boot.load(image, into: storage)
         self.init(storage: storage)
     }
