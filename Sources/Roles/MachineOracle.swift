@@ -7,7 +7,8 @@ import Scenario
 import Transport
 
 /// A party's own execution of the task on the real machine, answering the game's
-/// questions (claim, roots, proofs) from checkpoints so no query replays from step 0.
+/// questions (claim, roots, proofs) from checkpoints so no query replays from step 0
+/// (page deltas, see `CheckpointChain` and docs/ARCHITECTURE.md "Checkpoints").
 /// Corruptions make the party believe a wrong trace (a faulty solver or verifier whose
 /// machine flipped bits): every one is applied, in step order.
 ///
@@ -65,7 +66,7 @@ public final class MachineOracle: TraceOracle {
     var finalOutput: [UInt8] = []
     let progress: ((UInt64) -> Void)?
 
-    /// Boots the task (`boot` is called again never: checkpoints are copies).
+    /// Boots the task once (`boot` is never called again: checkpoints restore the cursor in place).
     /// `corruptions` may come in any order (see `inStepOrder`).
     /// `checkpointBudgetBytes` bounds the memory spent on checkpoints (counted in host
     /// bytes: the pages they save and their bookkeeping); one is taken every
