@@ -113,6 +113,11 @@ k-sweep: deps guests build
 	@mkdir -p $(BUILD)
 	$(TBSIM) sweep scenarios/faulty-solver.yaml --set game.k=2..32*2 --csv - --html $(BUILD)/k-sweep.html
 
+# Figures, never pass/fail: the machine's MIPS on the four bench guests side by side with
+# QEMU's (net of its start-up, which is printed on its own line) and with the same C built
+# natively by the host's `cc -O2` (guests/native/hosted.c; skipped with a line when there
+# is no cc), then commitment costs, checkpoint memory at 2 GiB of guest RAM, the dispute
+# overhead, signatures, the ledger, and the Linux workload when built.
 bench: test-deps guests build
 	$(TBSIM) bench
 

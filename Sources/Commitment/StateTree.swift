@@ -142,10 +142,43 @@ public final class StateTree {
         let count = bytes.count
         if count == outputHashed && from == outputHashed { return }
         let pages = (count + StateLayout.pageSize - 1) / StateLayout.pageSize
-        let first = min(from, outputHashed, count) / StateLayout.pageSize
+        var first = min(from, outputHashed, count) / StateLayout.pageSize
+        // Shrinking (a checkpoint restore) drops pages: the last page kept is re-hashed so
+        // the ancestors that covered dropped pages are recomputed.
+        if count < outputHashed && pages > 0 { first = min(first, pages - 1) }
         output.setPageCount(pages)
         if first < pages { output.rehash(pages: Array(first..<pages)) { hashBytePage(bytes, page: $0) } }
         outputHashed = count
+    }
+
+    // MARK: checkpoints
+
+    /// The root of RAM page `page` as of the last refresh (call `root()` first).
+    func ramPageRoot(_ page: Int) -> Node { ram.node(level: 0, index: page) }
+
+    /// Whether RAM page `page` was all zeros at the last refresh.
+    func ramPageIsZero(_ page: Int) -> Bool { ram.node(level: 0, index: page) == zeroHashes[StateLayout.pageLevels] }
+
+    /// Takes `roots` (page → root, pages ascending) as the roots of RAM pages whose bytes a
+    /// checkpoint restore has just put back, and recomputes their ancestors: no page is
+    /// hashed.
+    func setRAMPageRoots(pages: [Int], roots: [Node]) {
+        var i = 0
+        ram.rehash(pages: pages) { _ in defer { i += 1 }; return roots[i] }
+    }
+
+    /// Replaces the output with `bytes`, re-hashing from the first byte that differs.
+    func replaceOutput(_ bytes: [UInt8]) {
+        let old = storage.output
+        let n = min(old.count, bytes.count)
+        var same = 0
+        old.withUnsafeBytes { a in
+            bytes.withUnsafeBytes { b in
+                while same < n && a[same] == b[same] { same += 1 }
+            }
+        }
+        storage.output = bytes
+        refreshOutput(from: same)
     }
 
     // MARK: reading nodes (for proofs)

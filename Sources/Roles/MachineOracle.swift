@@ -7,7 +7,8 @@ import Scenario
 import Transport
 
 /// A party's own execution of the task on the real machine, answering the game's
-/// questions (claim, roots, proofs) from checkpoints so no query replays from step 0.
+/// questions (claim, roots, proofs) from checkpoints so no query replays from step 0
+/// (page deltas, see `CheckpointChain` and docs/ARCHITECTURE.md "Checkpoints").
 /// Corruptions make the party believe a wrong trace (a faulty solver or verifier whose
 /// machine flipped bits): every one is applied, in step order.
 ///
@@ -37,6 +38,8 @@ public final class MachineOracle: TraceOracle {
     public private(set) var proofsBuilt = 0
     public private(set) var computeSeconds = 0.0
     public var checkpointCount: Int { checkpoints.count }
+    /// Host bytes the checkpoints hold now (what `checkpointBudgetBytes` bounds).
+    public var checkpointBytes: Int { checkpoints.bytes }
 
     let boot: () throws -> Machine
     /// Every flip the party's machine suffers, in step order (several at one step in the
@@ -45,36 +48,44 @@ public final class MachineOracle: TraceOracle {
     /// How many of `corruptions` the cursor's state carries (a prefix).
     var applied = 0
     let maxSteps: UInt64
-    let checkpointLimit: Int
-    /// Copies of the machine and of its hash tree at earlier steps, with how many
-    /// corruptions each carries.
-    var checkpoints: [(steps: UInt64, machine: Machine, tree: StateTree, applied: Int)] = []
+    /// At most this many checkpoints are kept.
+    let checkpointLimit = 64
+    /// At most this many host bytes are spent on checkpoints (the first one, the boot
+    /// image's pages, is kept whatever it costs).
+    let checkpointBudgetBytes: Int
+    /// The cursor's state at earlier steps, each tagged with how many corruptions it
+    /// carries: page deltas (see `CheckpointChain`), so a checkpoint costs the pages the
+    /// run wrote since the previous one, not a copy of RAM.
+    let checkpoints: CheckpointChain
     var checkpointInterval: UInt64
     /// The machine positioned at some step, with its tree.
-    var cursor: Machine
-    var tree: StateTree
+    let cursor: Machine
+    let tree: StateTree
     var claim: Claim?
     var finalSteps: UInt64 = 0
     var finalOutput: [UInt8] = []
     let progress: ((UInt64) -> Void)?
 
-    /// Boots the task (`boot` is called again never: checkpoints are copies).
+    /// Boots the task once (`boot` is never called again: checkpoints restore the cursor in place).
     /// `corruptions` may come in any order (see `inStepOrder`).
-    /// `checkpointBudgetBytes` bounds the memory spent on checkpoints.
+    /// `checkpointBudgetBytes` bounds the memory spent on checkpoints (counted in host
+    /// bytes: the pages they save and their bookkeeping); one is taken every
+    /// `checkpointInterval` steps of the first run until there are too many (then the
+    /// spacing doubles).
     public init(boot: @escaping () throws -> Machine, maxSteps: UInt64, corruptions: [Corruption] = [],
-                checkpointBudgetBytes: Int = 1 << 30, progress: ((UInt64) -> Void)? = nil) throws {
+                checkpointBudgetBytes: Int = 1 << 30, checkpointInterval: UInt64 = 1 << 16,
+                progress: ((UInt64) -> Void)? = nil) throws {
         self.boot = boot
         self.maxSteps = maxSteps
         self.corruptions = Self.inStepOrder(corruptions)
         self.progress = progress
+        self.checkpointBudgetBytes = checkpointBudgetBytes
         let first = try boot()
         cursor = first
-        let perCheckpoint = max(1, first.storage.ramSize + CoreLayout.count * 8)
-        checkpointLimit = max(2, min(64, checkpointBudgetBytes / perCheckpoint))
-        checkpointInterval = 1 << 16
+        precondition(checkpointInterval > 0, "checkpoint interval must be positive")
+        self.checkpointInterval = checkpointInterval
         tree = StateTree(first.storage)
-        let initial = first.copy()
-        checkpoints.append((0, initial, tree.copy(boundTo: initial.storage), 0))
+        checkpoints = try CheckpointChain(machine: first, tree: tree, tag: 0)
     }
 
     /// `corruptions` sorted by step; flips at the same step keep their order. (Flips
@@ -89,7 +100,7 @@ public final class MachineOracle: TraceOracle {
     /// Runs the cursor forward to `target` (≤ maxSteps), applying each corruption when the
     /// run passes it (and the pending ones once it halts) and leaving checkpoints behind
     /// on the first pass.
-    func advance(to target: UInt64, recordCheckpoints: Bool = false) {
+    func advance(to target: UInt64, recordCheckpoints: Bool = false) throws {
         let start = monotonicSeconds()
         applyDueCorruptions()
         while cursor.steps < target && !cursor.halted {
@@ -108,7 +119,7 @@ public final class MachineOracle: TraceOracle {
             stepsExecuted += cursor.steps - before
             applyDueCorruptions()
             if recordCheckpoints && cursor.steps % checkpointInterval == 0 && !cursor.halted {
-                addCheckpoint()
+                try addCheckpoint()
                 progress?(cursor.steps)
             }
         }
@@ -144,35 +155,38 @@ public final class MachineOracle: TraceOracle {
         }
     }
 
-    func addCheckpoint() {
-        let m = cursor.copy()
-        checkpoints.append((cursor.steps, m, tree.copy(boundTo: m.storage), applied))
-        if checkpoints.count > checkpointLimit {
-            // Thin out: keep step 0 and every other checkpoint, double the spacing.
-            checkpointInterval *= 2
-            checkpoints = checkpoints.filter { $0.steps % checkpointInterval == 0 }
+    func addCheckpoint() throws {
+        try checkpoints.record(tag: applied)
+        // Thin out while over the count or the bytes: keep step 0 and every other
+        // checkpoint, double the spacing.
+        while checkpoints.count > checkpointLimit || (checkpoints.bytes > checkpointBudgetBytes && checkpoints.count > 1) {
+            checkpointInterval = checkpointInterval.multipliedReportingOverflow(by: 2).overflow ? 1 << 63 : checkpointInterval * 2
+            let steps = checkpoints.steps
+            for i in stride(from: steps.count - 1, through: 1, by: -1) where steps[i] % checkpointInterval != 0 {
+                checkpoints.remove(at: i)
+            }
         }
     }
 
-    /// Puts the cursor at `step` (clamped to the final step), from the nearest
-    /// checkpoint at or before it when the cursor is past it.
-    func position(at step: UInt64) {
-        if claim == nil { _ = try? finalClaim() }
+    /// Puts the cursor at `step` (clamped to the final step) from the nearest checkpoint at
+    /// or before it, when the cursor is past `step` or behind that checkpoint.
+    func position(at step: UInt64) throws {
+        if claim == nil { _ = try finalClaim() }
         let target = min(step, finalSteps)
-        if cursor.steps > target {
-            let base = checkpoints.last { $0.steps <= target } ?? checkpoints[0]
-            cursor = base.machine.copy()
-            tree = base.tree.copy(boundTo: cursor.storage)
-            applied = base.applied
+        let steps = checkpoints.steps
+        let base = steps.lastIndex { $0 <= target } ?? 0
+        if cursor.steps > target || steps[base] > cursor.steps {
+            checkpoints.restore(base)
+            applied = checkpoints.tag(base)
         }
-        advance(to: target)
+        try advance(to: target)
     }
 
     // MARK: TraceOracle
 
     public func finalClaim() throws -> Claim {
         if let claim { return claim }
-        advance(to: maxSteps, recordCheckpoints: true)
+        try advance(to: maxSteps, recordCheckpoints: true)
         finalSteps = cursor.steps
         finalOutput = cursor.output
         let root = tree.root()
@@ -183,13 +197,13 @@ public final class MachineOracle: TraceOracle {
     }
 
     public func root(atStep step: UInt64) throws -> Digest {
-        position(at: step)
+        try position(at: step)
         rootsComputed += 1
         return tree.root()
     }
 
     public func stepProof(atStep step: UInt64) throws -> [UInt8] {
-        position(at: step)
+        try position(at: step)
         let start = monotonicSeconds()
         // A halted machine's step is the identity: proving it leaves the cursor in place.
         let proof = StepProver.prove(cursor, tree: tree)
@@ -200,7 +214,7 @@ public final class MachineOracle: TraceOracle {
     }
 
     public func outputOpening() throws -> [UInt8] {
-        position(at: finalSteps)
+        try position(at: finalSteps)
         return OutputOpening.open(tree)
     }
 

@@ -14,10 +14,13 @@ public struct BenchCommand: ParsableCommand {
         abstract: "Print performance figures: machine MIPS (vs QEMU), commitment costs, dispute overhead.",
         discussion: "Build with `swift build -c release` (or use `make bench`): debug builds are ~50x slower.")
 
-    public enum Section: String, ExpressibleByArgument, CaseIterable { case machine, commitment, game, signatures, chain, linux, all }
+    public enum Section: String, ExpressibleByArgument, CaseIterable { case machine, commitment, checkpoints, game, signatures, chain, linux, all }
 
-    @Option(help: "Which figures: machine, commitment, game, signatures, chain, linux (needs `make guest-linux`) or all.")
+    @Option(help: "Which figures: machine (with the native build), commitment, checkpoints, game, signatures, chain, linux (needs `make guest-linux`) or all.")
     public var only: Section = .all
+
+    @Option(name: .customLong("checkpoint-ram"), help: "Guest RAM in MiB for the checkpoint figures.")
+    public var checkpointRAMMiB: UInt64 = 2048
 
     @Option(help: "Directory holding the guest ELFs.")
     public var guests: String = "build/guests"
@@ -27,6 +30,12 @@ public struct BenchCommand: ParsableCommand {
 
     @Flag(help: "Skip the QEMU comparison even when qemu-system-riscv64 is installed.")
     public var noQemu = false
+
+    @Flag(help: "Skip the native build of the bench guests' C (host `cc -O2`).")
+    public var noNative = false
+
+    @Option(help: "Directory holding the guests' sources (programs/, runtime/, native/) for the native build.")
+    public var guestSources: String = "guests"
 
     @Option(help: "Machine engines to measure, comma-separated: \(Engine.allCases.map(\.rawValue).joined(separator: ", ")).")
     public var engines: String = Engine.standard.rawValue
@@ -39,6 +48,7 @@ public struct BenchCommand: ParsableCommand {
         #endif
         if only == .machine || only == .all { try machineFigures() }
         if only == .commitment || only == .all { try commitmentFigures() }
+        if only == .checkpoints || only == .all { try checkpointFigures() }
         if only == .game || only == .all { try gameFigures() }
         if only == .signatures || only == .all { signatureFigures() }
         if only == .chain || only == .all { try chainFigures() }
@@ -101,21 +111,37 @@ public struct BenchCommand: ParsableCommand {
         }
     }
 
-    /// MIPS of every selected engine side by side, then QEMU's: its wall time, the
-    /// start-up it spends before the guest's first instruction (measured on `hello`, which
-    /// runs a few thousand instructions) and its MIPS net of that start-up, which is the
-    /// figure to compare with (a 100 M-instruction guest is mostly start-up for QEMU).
+    /// MIPS of every selected engine side by side with QEMU's and a native build's.
+    /// QEMU: its wall time, the start-up it spends before the guest's first instruction
+    /// (measured on `hello`, which runs a few thousand instructions, and printed on its
+    /// own) and its MIPS net of that start-up, the figure to compare with (a
+    /// 100 M-instruction guest is largely start-up for QEMU). Native: the same C built by
+    /// the host's `cc -O2` (`guests/native/hosted.c` in place of the bare-metal runtime),
+    /// its output checked against `guests/expected`; its MIPS is the guest's RISC-V
+    /// instruction count over the native seconds — a work rate, the physical reference.
     func machineFigures() throws {
         let engines = try selectedEngines()
         print("== machine: CPU-bound guests (best of \(repetitions); MIPS = guest instructions / wall seconds)")
         let qemu = noQemu ? nil : findExecutable("qemu-system-riscv64")
         let startup = qemu.flatMap { qemuSeconds($0, "\(guests)/hello.elf") }
+        if let startup {
+            print(String(format: "qemu start-up: %.3f s per run (hello.elf, a few thousand instructions); qemu MIPS* below are net of it", startup))
+        } else if !noQemu {
+            print("(qemu-system-riscv64 not found: no QEMU comparison)")
+        }
+        let cc = noNative ? nil : findExecutable("cc")
+        if !noNative && cc == nil { print("(no `cc` on PATH: no native build of the guests' C)") }
         var header = pad("guest", 14) + pad("instructions", 14)
-        for e in engines { header += pad("\(e.rawValue) MIPS", 15) }
-        if qemu != nil { header += pad("qemu s", 9) + pad("qemu MIPS*", 12) + "\(engines.last!.rawValue)/qemu*" }
+        for e in engines { header += pad("\(e.rawValue) MIPS", 13) }
+        if startup != nil { header += pad("qemu s", 8) + pad("qemu MIPS*", 11) }
+        if cc != nil { header += pad("native s", 9) + pad("native MIPS\u{2020}", 13) }
+        if startup != nil { header += pad("tbsim/qemu*", 12) }
+        if cc != nil { header += "tbsim/native" }
         print(header)
+        let tbsimName = engines.last!.rawValue
         var totals = [Double](repeating: 0, count: engines.count), totalInstructions: UInt64 = 0
-        var qemuNet = 0.0
+        var qemuNet = 0.0, qemuAll = true, nativeTotal = 0.0, nativeAll = true
+        var notes: [String] = []
         for name in Self.cpuGuests {
             let path = "\(guests)/\(name).elf"
             let elf = try readFile(path, what: "benchmark guest (run `make guests`)")
@@ -134,33 +160,97 @@ public struct BenchCommand: ParsableCommand {
                 }
                 totals[k] += best
                 last = best
-                line += pad(String(format: "%.1f", Double(instructions) / best / 1e6), 15)
+                line += pad(String(format: "%.1f", Double(instructions) / best / 1e6), 13)
             }
             totalInstructions += instructions
             line = pad(name, 14) + pad("\(instructions)", 14) + line
+            var ratios = ""
             if let qemu, let startup {
                 if let q = qemuSeconds(qemu, path) {
                     let net = max(q - startup, 1e-3)
                     qemuNet += net
-                    line += pad(String(format: "%.3f", q), 9) + pad(String(format: "%.0f", Double(instructions) / net / 1e6), 12)
-                        + String(format: "%.2fx", last / net)
+                    line += pad(String(format: "%.3f", q), 8) + pad(String(format: "%.0f", Double(instructions) / net / 1e6), 11)
+                    ratios += pad(String(format: "%.2fx", last / net), 12)
                 } else {
-                    line += "-"
+                    qemuAll = false
+                    line += pad("-", 8) + pad("-", 11)
+                    ratios += pad("-", 12)
                 }
             }
-            print(line)
+            if let cc {
+                switch nativeSeconds(cc: cc, guest: name) {
+                case .success(let n):
+                    nativeTotal += n
+                    line += pad(String(format: "%.3f", n), 9) + pad(String(format: "%.0f", Double(instructions) / n / 1e6), 13)
+                    ratios += String(format: "%.1fx", last / n)
+                case .failure(let why):
+                    nativeAll = false
+                    notes.append("\(name) native: \(why)")
+                    line += pad("-", 9) + pad("-", 13)
+                    ratios += "-"
+                }
+            }
+            print(line + ratios)
         }
         var overall = pad("overall", 28)
-        for t in totals { overall += pad(String(format: "%.1f", Double(totalInstructions) / t / 1e6), 15) }
-        if qemu != nil, let startup {
-            overall += pad("", 9) + pad(String(format: "%.0f", Double(totalInstructions) / qemuNet / 1e6), 12)
-                + String(format: "%.2fx", totals.last! / qemuNet)
-            print(overall)
-            print(String(format: "* net of QEMU's start-up, %.3f s per run (measured on hello.elf): plain TCG, no -icount", startup))
-        } else {
-            print(overall)
-            if qemu == nil && !noQemu { print("(qemu-system-riscv64 not found: no QEMU comparison)") }
+        for t in totals { overall += pad(String(format: "%.1f", Double(totalInstructions) / t / 1e6), 13) }
+        var ratios = ""
+        if startup != nil {
+            overall += pad("", 8) + pad(qemuAll ? String(format: "%.0f", Double(totalInstructions) / qemuNet / 1e6) : "-", 11)
+            ratios += pad(qemuAll ? String(format: "%.2fx", totals.last! / qemuNet) : "-", 12)
         }
+        if cc != nil {
+            overall += pad("", 9) + pad(nativeAll ? String(format: "%.0f", Double(totalInstructions) / nativeTotal / 1e6) : "-", 13)
+            ratios += nativeAll ? String(format: "%.1fx", totals.last! / nativeTotal) : "-"
+        }
+        print(overall + ratios)
+        if startup != nil { print("* qemu: plain TCG, no -icount; MIPS and tbsim/qemu net of its start-up above (tbsim = \(tbsimName))") }
+        if cc != nil {
+            print("\u{2020} native: the same C built by `cc -O2` for this host (\(guestSources)/native/hosted.c in place of the runtime), "
+                  + "output checked against \(guestSources)/expected; MIPS = the guest's RISC-V instruction count (from tbsim) / native "
+                  + "wall seconds, a work rate (the host runs its own x86-64 instructions, not these)")
+        }
+        for n in notes { print(n) }
+    }
+
+    /// Builds `guest`'s C with the host's `cc -O2` and runs it: its best wall time, or
+    /// why there is none (build failed, wrong output).
+    func nativeSeconds(cc: String, guest: String) -> Result<Double, CLIError> {
+        let dir = NSTemporaryDirectory() + "tbsim-native-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let exe = "\(dir)/\(guest)", out = "\(dir)/\(guest).out"
+        let build = Process()
+        build.executableURL = URL(fileURLWithPath: cc)
+        build.arguments = ["-O2", "-I\(guestSources)/runtime", "\(guestSources)/programs/\(guest).c",
+                           "\(guestSources)/native/hosted.c", "-o", exe]
+        build.standardOutput = FileHandle.nullDevice
+        build.standardError = FileHandle.nullDevice
+        guard (try? build.run()) != nil else { return .failure(CLIError("cannot start \(cc)")) }
+        build.waitUntilExit()
+        guard build.terminationStatus == 0 else { return .failure(CLIError("`\(cc) -O2` failed on \(guestSources)/programs/\(guest).c")) }
+        var best = Double.infinity
+        for _ in 0..<max(1, repetitions) {
+            FileManager.default.createFile(atPath: out, contents: nil)
+            guard let sink = FileHandle(forWritingAtPath: out) else { return .failure(CLIError("cannot write \(out)")) }
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: exe)
+            p.standardOutput = sink
+            p.standardError = FileHandle.nullDevice
+            p.standardInput = FileHandle.nullDevice
+            let start = monotonicSeconds()
+            guard (try? p.run()) != nil else { return .failure(CLIError("cannot start \(exe)")) }
+            p.waitUntilExit()
+            let t = monotonicSeconds() - start
+            try? sink.close()
+            guard p.terminationStatus == 0 else { return .failure(CLIError("exited with status \(p.terminationStatus)")) }
+            best = min(best, t)
+        }
+        let expected = FileManager.default.contents(atPath: "\(guestSources)/expected/\(guest).out")
+        guard let expected, FileManager.default.contents(atPath: out) == expected else {
+            return .failure(CLIError("output differs from \(guestSources)/expected/\(guest).out"))
+        }
+        return .success(best)
     }
 
     /// Wall time of one QEMU run of a bare-metal ELF (plain TCG, no icount), best of `repetitions`.

@@ -27,6 +27,11 @@ public final class MachineStorage {
     package let dirtyPages: UnsafeMutablePointer<UInt64>
     /// Words in the dirty-page bitmap.
     public let dirtyWordCount: Int
+    /// One bit per RAM page written since the last `resetMark()`: `clearDirty()` folds the
+    /// dirty bits in before clearing them, so a page written is in `dirtyPages` or here
+    /// until the mark is reset. Checkpoints use it to copy only the pages written since the
+    /// previous one; the store path never touches it (it sets the dirty bit only).
+    package let markedPages: UnsafeMutablePointer<UInt64>
     /// RAM pages the fast path read page-table entries from (not state: bookkeeping for
     /// its translation cache), and a count of writes that hit such pages.
     let tablePages: UnsafeMutablePointer<UInt64>
@@ -47,21 +52,32 @@ public final class MachineStorage {
     /// Output length at the last `clearDirty()`.
     public private(set) var outputCleanLength = 0
 
-    /// Allocates a zeroed machine with `ramSize` bytes of RAM (a multiple of the page size).
-    public init(ramSize: Int, input: [UInt8] = []) {
+    /// Allocates a zeroed machine with `ramSize` bytes of RAM (a multiple of the page size);
+    /// stops the program if the host cannot give the RAM (`init(allocating:input:)` throws).
+    public convenience init(ramSize: Int, input: [UInt8] = []) {
+        do { try self.init(allocating: ramSize, input: input) } catch { fatalError("\(error)") }
+    }
+
+    /// Allocates a zeroed machine with `ramSize` bytes of RAM (a multiple of the page size),
+    /// or throws a `MachineError` saying how much RAM the host could not give.
+    public init(allocating ramSize: Int, input: [UInt8] = []) throws {
         precondition(ramSize > 0 && ramSize % MachineStorage.pageSize == 0, "RAM size must be a whole number of pages")
         precondition(input.count <= MachineStorage.tapeCapacity, "input larger than the tape")
+        // calloc: zeroed RAM whose untouched pages cost nothing until used (a 128 MiB
+        // machine that touches a few MiB does not pay for clearing the rest).
+        guard let zeroed = calloc(ramSize, 1) else {
+            throw MachineError("cannot allocate \(ramSize) bytes (\(ramSize >> 20) MiB) of guest RAM")
+        }
         self.ramSize = ramSize
         core = .allocate(capacity: CoreLayout.count)
         core.initialize(repeating: 0, count: CoreLayout.count)
-        // calloc: zeroed RAM whose untouched pages cost nothing until used (a 128 MiB
-        // machine that touches a few MiB does not pay for clearing the rest).
-        guard let zeroed = calloc(ramSize, 1) else { fatalError("cannot allocate \(ramSize) bytes of RAM") }
         ram = zeroed
         let pages = ramSize / MachineStorage.pageSize
         dirtyWordCount = (pages + 63) / 64
         dirtyPages = .allocate(capacity: dirtyWordCount)
         dirtyPages.initialize(repeating: ~0, count: dirtyWordCount)
+        markedPages = .allocate(capacity: dirtyWordCount)
+        markedPages.initialize(repeating: 0, count: dirtyWordCount)
         tablePages = .allocate(capacity: dirtyWordCount)
         tablePages.initialize(repeating: 0, count: dirtyWordCount)
         codePages = .allocate(capacity: dirtyWordCount)
@@ -75,6 +91,7 @@ public final class MachineStorage {
         core.deallocate()
         free(ram)
         dirtyPages.deallocate()
+        markedPages.deallocate()
         tablePages.deallocate()
         codePages.deallocate()
     }
@@ -85,15 +102,56 @@ public final class MachineStorage {
         c.core.update(from: core, count: CoreLayout.count)
         c.ram.copyMemory(from: ram, byteCount: ramSize)
         c.dirtyPages.update(from: dirtyPages, count: dirtyWordCount)
+        c.markedPages.update(from: markedPages, count: dirtyWordCount)
         c.output = output
         c.outputCleanLength = outputCleanLength
         return c
     }
 
-    /// Forgets what was written so far (called after the commitment layer re-hashed).
+    /// Forgets what was written so far (called after the commitment layer re-hashed). The
+    /// pages stay in the mark (`pagesWrittenSinceMark()`).
     public func clearDirty() {
-        dirtyPages.update(repeating: 0, count: dirtyWordCount)
+        for w in 0..<dirtyWordCount {
+            markedPages[w] |= dirtyPages[w]
+            dirtyPages[w] = 0
+        }
         outputCleanLength = output.count
+    }
+
+    /// The RAM pages written since the last `resetMark()` (or since allocation), ascending.
+    public func pagesWrittenSinceMark() -> [Int] {
+        let pages = ramSize / MachineStorage.pageSize
+        var result: [Int] = []
+        for w in 0..<dirtyWordCount {
+            var bits = markedPages[w] | dirtyPages[w]
+            while bits != 0 {
+                let page = w * 64 + bits.trailingZeroBitCount
+                if page < pages { result.append(page) }
+                bits &= bits - 1
+            }
+        }
+        return result
+    }
+
+    /// Starts a new mark: no page counts as written since.
+    public func resetMark() {
+        markedPages.update(repeating: 0, count: dirtyWordCount)
+    }
+
+    /// Counts page `page` as written since the mark without making it dirty (its hash in a
+    /// bound tree stays valid): for a checkpoint store whose state this one no longer
+    /// provably equals at that page.
+    package func addToMark(_ page: Int) {
+        markedPages[page >> 6] |= 1 << UInt64(page & 63)
+    }
+
+    /// Forgets the dirty pages and the mark at once, without folding one into the other:
+    /// for a checkpoint restore that has just made RAM equal to a state whose page hashes
+    /// the bound tree now holds.
+    package func clearDirtyAndMark(outputClean: Int) {
+        dirtyPages.update(repeating: 0, count: dirtyWordCount)
+        markedPages.update(repeating: 0, count: dirtyWordCount)
+        outputCleanLength = outputClean
     }
 
     /// Whether RAM page `page` was written since the last `clearDirty()`.

@@ -56,7 +56,7 @@ public final class Machine {
         guard input.count <= MachineStorage.tapeCapacity else {
             throw MachineError("input is \(input.count) bytes; the tape holds at most \(MachineStorage.tapeCapacity)")
         }
-        let storage = MachineStorage(ramSize: Int(image.ramSize), input: input)
+        let storage = try MachineStorage(allocating: Int(image.ramSize), input: input)
         try Boot.load(image, into: storage)
         self.init(storage: storage)
     }
@@ -150,6 +150,10 @@ public final class Machine {
         storage.ramEditedOutsideSemantics()
     }
 
-    /// A deep copy (checkpoint).
+    /// Sets the step counter: for a checkpoint restore that has just put the storage back
+    /// in the state it had after `steps` steps.
+    package func restoreStepCount(_ steps: UInt64) { self.steps = steps }
+
+    /// A deep copy.
     public func copy() -> Machine { Machine(storage: storage.copy(), steps: steps) }
 }
