@@ -45,7 +45,7 @@ struct CheckpointOracleTests {
         #expect(claim.root == reference[claim.steps])
         // A proof from a restored state starts at the trace's root.
         let proof = try oracle.stepProof(atStep: 5_000_000)
-        guard case let .valid(pre, _, _, _) = CommitmentProofChecker().checkStep(proof) else {
+        guard case let .valid(pre, _, _, _, _) = CommitmentProofChecker().checkStep(proof) else {
             Issue.record("the step proof does not verify"); return
         }
         #expect(try pre == Self.referenceRoots([5_000_000])[5_000_000])
