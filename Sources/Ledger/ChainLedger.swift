@@ -21,7 +21,7 @@ public struct LedgerError: Error, CustomStringConvertible, Equatable {
 /// the last records, which the parties then send again.
 public final class ChainLedger {
     /// The schema version this build reads and writes.
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     /// The file.
     public let path: String
@@ -134,11 +134,11 @@ public final class ChainLedger {
                                      Self.int(record.burned), record.previousHash.hex, record.hash.hex, Data(record.signature)])
                 for (i, e) in record.entries.enumerated() {
                     try db.execute(sql: """
-                        INSERT INTO entries (seq, position, block, time_ms, party, kind, gas, bytes, dispute, lo, hi)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO entries (seq, position, block, time_ms, party, kind, gas, bytes, dispute, lo, hi, deadline)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, arguments: [Self.int(record.seq), i, Self.int(e.block), Self.int(e.timeMs), Int64(e.party.rawValue),
                                          e.kind.rawValue, Self.int(e.gas), e.bytes, e.dispute.map { Int64($0) },
-                                         e.lo.map(Self.int), e.hi.map(Self.int)])
+                                         e.lo.map(Self.int), e.hi.map(Self.int), e.deadline.map(Self.int)])
                 }
                 for b in record.balances {
                     try db.execute(sql: "INSERT INTO balances (seq, party, balance, escrow) VALUES (?, ?, ?, ?)",
@@ -160,11 +160,12 @@ public final class ChainLedger {
                     guard let kind = LedgerEntryKind(rawValue: r["kind"] ?? "") else {
                         throw LedgerError("ledger \(path): entry \(r["position"] ?? 0) of record \(seq): unknown kind \(r["kind"] ?? "")")
                     }
-                    let dispute: Int64? = r["dispute"], lo: Int64? = r["lo"], hi: Int64? = r["hi"]
+                    let dispute: Int64? = r["dispute"], lo: Int64? = r["lo"], hi: Int64? = r["hi"], deadline: Int64? = r["deadline"]
                     entries[seq, default: []].append(TimelineEntry(
                         block: Self.u64(r["block"]), timeMs: Self.u64(r["time_ms"]), party: PartyID(UInt32(truncatingIfNeeded: r["party"] as Int64)),
                         kind: kind, gas: Self.u64(r["gas"]), bytes: r["bytes"], dispute: dispute.map { UInt32(truncatingIfNeeded: $0) },
-                        lo: lo.map { UInt64(bitPattern: $0) }, hi: hi.map { UInt64(bitPattern: $0) }))
+                        lo: lo.map { UInt64(bitPattern: $0) }, hi: hi.map { UInt64(bitPattern: $0) },
+                        deadline: deadline.map { UInt64(bitPattern: $0) }))
                 }
                 var balances: [Int64: [BalanceRow]] = [:]
                 for r in try Row.fetchAll(db, sql: "SELECT * FROM balances ORDER BY seq, party") {
@@ -257,7 +258,7 @@ public final class ChainLedger {
         CREATE TABLE entries (
             seq INTEGER NOT NULL REFERENCES inputs(seq), position INTEGER NOT NULL, block INTEGER NOT NULL,
             time_ms INTEGER NOT NULL, party INTEGER NOT NULL, kind TEXT NOT NULL, gas INTEGER NOT NULL,
-            bytes INTEGER NOT NULL, dispute INTEGER, lo INTEGER, hi INTEGER, PRIMARY KEY (seq, position))
+            bytes INTEGER NOT NULL, dispute INTEGER, lo INTEGER, hi INTEGER, deadline INTEGER, PRIMARY KEY (seq, position))
         """,
         """
         CREATE TABLE balances (

@@ -49,7 +49,8 @@ public struct ChainRecord: Equatable, Sendable {
     /// Position in the ledger, from 1.
     public var seq: UInt64
     /// Chain time (ms since the task was posted) the input took effect at: for a
-    /// transaction, when it reached the judge.
+    /// transaction, when it reached the judge (the block its entries were mined in may be
+    /// later: docs/GAME.md, "Clock").
     public var timeMs: UInt64
     /// The block of `timeMs`.
     public var block: UInt64
@@ -89,6 +90,7 @@ public struct ChainRecord: Equatable, Sendable {
             w.u64(e.block); w.u64(e.timeMs); w.u32(e.party.rawValue); w.string(e.kind.rawValue); w.u64(e.gas)
             w.u64(UInt64(e.bytes)); w.u64(e.dispute.map { UInt64($0) + 1 } ?? 0)
             w.bool(e.lo != nil); w.u64(e.lo ?? 0); w.bool(e.hi != nil); w.u64(e.hi ?? 0)
+            w.bool(e.deadline != nil); w.u64(e.deadline ?? 0)
         }
         w.u32(UInt32(balances.count))
         for b in balances { w.u32(b.party.rawValue); w.u64(b.balance); w.u64(b.escrow) }

@@ -16,7 +16,9 @@ extension ScenarioReport {
         h += header(ctx)
         h += ctx.legend()
         h += section("timeline", "Timeline of moves",
-                     "x = block (moves within one block in ledger order), one lane per party; hover a marker for details.",
+                     "x = block (moves within one block in ledger order), one lane per party; hover a marker for details. "
+                     + "A dashed line runs from a move to the deadline it set (the last block in which the next move is in time; "
+                     + "› when it lies past the plot); a red line marks each timeout. " + clockSentence,
                      timelineSVG(ctx) + ReportHTMLContext.shapeLegend)
         h += section("intervals", "Disputed interval per round",
                      "Each bar is the interval [lo, hi] still disputed after that pick round (its size in steps above it); it shrinks to the divergence step.",
@@ -107,7 +109,13 @@ extension ScenarioReport {
             s += "<text x=\"\(f(tx))\" y=\"\(f(plotBottom + 16))\" text-anchor=\"middle\">\(ReportFormat.grouped(Int64(tick)))</text>"
         }
         s += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 4))\" text-anchor=\"middle\" class=\"axistitle\">block</text>\n"
-        // Markers.
+        // Timeouts: a red line across every lane at the block the deadline passed.
+        for e in timeline where e.kind == .timeout {
+            let tx = x(Double(e.block))
+            s += "<g class=\"timeout\"><line x1=\"\(f(tx))\" y1=\"\(f(top))\" x2=\"\(f(tx))\" y2=\"\(f(plotBottom))\"/>"
+            s += "<title>timeout in block \(e.block)\(e.dispute.map { ", dispute #\($0)" } ?? "")</title></g>\n"
+        }
+        // Markers, each with a dashed line to the deadline it set.
         for e in timeline {
             let k = seen[e.block, default: 0]
             seen[e.block] = k + 1
@@ -115,7 +123,17 @@ extension ScenarioReport {
             let cx = x(Double(e.block) + (Double(k) + 0.5) / Double(n))
             let lane = lanes.firstIndex(of: e.party) ?? 0
             let cy = top + laneH * Double(lane) + laneH / 2
+            if let d = e.deadline {
+                // The deadline block is in time to its end.
+                let clipped = d + 1 > b1
+                let dx = x(Double(min(d + 1, b1)))
+                s += "<g class=\"deadline\"><line x1=\"\(f(cx))\" y1=\"\(f(cy + 9))\" x2=\"\(f(dx))\" y2=\"\(f(cy + 9))\"/>"
+                s += clipped ? "<text x=\"\(f(dx - 2))\" y=\"\(f(cy + 13))\" text-anchor=\"end\">›</text>"
+                    : "<line x1=\"\(f(dx))\" y1=\"\(f(cy + 5))\" x2=\"\(f(dx))\" y2=\"\(f(cy + 13))\"/>"
+                s += "<title>\(esc(e.kind.rawValue)) by \(esc(e.party)) in block \(e.block): next move due by block \(d)</title></g>\n"
+            }
             var tip = "\(e.kind.rawValue) by \(e.party)\nblock \(e.block), t = \(ReportFormat.grouped(e.timeMs)) ms"
+            if let d = e.deadline { tip += "\nnext move due by block \(d)" }
             if e.gas > 0 { tip += "\ngas \(ReportFormat.grouped(e.gas))" }
             if e.bytes > 0 { tip += ", \(ReportFormat.grouped(e.bytes)) bytes" }
             if let d = e.dispute { tip += "\ndispute #\(d)" }
@@ -292,13 +310,20 @@ extension ScenarioReport {
                           esc(Self.howItEnded(d, claimedSteps: task.steps)), who(d.winner), g(d.proofBytes), g(d.gas), blocks,
                           esc(d.reason)]
               })
+        let arrival = Set(clock.arrivalBlocks)
         table("Moves (the chain's ledger, in order)", ["#", "block", "time", "party", "move", "dispute", "interval after",
-                                                      "gas", "bytes"], [0, 1, 2, 5, 7, 8],
+                                                      "gas", "bytes", "deadline"], [0, 1, 2, 5, 7, 8, 9],
               timeline.enumerated().map { i, e in
                   let interval = e.lo.map { lo in "[\(g(lo)), \(e.hi.map { g($0) } ?? "?")]" } ?? "–"
-                  return ["\(i + 1)", g(e.block), ReportFormat.seconds(Double(e.timeMs) / 1000), who(e.party), esc(e.kind.rawValue),
-                          e.dispute.map { "\($0)" } ?? "–", interval, e.gas > 0 ? g(e.gas) : "–", e.bytes > 0 ? g(e.bytes) : "–"]
+                  return ["\(i + 1)", g(e.block) + (arrival.contains(i) ? " *" : ""), ReportFormat.seconds(Double(e.timeMs) / 1000),
+                          who(e.party), esc(e.kind.rawValue),
+                          e.dispute.map { "\($0)" } ?? "–", interval, e.gas > 0 ? g(e.gas) : "–", e.bytes > 0 ? g(e.bytes) : "–",
+                          e.deadline.map { g($0) } ?? "–"]
               })
+        if !arrival.isEmpty {
+            s += "<p class=\"note\">* mined in the block the move arrived in, later than the block after the state it answers"
+            s += " (docs/GAME.md, \"Clock\").</p>\n"
+        }
         let total = max(1, gas.total)
         var partyRows = gas.byPartyDetail.map { p in
             [who(p.party), "\(p.transactions)", g(p.gas), esc(ReportFormat.eth(p.eth)), esc(ReportFormat.usd(p.usd)),
@@ -474,6 +499,8 @@ struct ReportHTMLContext {
     .axis { stroke: #9ca3af; } .grid { stroke: #eef0f3; }
     .span rect { fill: #fde68a; fill-opacity: .28; stroke: #f59e0b; stroke-opacity: .5; stroke-dasharray: 3 3; }
     .span text { fill: #b45309; font-size: 11px; }
+    .deadline line { stroke: #6b7280; stroke-width: 1; stroke-dasharray: 2 3; } .deadline text { fill: #6b7280; font-size: 12px; }
+    .timeout line { stroke: #dc2626; stroke-width: 1.5; stroke-opacity: .7; }
     .divergence { stroke: #dc2626; stroke-dasharray: 5 4; stroke-width: 1.5; }
     svg text.divlabel { fill: #dc2626; font-weight: 600; }
     .mark:hover { opacity: .7; }

@@ -61,6 +61,14 @@ extension ScenarioReport {
         row("network", "\(ReportFormat.grouped(messages)) messages · \(ReportFormat.grouped(bytes)) bytes · "
             + "\(rejectedFrames) rejected frames")
         row("wall time", ReportFormat.seconds(wallSeconds))
+        let blocks = "settled in block \(ReportFormat.grouped(finalBlock))"
+        switch clock.mode {
+        case .virtual: row("clock", blocks + " · virtual, blocks by rule (reproducible)")
+        case .realTime where clock.reproducible: row("clock", blocks + " · real time, every block by rule (as in-process)")
+        case .realTime:
+            row("clock", t.yellow(blocks + " · real time, blocks can vary:"))
+            for n in clock.notes { lines.append(cont + t.yellow(clean(n))) }
+        }
         for (i, e) in (processEvents ?? []).enumerated() {
             let text = "\(clean(e.process)) \(clean(e.how)) at \(ReportFormat.seconds(e.atSeconds))"
             if i == 0 { row("processes", t.yellow(text)) } else { lines.append(cont + t.yellow(text)) }
@@ -76,6 +84,32 @@ extension ScenarioReport {
         }
         row("result", passed ? t.green(t.bold("PASS")) : t.red(t.bold("FAIL")))
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The chain's ledger as a table for the terminal: block, party, move, dispute and
+    /// interval after the move, gas, and the deadline the move set (the block by which the
+    /// next move is due). A block marked `*` was set by when the move arrived, not by the
+    /// chain's rule (`clock.arrivalBlocks`).
+    public func terminalMoves() -> String {
+        let g = { (n: UInt64) in ReportFormat.grouped(n) }
+        let arrival = Set(clock.arrivalBlocks)
+        let heads = ["#", "block", "party", "move", "dispute", "interval after", "gas", "deadline"]
+        var rows = timeline.enumerated().map { i, e -> [String] in
+            ["\(i + 1)", g(e.block) + (arrival.contains(i) ? "*" : ""), clean(e.party), e.kind.rawValue,
+             e.dispute.map { "#\($0)" } ?? "–", e.lo.map { lo in "[\(g(lo)), \(e.hi.map(g) ?? "?")]" } ?? "–",
+             e.gas > 0 ? g(e.gas) : "–", e.deadline.map(g) ?? "–"]
+        }
+        rows.insert(heads, at: 0)
+        let widths = heads.indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
+        let numeric: Set<Int> = [0, 1, 6, 7]
+        var out = rows.map { row in
+            row.enumerated().map { c, text in
+                let pad = String(repeating: " ", count: widths[c] - text.count)
+                return numeric.contains(c) ? pad + text : text + pad
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }.joined(separator: "\n") + "\n"
+        if !arrival.isEmpty { out += "* mined in the block it arrived in, later than the block after the state it answers\n" }
+        return out
     }
 
     /// How a played dispute ended, in words: where the step proof showed the traces part

@@ -8,7 +8,7 @@ import Scenario
 /// there is no value) is what users' tools read; `terminalSummary` and `html` render it.
 public struct ScenarioReport: Codable, Equatable, Sendable {
     /// The JSON layout's version (docs/REPORT.md); bumped when a key changes meaning or goes.
-    public static let currentSchemaVersion = 3
+    public static let currentSchemaVersion = 4
 
     /// The layout this report follows.
     public var schemaVersion: Int
@@ -48,6 +48,8 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
     public var parties: [PartyMetrics]
     /// Every ledger entry, with names instead of party numbers.
     public var timeline: [TimelineInfo]
+    /// Which clock the blocks came from, and which of them could differ on another run.
+    public var clock: ClockInfo
     /// One entry per expectation the scenario set, in a fixed order.
     public var expectations: [ExpectationResult]
     /// True iff every expectation passed (true when there are none).
@@ -61,15 +63,17 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
         case schemaVersion = "schema_version", generator
         case scenario, outcome, task, arity, arityChoice = "arity_choice", disputes, gas, balances, burned, messages, bytes
         case rejectedFrames = "rejected_frames", finalBlock = "final_block", finalTimeMs = "final_time_ms"
-        case wallSeconds = "wall_seconds", parties, timeline, expectations, passed
+        case wallSeconds = "wall_seconds", parties, timeline, clock, expectations, passed
         case processEvents = "process_events"
     }
 
     /// Builds the report of a finished run: names parties by `spec`'s roster, fills the
     /// task's roots from the game (the solver's claim if it stands, else the winning
-    /// challenger's own run) and checks `spec.expect` against the game.
+    /// challenger's own run) and checks `spec.expect` against the game. `clock` says how
+    /// the run was played (one process on a virtual clock, or role processes in real
+    /// time) and `processEvents` which role processes ended before the game did.
     public init(spec: ScenarioSpec, file: String, game: GameReport, parties: [PartyMetrics], wallSeconds: Double,
-                generator: String = "tbsim") {
+                generator: String = "tbsim", clock mode: ClockInfo.Mode = .virtual, processEvents: [ProcessEvent] = []) {
         schemaVersion = Self.currentSchemaVersion
         self.generator = generator
         let roster = Roster(spec)
@@ -125,8 +129,10 @@ public struct ScenarioReport: Codable, Equatable, Sendable {
         self.parties = parties
         timeline = game.timeline.map {
             TimelineInfo(block: $0.block, timeMs: $0.timeMs, party: names.name(of: $0.party), kind: $0.kind, gas: $0.gas,
-                         bytes: $0.bytes, dispute: $0.dispute, lo: $0.lo, hi: $0.hi)
+                         bytes: $0.bytes, dispute: $0.dispute, lo: $0.lo, hi: $0.hi, deadline: $0.deadline)
         }
+        self.processEvents = processEvents
+        clock = ClockInfo(mode: mode, timeline: game.timeline, processEvents: processEvents)
         expectations = ScenarioReport.evaluate(spec.expect, outcome: outcome, disputes: disputes)
             + ScenarioReport.evaluateMoney(spec.expect, gas: gas, balances: balances, finalBlock: finalBlock)
         passed = expectations.allSatisfy(\.passed)
@@ -521,8 +527,12 @@ extension ScenarioReport {
         public var lo: UInt64?
         /// Disputed interval's high end after the move (null outside trace disputes).
         public var hi: UInt64?
+        /// The block by which the next move of its phase or dispute is due, set by this
+        /// entry (null when it set none). Optional only so that reports written before the
+        /// key existed still load.
+        public var deadline: UInt64?
 
-        enum CodingKeys: String, CodingKey { case block, timeMs = "time_ms", party, kind, gas, bytes, dispute, lo, hi }
+        enum CodingKeys: String, CodingKey { case block, timeMs = "time_ms", party, kind, gas, bytes, dispute, lo, hi, deadline }
 
         /// Writes absent values as null (every key is always present).
         public func encode(to encoder: Encoder) throws {
@@ -536,6 +546,7 @@ extension ScenarioReport {
             try c.encode(dispute, forKey: .dispute)
             try c.encode(lo, forKey: .lo)
             try c.encode(hi, forKey: .hi)
+            try c.encode(deadline, forKey: .deadline)
         }
     }
 

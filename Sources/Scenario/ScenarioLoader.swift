@@ -135,8 +135,8 @@ public enum ScenarioLoader {
     /// Game keys in the order documented, with their ranges (the same bounds
     /// `GameConfig.problems()` enforces; a test keeps the two in step).
     static let gameKeys: [(key: GameConfig.Key, range: ClosedRange<UInt64>)] = [
-        (.k, 2...65_536), (.blockIntervalMs, 1...(1 << 32)), (.commitTimeoutBlocks, 0...(1 << 32)),
-        (.challengeWindowBlocks, 0...(1 << 32)), (.moveTimeoutBlocks, 1...(1 << 32)),
+        (.k, 2...65_536), (.blockIntervalMs, 1...(1 << 32)), (.commitTimeoutBlocks, 1...(1 << 32)),
+        (.challengeWindowBlocks, 1...(1 << 32)), (.moveTimeoutBlocks, 1...(1 << 32)),
         (.solverDeposit, 0...(1 << 56)), (.challengerDeposit, 0...(1 << 56)), (.winnerShareBps, 0...10_000),
         (.maxFrameBytes, 256...UInt64(Int.max)), (.clockBlocks, 1...(1 << 32)),
     ]

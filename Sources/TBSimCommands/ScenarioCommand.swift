@@ -41,6 +41,9 @@ public struct ScenarioCommand: ParsableCommand {
     @Flag(help: "Print only the verdict line.")
     public var quiet = false
 
+    @Flag(help: "After the summary, print the moves table: the chain's ledger with each move's block, party, gas and the deadline it set.")
+    public var moves = false
+
     @Option(help: "Stop everything if the run takes longer than this many seconds.")
     public var timeout: Double = 3600
 
@@ -113,9 +116,9 @@ public struct ScenarioCommand: ParsableCommand {
         }
         // A signal that came as the run ended still means "interrupted".
         if watch.interrupted { InterruptWatch.exitInterrupted() }
-        var report = ScenarioReport(spec: spec, file: file, game: result.game, parties: result.parties, wallSeconds: wall,
-                                    generator: "tbsim \(TBSimVersion.current)")
-        report.processEvents = processEvents
+        let report = ScenarioReport(spec: spec, file: file, game: result.game, parties: result.parties, wallSeconds: wall,
+                                    generator: "tbsim \(TBSimVersion.current)", clock: inProcess ? .virtual : .realTime,
+                                    processEvents: processEvents)
         // A report written to standard output keeps it to itself: the summary goes to stderr.
         let reportToStdout = json == "-" || html == "-"
         let say: (String) -> Void = reportToStdout ? { printError($0) } : { print($0) }
@@ -123,6 +126,7 @@ public struct ScenarioCommand: ParsableCommand {
             say("\(spec.name): \(report.outcome.accepted ? "accepted" : "rejected"), expectations \(report.passed ? "passed" : "FAILED")")
         } else {
             say(report.terminalSummary(color: useColor(fileDescriptor: reportToStdout ? 2 : 1)))
+            if moves { say(report.terminalMoves()) }
         }
         if let ledger, !quiet { printError("ledger: \(ledger) (check it offline with `tbsim replay \(ledger)`)") }
         if let json { try write(report.jsonData(), to: json) }

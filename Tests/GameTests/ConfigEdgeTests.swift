@@ -9,7 +9,7 @@ struct ConfigEdgeTests {
     static let edges: [GameConfig] = [
         GameConfig(arity: 2, blockIntervalMs: 1 << 32, commitTimeoutBlocks: 1023, challengeWindowBlocks: 1023, moveTimeoutBlocks: 1023),
         GameConfig(arity: 2, blockIntervalMs: 1, commitTimeoutBlocks: 1 << 32, challengeWindowBlocks: 1 << 32, moveTimeoutBlocks: 1 << 32),
-        GameConfig(arity: 65_536, blockIntervalMs: 1 << 10, commitTimeoutBlocks: (1 << 32) - 1, challengeWindowBlocks: 0, moveTimeoutBlocks: (1 << 32) - 1,
+        GameConfig(arity: 65_536, blockIntervalMs: 1 << 10, commitTimeoutBlocks: (1 << 32) - 1, challengeWindowBlocks: 1, moveTimeoutBlocks: (1 << 32) - 1,
                    solverDeposit: 1 << 56, challengerDeposit: 1 << 56, winnerShareBps: 10_000, maxFrameBytes: 4 << 20),
     ]
 

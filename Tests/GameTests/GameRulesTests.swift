@@ -25,8 +25,10 @@ func expectConservation(_ g: ToyGame.Played, _ r: GameReport, sourceLocation: So
         #expect(r.outcome.accepted && r.outcome.winner == solverID)
         #expect(r.disputes.isEmpty)
         #expect(r.taskSteps == 100)
-        // Commit at block 0 (latency 100 ms), window 10 blocks: finalized when block 11 begins.
-        #expect(r.finalBlock == 11 && r.finalTimeMs == 11_000)
+        // Commit mined in block 1, the block after the posted task (it arrived in block 0,
+        // 200 ms after the task was posted); window 10 blocks: finalized when block 12 begins.
+        #expect(r.timeline[1].block == 1 && r.timeline[1].timeMs == 1_000 && r.timeline[1].deadline == 11)
+        #expect(r.finalBlock == 12 && r.finalTimeMs == 12_000)
         #expect(r.timeline.map(\.kind) == [.taskPosted, .commit, .finalize, .settled])
         #expect(balance(r, solverID).end == 10_000 && r.burned == 0)
         expectConservation(g, r)

@@ -23,7 +23,9 @@ struct JudgeHarness {
 
     @discardableResult
     mutating func send(_ m: GameMessage, from p: UInt32, at t: UInt64) -> [GameAction] {
-        judge.receive(m.encode(), from: PartyID(p), now: t)
+        // A driver stamps a frame no earlier than the chain's clock, which jumps to the
+        // block a move is mined in (docs/GAME.md, "Clock"): so do these hand-driven moves.
+        judge.receive(m.encode(), from: PartyID(p), now: max(t, judge.now))
     }
 
     mutating func commit(at t: UInt64 = 500) {
@@ -53,7 +55,7 @@ func expectRejected(_ h: inout JudgeHarness, _ frame: [UInt8], from p: UInt32, a
                     _ code: String, sourceLocation: SourceLocation = #_sourceLocation) {
     let before = h.judge.gameStateSnapshot
     let rejected = h.judge.rejectedFrames
-    let a = h.judge.receive(frame, from: PartyID(p), now: t)
+    let a = h.judge.receive(frame, from: PartyID(p), now: max(t, h.judge.now))
     #expect(isRejection(a), "\(code): \(a)", sourceLocation: sourceLocation)
     if case let .rejected(_, reason)? = a.first {
         #expect(reason.code == code, "reason was: \(reason)", sourceLocation: sourceLocation)
@@ -118,8 +120,11 @@ func expectRejected(_ h: inout JudgeHarness, _ frame: [UInt8], from p: UInt32, a
         h.commit(); h.challenge()
         var a = try #require(h.active)
         guard case let .solver(points, deadline) = a.turn else { Issue.record("not the solver's turn"); return }
-        // 100 steps padded to 4^4 = 256 (steps past the halt repeat the halted state).
-        #expect(points == [64, 128, 192] && deadline == 6)
+        // 100 steps padded to 4^4 = 256 (steps past the halt repeat the halted state). The
+        // commit sent at 500 ms is mined in block 1, the challenge in block 2: the solver's
+        // first move is due by block 2 + 5.
+        #expect(points == [64, 128, 192] && deadline == 7)
+        #expect(h.judge.ledger.map(\.block) == [0, 1, 2] && h.judge.ledger.map(\.deadline) == [10, 11, 7])
         expectRejected(&h, GameMessage.pick(taskID: 7, dispute: 1, index: 0).encode(), from: 2, at: 1_100, "out_of_turn")
         expectRejected(&h, GameMessage.postRoots(taskID: 7, dispute: 2, roots: []).encode(), from: 1, at: 1_100, "no_active_dispute")
         expectRejected(&h, GameMessage.postRoots(taskID: 7, dispute: 1, roots: [.zero]).encode(), from: 1, at: 1_100, "wrong_root_count")
@@ -127,8 +132,8 @@ func expectRejected(_ h: inout JudgeHarness, _ frame: [UInt8], from p: UInt32, a
         expectRejected(&h, GameMessage.stepProof(taskID: 7, dispute: 1, proof: [1]).encode(), from: 1, at: 1_100, "out_of_turn")
         expectRejected(&h, GameMessage.outputOpening(taskID: 7, dispute: 1, opening: [1]).encode(), from: 1, at: 1_100, "out_of_turn")
         let roots = points.map { h.honest.rootAt($0) }
-        expectRejected(&h, GameMessage.postRoots(taskID: 7, dispute: 1, roots: roots).encode(), from: 1, at: 7_000, "late")
-        h.send(.postRoots(taskID: 7, dispute: 1, roots: roots), from: 1, at: 6_999)   // block 6 == deadline: in time
+        expectRejected(&h, GameMessage.postRoots(taskID: 7, dispute: 1, roots: roots).encode(), from: 1, at: 8_000, "late")
+        h.send(.postRoots(taskID: 7, dispute: 1, roots: roots), from: 1, at: 7_999)   // block 7 == deadline: in time
         expectRejected(&h, GameMessage.pick(taskID: 7, dispute: 1, index: 4).encode(), from: 2, at: 7_000, "pick_out_of_range")
         expectRejected(&h, GameMessage.pick(taskID: 7, dispute: 1, index: 0).encode(), from: 3, at: 7_000, "wrong_sender")
         expectRejected(&h, GameMessage.postRoots(taskID: 7, dispute: 1, roots: roots).encode(), from: 1, at: 7_000, "out_of_turn")
@@ -229,7 +234,7 @@ func expectRejected(_ h: inout JudgeHarness, _ frame: [UInt8], from p: UInt32, a
             }
             let sender = PartyID(UInt32(rng.next() % 5))
             let before = s.judge.gameStateSnapshot
-            let a = s.judge.receive(f, from: sender, now: 1_200)
+            let a = s.judge.receive(f, from: sender, now: max(1_200, s.judge.now))
             if isRejection(a) {
                 #expect(s.judge.gameStateSnapshot == before)
             } else {

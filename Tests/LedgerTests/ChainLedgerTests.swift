@@ -89,7 +89,7 @@ struct ChainLedgerTests {
         #expect(throws: LedgerError("ledger \(path): schema version 99; this tbsim reads version \(ChainLedger.schemaVersion)")) {
             try ChainLedger.open(path: path)
         }
-        _ = try runProgram("/usr/bin/sqlite3", [path, "UPDATE chain SET schema_version = 1, initial_root = '0x\(String(repeating: "0", count: 64))'"])
+        _ = try runProgram("/usr/bin/sqlite3", [path, "UPDATE chain SET schema_version = \(ChainLedger.schemaVersion), initial_root = '0x\(String(repeating: "0", count: 64))'"])
         #expect(throws: LedgerError("ledger \(path): the chain row does not match its hash (edited?)")) { try ChainLedger.open(path: path) }
     }
 }

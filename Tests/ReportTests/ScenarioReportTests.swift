@@ -235,7 +235,7 @@ private func jsonObject(_ r: ScenarioReport) throws -> [String: Any] {
         // task_posted, commit, 2 challenges, 10 × (post_roots, pick), step_proof, resolved, settled
         #expect(timeline.count == 27)
         for e in timeline {
-            #expect(Set(e.keys) == ["block", "time_ms", "party", "kind", "gas", "bytes", "dispute", "lo", "hi"])
+            #expect(Set(e.keys) == ["block", "time_ms", "party", "kind", "gas", "bytes", "dispute", "lo", "hi", "deadline"])
         }
         #expect(timeline.map { $0["party"] as? String }.prefix(4) == ["judge", "solver", "alice", "bob"])
         #expect(timeline[0]["dispute"] is NSNull)

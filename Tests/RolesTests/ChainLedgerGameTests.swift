@@ -123,6 +123,17 @@ struct ChainLedgerGameTests {
             r[firstPick].timeMs += 1_000_000
             r[firstPick].block = r[firstPick].timeMs / 1000
         }
+        // Deadlines are part of each record (and of its hash): one moved by a block is caught
+        // by the replay, which sets every deadline anew; so is a move recorded in an earlier
+        // block than the chain's clock rule mines it in.
+        try expectCaught("a deadline moved", seq: UInt64(firstPick + 1), containing: "recorded deadline") { _, r in
+            let i = r[firstPick].entries.firstIndex { $0.kind == .pick }!
+            r[firstPick].entries[i].deadline! += 1
+        }
+        try expectCaught("a move mined early", seq: UInt64(firstPick + 1), containing: "replay mines it in block") { _, r in
+            let i = r[firstPick].entries.firstIndex { $0.kind == .pick }!
+            r[firstPick].entries[i].block -= 1
+        }
         try expectCaught("a move rewritten", seq: UInt64(firstPick + 1), containing: "changes nothing on replay") { _, r in
             guard case var .transaction(e) = r[firstPick].input else { return }
             e[e.count - 70] ^= 1            // inside the payload: the party's signature no longer holds

@@ -174,7 +174,7 @@ public struct JudgeStateMachine {
         guard case .idle = state else { return [.note(.alreadyStarted)] }
         now = max(now, t)
         state = .awaitingCommit(deadline: currentBlock + config.commitTimeoutBlocks)
-        record(party: .judge, kind: .taskPosted, gas: 0, bytes: 0)
+        record(party: .judge, kind: .taskPosted, gas: 0, bytes: 0, deadline: currentBlock + config.commitTimeoutBlocks)
         return [.broadcast(.taskPosted(task))]
     }
 
@@ -276,26 +276,25 @@ public struct JudgeStateMachine {
         guard sender == solver || verifiers.contains(sender) else { return reject(sender, .unknownSender) }
         guard message.isTransaction else { return reject(sender, .notATransaction(message.kind)) }
         guard t >= now else { return reject(sender, .beforeChainClock(frameMs: t, chainMs: now)) }
-        let blk = block(at: t)
         switch message {
         case let .commit(taskID, claim, proof):
             guard taskID == task.id else { return reject(sender, .unknownTask(taskID)) }
-            return commit(claim, proof: proof, frame: frameBytes, from: sender, at: t, block: blk)
+            return commit(claim, proof: proof, frame: frameBytes, from: sender, at: t)
         case let .challenge(taskID, kind, claim):
             guard taskID == task.id else { return reject(sender, .unknownTask(taskID)) }
-            return challenge(kind, claim: claim, frame: frameBytes, from: sender, at: t, block: blk)
+            return challenge(kind, claim: claim, frame: frameBytes, from: sender, at: t)
         case let .postRoots(taskID, dispute, roots):
             guard taskID == task.id else { return reject(sender, .unknownTask(taskID)) }
-            return postRoots(roots, dispute: dispute, frame: frameBytes, from: sender, at: t, block: blk)
+            return postRoots(roots, dispute: dispute, frame: frameBytes, from: sender, at: t)
         case let .pick(taskID, dispute, index):
             guard taskID == task.id else { return reject(sender, .unknownTask(taskID)) }
-            return pick(Int(index), dispute: dispute, frame: frameBytes, from: sender, at: t, block: blk)
+            return pick(Int(index), dispute: dispute, frame: frameBytes, from: sender, at: t)
         case let .stepProof(taskID, dispute, proof):
             guard taskID == task.id else { return reject(sender, .unknownTask(taskID)) }
-            return closing(.trace, payload: proof, dispute: dispute, frame: frameBytes, from: sender, at: t, block: blk)
+            return closing(.trace, payload: proof, dispute: dispute, frame: frameBytes, from: sender, at: t)
         case let .outputOpening(taskID, dispute, opening):
             guard taskID == task.id else { return reject(sender, .unknownTask(taskID)) }
-            return closing(.output, payload: opening, dispute: dispute, frame: frameBytes, from: sender, at: t, block: blk)
+            return closing(.output, payload: opening, dispute: dispute, frame: frameBytes, from: sender, at: t)
         default:
             return reject(sender, .notATransaction(message.kind))
         }
@@ -304,9 +303,11 @@ public struct JudgeStateMachine {
     // MARK: transactions
 
     private mutating func commit(_ claim: Claim, proof: [UInt8], frame: [UInt8], from sender: PartyID,
-                                 at t: UInt64, block: UInt64) -> [GameAction] {
+                                 at t: UInt64) -> [GameAction] {
         guard sender == solver else { return reject(sender, .wrongSender(.commit, allowed: solver)) }
         guard case let .awaitingCommit(deadline) = state else { return reject(sender, .outOfTurn(.commit)) }
+        // The commit answers the posted task.
+        let (mined, block) = inclusion(arrival: t, answering: deadline - config.commitTimeoutBlocks)
         guard block <= deadline else { return reject(sender, .late(.commit, block: block, deadline: deadline)) }
         guard claim.steps <= task.stepLimit else {
             return reject(sender, .stepLimitExceeded(steps: claim.steps, limit: task.stepLimit))
@@ -333,12 +334,12 @@ public struct JudgeStateMachine {
         let g = txGas(frame, writes: 4) + gas.stepVerification(proofBytes: proof.count, workUnits: work)
         if let refusal = overBlockLimit(sender, g) { return refusal }
         // Accepted.
-        now = t
+        now = mined
         self.claim = claim
         lock(sender, config.solverDeposit)
         charge(sender, g, dispute: nil)
-        record(party: sender, kind: .commit, gas: g, bytes: frame.count)
         let windowEnd = block + config.challengeWindowBlocks
+        record(party: sender, kind: .commit, gas: g, bytes: frame.count, deadline: windowEnd)
         state = .verifying(Verification(claim: claim, windowEnd: windowEnd, playing: [], queue: [], challengers: []))
         var notes: [GameAction] = []
         if config.isAutoArity {
@@ -350,9 +351,11 @@ public struct JudgeStateMachine {
     }
 
     private mutating func challenge(_ kind: DisputeKind, claim: Claim, frame: [UInt8], from sender: PartyID,
-                                    at t: UInt64, block: UInt64) -> [GameAction] {
+                                    at t: UInt64) -> [GameAction] {
         guard verifiers.contains(sender) else { return reject(sender, .wrongSender(.challenge, allowed: nil)) }
         guard case var .verifying(v) = state else { return reject(sender, .outOfTurn(.challenge)) }
+        // A challenge answers the commit.
+        let (mined, block) = inclusion(arrival: t, answering: v.windowEnd - config.challengeWindowBlocks)
         guard block <= v.windowEnd else { return reject(sender, .late(.challenge, block: block, deadline: v.windowEnd)) }
         guard !v.challengers.contains(sender) else { return reject(sender, .alreadyChallenged) }
         switch kind {
@@ -368,23 +371,31 @@ public struct JudgeStateMachine {
         }
         let g = txGas(frame, writes: 3)
         if let refusal = overBlockLimit(sender, g) { return refusal }
-        now = t
+        now = mined
         lock(sender, config.challengerDeposit)
         let id = UInt32(disputes.count + 1)
         disputes.append(DisputeReport(id: id, challenger: sender, kind: kind, rounds: 1, picks: 0, divergenceStep: nil,
                                       winner: nil, proofBytes: 0, gas: 0, startBlock: nil, endBlock: nil, reason: .pending))
         charge(sender, g, dispute: id)
+        let entry = ledger.count
         record(party: sender, kind: .challenge, gas: g, bytes: frame.count, dispute: id)
         v.challengers.append(sender)
         v.queue.append(PendingChallenge(id: id, challenger: sender, kind: kind))
         state = .verifying(v)
-        // Sequential: it waits for the disputes before it. Concurrent modes: it starts now.
-        if config.challenges != .sequential || v.playing.isEmpty { return startNextDispute() }
-        return [.note(.challengeQueued(dispute: id, challenger: sender))]
+        // Sequential: it waits for the disputes before it. Concurrent modes: it starts now,
+        // and the challenge sets the solver's first deadline.
+        guard config.challenges != .sequential || v.playing.isEmpty else {
+            return [.note(.challengeQueued(dispute: id, challenger: sender))]
+        }
+        let actions = startNextDispute(logged: false)
+        if case let .verifying(after) = state, let started = after.playing.first(where: { $0.id == id }) {
+            ledger[entry].deadline = started.turn.deadline
+        }
+        return actions
     }
 
     private mutating func postRoots(_ roots: [Digest], dispute: UInt32, frame: [UInt8], from sender: PartyID,
-                                    at t: UInt64, block: UInt64) -> [GameAction] {
+                                    at t: UInt64) -> [GameAction] {
         guard sender == solver else { return reject(sender, .wrongSender(.postRoots, allowed: solver)) }
         guard case var .verifying(v) = state, let at = v.playing.firstIndex(where: { $0.id == dispute }) else {
             return reject(sender, .noActiveDispute(dispute))
@@ -393,18 +404,20 @@ public struct JudgeStateMachine {
         guard a.kind == .trace, case let .solver(points, deadline) = a.turn, !points.isEmpty else {
             return reject(sender, .outOfTurn(.postRoots))
         }
+        let (mined, block) = inclusion(arrival: t, answering: a.turnStart)
         guard block <= deadline else { return reject(sender, .late(.postRoots, block: block, deadline: deadline)) }
         guard roots.count == points.count else {
             return reject(sender, .wrongRootCount(expected: points.count, got: roots.count))
         }
         let g = txGas(frame, writes: roots.count + 1)
         if let refusal = overBlockLimit(sender, g) { return refusal }
-        now = t
+        now = mined
         charge(sender, g, dispute: a.id)
-        record(party: sender, kind: .postRoots, gas: g, bytes: frame.count, dispute: a.id, lo: a.lo, hi: a.hi)
         a.solverClock -= min(a.solverClock, block - a.turnStart)
         a.turnStart = block
         let newDeadline = turnDeadline(challengerMoves: true, in: a, from: block)
+        record(party: sender, kind: .postRoots, gas: g, bytes: frame.count, dispute: a.id, lo: a.lo, hi: a.hi,
+               deadline: newDeadline)
         a.turn = .challenger(points: points, roots: roots, deadline: newDeadline)
         v.playing[at] = a
         state = .verifying(v)
@@ -413,19 +426,20 @@ public struct JudgeStateMachine {
     }
 
     private mutating func pick(_ index: Int, dispute: UInt32, frame: [UInt8], from sender: PartyID,
-                               at t: UInt64, block: UInt64) -> [GameAction] {
+                               at t: UInt64) -> [GameAction] {
         guard case var .verifying(v) = state, let at = v.playing.firstIndex(where: { $0.id == dispute }) else {
             return reject(sender, .noActiveDispute(dispute))
         }
         var a = v.playing[at]
         guard sender == a.challenger else { return reject(sender, .wrongSender(.pick, allowed: a.challenger)) }
         guard case let .challenger(points, roots, deadline) = a.turn else { return reject(sender, .outOfTurn(.pick)) }
+        let (mined, block) = inclusion(arrival: t, answering: a.turnStart)
         guard block <= deadline else { return reject(sender, .late(.pick, block: block, deadline: deadline)) }
         guard index >= 0, index <= points.count else {
             return reject(sender, .pickOutOfRange(index: index, max: points.count))
         }
         if let refusal = overBlockLimit(sender, txGas(frame, writes: 1)) { return refusal }
-        now = t
+        now = mined
         let ends = [a.lo] + points + [a.hi]
         let endRoots = [a.rootLo] + roots + [a.rootHi]
         a.lo = ends[index]; a.hi = ends[index + 1]
@@ -441,14 +455,15 @@ public struct JudgeStateMachine {
         disputes[Int(a.id) - 1].rounds += 1
         let g = txGas(frame, writes: 1)
         charge(sender, g, dispute: a.id)
-        record(party: sender, kind: .pick, gas: g, bytes: frame.count, dispute: a.id, lo: a.lo, hi: a.hi)
+        record(party: sender, kind: .pick, gas: g, bytes: frame.count, dispute: a.id, lo: a.lo, hi: a.hi,
+               deadline: newDeadline)
         return [.send(to: solver, .solverTurn(taskID: task.id, dispute: a.id, challenger: a.challenger, kind: a.kind,
                                                lo: a.lo, hi: a.hi, points: next, deadline: newDeadline))]
     }
 
     /// The step proof (trace) or output opening (output): the judge rules on the spot.
     private mutating func closing(_ kind: DisputeKind, payload: [UInt8], dispute: UInt32, frame: [UInt8],
-                                  from sender: PartyID, at t: UInt64, block: UInt64) -> [GameAction] {
+                                  from sender: PartyID, at t: UInt64) -> [GameAction] {
         let name: GameMessage.Kind = kind == .trace ? .stepProof : .outputOpening
         guard sender == solver else { return reject(sender, .wrongSender(name, allowed: solver)) }
         guard case let .verifying(v) = state, let a = v.playing.first(where: { $0.id == dispute }) else {
@@ -457,6 +472,7 @@ public struct JudgeStateMachine {
         guard a.kind == kind, case let .solver(points, deadline) = a.turn, points.isEmpty else {
             return reject(sender, .outOfTurn(name))
         }
+        let (mined, block) = inclusion(arrival: t, answering: a.turnStart)
         guard block <= deadline else { return reject(sender, .late(name, block: block, deadline: deadline)) }
         guard kind == .output || a.hi - a.lo == 1 else { return reject(sender, .outOfTurn(name)) }
         var g = txGas(frame, writes: 1)
@@ -488,7 +504,7 @@ public struct JudgeStateMachine {
             }
         }
         if let refusal = overBlockLimit(sender, g) { return refusal }
-        now = t
+        now = mined
         disputes[Int(a.id) - 1].rounds += 1
         disputes[Int(a.id) - 1].proofBytes = payload.count
         charge(sender, g, dispute: a.id)
@@ -523,9 +539,20 @@ public struct JudgeStateMachine {
     }
 
     private mutating func record(party: PartyID, kind: LedgerEntryKind, gas g: UInt64, bytes: Int,
-                                 dispute: UInt32? = nil, lo: UInt64? = nil, hi: UInt64? = nil) {
+                                 dispute: UInt32? = nil, lo: UInt64? = nil, hi: UInt64? = nil, deadline: UInt64? = nil) {
         ledger.append(TimelineEntry(block: currentBlock, timeMs: now, party: party, kind: kind, gas: g, bytes: bytes,
-                                    dispute: dispute, lo: lo, hi: hi))
+                                    dispute: dispute, lo: lo, hi: hi, deadline: deadline))
+    }
+
+    /// When a transaction that reached the chain at `t` and answers a state the chain
+    /// produced in block `opened` is mined: in its arrival block, but never before block
+    /// `opened + 1` — as on a real chain, a transaction can answer a state only once that
+    /// state is in a block, so every response costs at least one block. The chain's clock
+    /// moves to the start of that block when the arrival was earlier: block numbers then
+    /// follow the rule, not how fast the parties happened to answer (docs/GAME.md, "Clock").
+    private func inclusion(arrival t: UInt64, answering opened: UInt64) -> (time: UInt64, block: UInt64) {
+        let time = max(t, (opened + 1) * config.blockIntervalMs)
+        return (time, block(at: time))
     }
 
     private mutating func lock(_ p: PartyID, _ amount: UInt64) {
@@ -556,8 +583,10 @@ public struct JudgeStateMachine {
     }
 
     /// Starts the next queued challenge: in sequential mode only when nothing is being
-    /// played, in the concurrent modes at once.
-    private mutating func startNextDispute() -> [GameAction] {
+    /// played, in the concurrent modes at once. `logged`: a `dispute_started` entry says
+    /// so on the timeline with the solver's first deadline (a challenge that starts its
+    /// dispute at once carries that deadline itself).
+    private mutating func startNextDispute(logged: Bool = true) -> [GameAction] {
         guard case var .verifying(v) = state, config.challenges != .sequential || v.playing.isEmpty, !v.queue.isEmpty else {
             return []
         }
@@ -573,6 +602,10 @@ public struct JudgeStateMachine {
         a.turn = .solver(points: points, deadline: deadline)
         v.playing.append(a)
         state = .verifying(v)
+        if logged {
+            record(party: .judge, kind: .disputeStarted, gas: 0, bytes: 0, dispute: c.id,
+                   lo: c.kind == .trace ? lo : nil, hi: c.kind == .trace ? hi : nil, deadline: deadline)
+        }
         if c.kind == .trace && hi == 0 {
             // Step 0 is agreed by construction and the commit checked root == initial root.
             return resolve(c.id, winner: solver, reason: .zeroStepClaim)

@@ -158,13 +158,17 @@ public struct TimelineEntry: Codable, Equatable, Sendable {
     public var lo: UInt64?
     /// Disputed interval after the move, if in a trace dispute.
     public var hi: UInt64?
+    /// The deadline this entry set: the last block in which the next move of its phase or
+    /// dispute is in time (the commit for `task_posted`, a challenge for `commit`, the
+    /// other side's move for a dispute's moves); nil when it set none.
+    public var deadline: UInt64?
 
     /// An entry (the judge writes them; a ledger reads them back).
     public init(block: UInt64, timeMs: UInt64, party: PartyID, kind: LedgerEntryKind, gas: UInt64, bytes: Int,
-                dispute: UInt32? = nil, lo: UInt64? = nil, hi: UInt64? = nil) {
+                dispute: UInt32? = nil, lo: UInt64? = nil, hi: UInt64? = nil, deadline: UInt64? = nil) {
         self.block = block; self.timeMs = timeMs; self.party = party; self.kind = kind; self.gas = gas
-        self.bytes = bytes; self.dispute = dispute; self.lo = lo; self.hi = hi
+        self.bytes = bytes; self.dispute = dispute; self.lo = lo; self.hi = hi; self.deadline = deadline
     }
 
-    enum CodingKeys: String, CodingKey { case block, timeMs = "time_ms", party, kind, gas, bytes, dispute, lo, hi }
+    enum CodingKeys: String, CodingKey { case block, timeMs = "time_ms", party, kind, gas, bytes, dispute, lo, hi, deadline }
 }

@@ -19,6 +19,9 @@ public enum LedgerEntryKind: String, Codable, CaseIterable, Sendable {
     case timeout
     /// The window closed with the claim standing; the solver pays for the call.
     case finalize
+    /// A queued challenge's dispute began (sequential mode, after the dispute before it
+    /// ended): the solver's first move is due.
+    case disputeStarted = "dispute_started"
     /// A dispute ended.
     case disputeResolved = "dispute_resolved"
     /// The game ended.
@@ -26,6 +29,9 @@ public enum LedgerEntryKind: String, Codable, CaseIterable, Sendable {
     /// A judge process took over from the ledger after the previous one stopped: the
     /// chain was down from the entry before until this one (its clock did not run).
     case judgeRestarted = "judge_restarted"
+
+    /// The kinds that are parties' transactions (the rest are the chain's own entries).
+    public static let transactionKinds: Set<LedgerEntryKind> = [.commit, .challenge, .postRoots, .pick, .stepProof, .outputOpening]
 
     /// The ledger kind of an accepted transaction.
     public init?(transaction kind: GameMessage.Kind) {

@@ -110,6 +110,10 @@ public struct GameConfig: Codable, Equatable, Sendable {
         func add(_ key: Key, _ message: String) { p.append(ConfigProblem(key: key, message: message)) }
         if !isAutoArity && (arity < 2 || arity > 1 << 16) { add(.k, "must be in 2...65536 or auto, got \(arity)") }
         if blockIntervalMs == 0 { add(.blockIntervalMs, "must be > 0") }
+        // Every move is mined at least one block after the state it answers (docs/GAME.md,
+        // "Clock"), so a timeout or window of 0 blocks would refuse every move it is for.
+        if commitTimeoutBlocks == 0 { add(.commitTimeoutBlocks, "must be > 0") }
+        if challengeWindowBlocks == 0 { add(.challengeWindowBlocks, "must be > 0") }
         if moveTimeoutBlocks == 0 { add(.moveTimeoutBlocks, "must be > 0") }
         if winnerShareBps > 10_000 { add(.winnerShareBps, "must be ≤ 10000, got \(winnerShareBps)") }
         // Bounds that keep every block and money sum far from UInt64 overflow.

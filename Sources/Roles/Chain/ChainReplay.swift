@@ -114,6 +114,8 @@ public enum ChainReplay {
         return "transaction \(t.move ?? "(undecodable)") from party \(t.party.rawValue) (nonce \(t.nonce)) at block \(r.block)"
     }
 
+    private static func blockText(_ deadline: UInt64?) -> String { deadline.map { "block \($0)" } ?? "none" }
+
     /// The first way `recorded` differs from what the replay computed, in words.
     static func differences(recorded r: ChainRecord, replayed e: ChainRecord) -> String? {
         if r.outcome != e.outcome { return "recorded outcome \(r.outcome.debugDescription), replay gives \(e.outcome.debugDescription)" }
@@ -123,6 +125,12 @@ public enum ChainReplay {
         }
         for (i, (x, y)) in zip(r.entries, e.entries).enumerated() where x != y {
             if x.gas != y.gas { return "entry \(i) (\(x.kind.rawValue)) recorded gas \(x.gas), replay charges \(y.gas)" }
+            if x.kind == y.kind, x.deadline != y.deadline {
+                return "entry \(i) (\(x.kind.rawValue)) recorded deadline \(blockText(x.deadline)), replay sets \(blockText(y.deadline))"
+            }
+            if x.kind == y.kind, x.block != y.block {
+                return "entry \(i) (\(x.kind.rawValue)) recorded in block \(x.block), replay mines it in block \(y.block)"
+            }
             return "entry \(i) recorded as \(x.kind.rawValue) by party \(x.party.rawValue), replay gives \(y.kind.rawValue) by party \(y.party.rawValue)"
         }
         if r.balances != e.balances {

@@ -115,7 +115,9 @@ public final class JudgeLoop: NodeLoop {
             // The same notifications, signed again in the same order, carry the same nonces.
             for n in resumed.notifications { _ = sign(n.message, to: n.to) }
             if resumed.started {
-                frozenAt = resumed.lastTimeMs
+                // The chain's clock stands where the replayed judge left it (past the last
+                // record's arrival when the rule mined its move in a later block).
+                frozenAt = max(resumed.lastTimeMs, resumed.judge.now)
                 phase = .rejoining(since: clock())
             }
             apply(.resume, at: resumed.lastTimeMs)
@@ -282,7 +284,9 @@ public final class JudgeLoop: NodeLoop {
                 phase = judge.isSettled ? .winding(until: now &+ timing.graceMs) : .playing
             }
         case .playing:
-            if let due = judge.nextDeadline(), chainTime >= due { apply(.tick, at: chainTime) }
+            // The tick takes effect when the deadline passed, not when this loop noticed:
+            // a timeout's block is the rule's (deadline + 1), however late the loop ran.
+            if let due = judge.nextDeadline(), chainTime >= due { apply(.tick, at: Swift.max(due, judge.now)) }
         case let .winding(until):
             if now >= until {
                 // A party that can no longer be reached (its process died) will send no metrics.
@@ -309,7 +313,21 @@ public final class JudgeLoop: NodeLoop {
             return halt("\(error)")
         }
         judge = next
+        catchUp(to: judge.now)
         carry(actions)
+    }
+
+    /// The chain's clock after the judge mined a move in a later block than the one it
+    /// arrived in (a transaction is mined no earlier than the block after the state it
+    /// answers, docs/GAME.md "Clock"): it jumps to the judge's time, so the frames that
+    /// follow are stamped after it and the deadlines count from the mined block. Real
+    /// time then runs on from there.
+    private func catchUp(to t: UInt64) {
+        if let f = frozenAt {
+            frozenAt = Swift.max(f, t)
+        } else if t > chainTime {
+            origin = origin &- (t - chainTime)
+        }
     }
 
     /// Stops the chain: the loop is done with `reason` as its failure.
