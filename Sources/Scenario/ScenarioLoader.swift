@@ -31,7 +31,7 @@ public enum ScenarioLoader {
         if let v = top.optional("name") { spec.name = try v.nonEmptyString() }
         if let v = top.optional("description") { spec.description = try v.string() }
         if let v = top.optional("seed") { spec.seed = try v.integer(UInt64.min...UInt64.max) }
-        if let v = top.optional("game") { (spec.game, spec.gas) = try parseGame(v) }
+        if let v = top.optional("game") { (spec.game, spec.gas) = try parseGame(v, maxSteps: spec.task.maxSteps) }
         if let v = top.optional("network") { spec.network = try parseNetwork(v) }
         var names: [String: YAMLValue] = [:]
         if let v = top.optional("solver") {
@@ -141,7 +141,7 @@ public enum ScenarioLoader {
         (.maxFrameBytes, 256...UInt64(Int.max)), (.clockBlocks, 1...(1 << 32)),
     ]
 
-    static func parseGame(_ v: YAMLValue) throws -> (GameConfig, GasSchedule) {
+    static func parseGame(_ v: YAMLValue, maxSteps: UInt64) throws -> (GameConfig, GasSchedule) {
         let m = try v.mapping(allowed: gameKeys.map(\.key.rawValue) + [GameConfig.Key.challenges.rawValue, "gas"])
         var g = ScenarioSpec.defaultGame
         if let node = m.optional(GameConfig.Key.challenges.rawValue) {
@@ -210,6 +210,19 @@ public enum ScenarioLoader {
                 throw ScenarioError(file: v.document.file, line: node.node.mark?.line, column: node.node.mark?.column,
                                     key: v.childKey(m.optional(GameConfig.Key.k.rawValue) != nil ? "k" : "gas"),
                                     message: "a \(move.kind.rawValue) may cost \(move.gas) gas (docs/GAME.md, \"Limits\"), more than the block gas limit \(gas.blockGasLimit): it could never be included; lower `k` or raise `block_gas_limit`")
+            }
+        }
+        // Chess clocks: every move is mined at least a block after the state it answers, so
+        // a side spends at least one block of its clock per move; the solver may need
+        // P + 1 moves in one dispute (P picks over at most max_steps steps, then the
+        // closing move). A smaller clock runs out for an honest side however fast it is.
+        if g.challenges == .chessClock {
+            let need = UInt64(Bisection.ceilLog(maxSteps, base: g.smallestArity)) + 1
+            if g.clockBlocks < need {
+                let node = m.optional(GameConfig.Key.clockBlocks.rawValue) ?? m.optional("challenges") ?? v
+                throw ScenarioError(file: v.document.file, line: node.node.mark?.line, column: node.node.mark?.column,
+                                    key: v.childKey(m.optional(GameConfig.Key.clockBlocks.rawValue) != nil ? "clock_blocks" : "challenges"),
+                                    message: "with chess-clock play each move takes at least one block of its side's clock, and the solver may need \(need) moves in one dispute (⌈log_\(g.smallestArity) max_steps⌉ = \(need - 1) root postings and the closing move; docs/GAME.md): `clock_blocks` \(g.clockBlocks) would run an honest side's clock out; use \(need) or more")
             }
         }
         return (g, gas)

@@ -374,6 +374,12 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
         #expect(order?.key == "expect.challenge_order[1]" && order?.message.contains("`c` is not a verifier") == true, "\(String(describing: order))")
         let twiceOrdered = failure("task: {program: a.elf}\nverifiers: [{name: a}, {name: b}]\nexpect: {challenge_order: [a, a]}\n")
         #expect(twiceOrdered?.message.contains("listed twice") == true)
+        // A chess clock too short for the moves an honest solver may need is refused:
+        // ⌈log_2 10^6⌉ = 20 root postings and the closing move, a block each.
+        let shortClock = failure("task: {program: a.elf, max_steps: 1000000}\ngame: {k: 2, challenges: chess-clock, clock_blocks: 20}\n")
+        #expect(shortClock?.key == "game.clock_blocks" && shortClock?.message.contains("use 21 or more") == true,
+                "\(String(describing: shortClock))")
+        #expect(failure("task: {program: a.elf, max_steps: 1000000}\ngame: {k: 2, challenges: chess-clock, clock_blocks: 21}\n") == nil)
         let notList = failure("task: {program: a.elf}\nsolver:\n  faults: silent\n")
         #expect(notList?.key == "solver.faults" && notList?.line == 3)
     }
