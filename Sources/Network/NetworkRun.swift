@@ -238,8 +238,11 @@ struct NetworkState {
 
         // A caught forced error pays the jackpot to the verifiers who won their disputes.
         if record.forcedError {
-            let catchers = g.disputes.filter { $0.winner == $0.challenger }.map { roster.name(of: $0.challenger) }
-            if !catchers.isEmpty {
+            // Every challenger that flagged it: the one whose dispute exposed it and those
+            // whose disputes were never played because the game ended first; not one
+            // that lost its dispute.
+            let catchers = g.disputes.filter { $0.winner == $0.challenger || $0.winner == nil }.map { roster.name(of: $0.challenger) }
+            if !record.accepted && !catchers.isEmpty {
                 var pot = ledger.jackpot / 10_000 * inc.jackpotPayoutBps + ledger.jackpot % 10_000 * inc.jackpotPayoutBps / 10_000
                 if inc.jackpotHalving { pot >>= UInt64(min(63, catchers.count - 1)) }
                 let each = pot / UInt64(catchers.count)
