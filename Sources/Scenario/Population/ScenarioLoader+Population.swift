@@ -122,7 +122,11 @@ extension ScenarioLoader {
         for (solver, at) in colluders where !p.solvers.contains(where: { $0.name == solver }) {
             throw at.error("`colluding_with: \(solver)` names no solver of the population (solvers: \(p.solvers.map(\.name).joined(separator: ", ")))")
         }
-        _ = game
+        // A colluder challenges first and the others one block later: that block must
+        // lie inside the challenge window.
+        if let (_, at) = colluders.first, game.challengeWindowBlocks == 0 {
+            throw at.error("a colluding verifier challenges one block before the others, which needs `game.challenge_window_blocks` ≥ 1 (it is 0)")
+        }
         return p
     }
 
