@@ -62,8 +62,10 @@ extension NetworkReport {
         var s = "<svg viewBox=\"0 0 \(Int(w)) \(Int(h))\" role=\"img\" aria-label=\"\(escape(yTitle))\">"
         s += "<line class=axis x1=\"\(c(left))\" y1=\"\(c(y(0)))\" x2=\"\(c(w - right))\" y2=\"\(c(y(0)))\"/>"
         s += "<line class=axis x1=\"\(c(left))\" y1=\"\(c(top))\" x2=\"\(c(left))\" y2=\"\(c(h - bottom))\"/>"
-        s += "<text x=\"4\" y=\"\(c(y(hi) + 10))\">\(ReportFormat.grouped(Int64(hi)))</text>"
-        s += "<text x=\"4\" y=\"\(c(y(lo)))\">\(ReportFormat.grouped(Int64(lo)))</text>"
+        // Money is below 2^63, but a Double near it may round up to it: clamp before converting.
+        func label(_ v: Double) -> String { ReportFormat.grouped(Int64(max(-9e18, min(9e18, v)))) }
+        s += "<text x=\"4\" y=\"\(c(y(hi) + 10))\">\(label(hi))</text>"
+        s += "<text x=\"4\" y=\"\(c(y(lo)))\">\(label(lo))</text>"
         s += "<text x=\"\(c(w / 2))\" y=\"\(c(h - 6))\">task</text>"
         for (k, line) in series.enumerated() {
             let color = Self.palette[k % Self.palette.count]

@@ -160,6 +160,19 @@ public struct TaskRecord: Codable, Equatable, Sendable {
         case accepted, wrongResult = "wrong_result", winner, disputes, gas, jackpotPaidTo = "jackpot_paid_to"
         case jackpotPaidWei = "jackpot_paid_wei", jackpotWei = "jackpot_wei"
     }
+
+    /// Writes every key, absent values as null, so the schema does not depend on the task.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(task, forKey: .task); try c.encode(block, forKey: .block); try c.encode(program, forKey: .program)
+        try c.encode(solver, forKey: .solver); try c.encode(notPlayed, forKey: .notPlayed)
+        try c.encode(forcedError, forKey: .forcedError); try c.encode(cheated, forKey: .cheated)
+        try c.encode(verifiers, forKey: .verifiers); try c.encode(accepted, forKey: .accepted)
+        try c.encode(wrongResult, forKey: .wrongResult); try c.encode(winner, forKey: .winner)
+        try c.encode(disputes, forKey: .disputes); try c.encode(gas, forKey: .gas)
+        try c.encode(jackpotPaidTo, forKey: .jackpotPaidTo); try c.encode(jackpotPaidWei, forKey: .jackpotPaidWei)
+        try c.encode(jackpotWei, forKey: .jackpotWei)
+    }
 }
 
 /// The conservation check over the run.

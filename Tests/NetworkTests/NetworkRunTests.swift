@@ -141,3 +141,18 @@ struct ShippedNetworkScenarioTests {
         #expect(r.money.conserved && r.money.checks == n.population.tasks)
     }
 }
+
+/// The JSON report has every key docs/REPORT.md lists for networks, nulls included.
+@Test func theNetworkReportWritesEveryDocumentedKey() throws {
+    var n = NetworkRunTests.network(seed: 2, tasks: 2, solvers: [.honest], verifiers: [.always])
+    n.population.taskGiverBalanceWei = 0
+    let r = try NetworkRun.play(n)
+    let o = try #require(try JSONSerialization.jsonObject(with: r.jsonData()) as? [String: Any])
+    #expect(Set(o.keys) == ["schema_version", "kind", "scenario", "file", "seed", "generator", "network", "parties", "tasks",
+                            "money", "expectations", "wall_seconds"])
+    let task = try #require((o["tasks"] as? [[String: Any]])?.first)
+    #expect(task["solver"] is NSNull && task["winner"] is NSNull && task["not_played"] is String)
+    #expect((o["parties"] as? [[String: Any]])?.allSatisfy { $0["net_wei"] is Int } == true)
+    #expect(r.terminalSummary().contains("tasks 2 (played 0, completed 0)"))
+    #expect(r.html().contains("<svg"))
+}
