@@ -62,17 +62,21 @@ extension NetworkReport {
         var s = "<svg viewBox=\"0 0 \(Int(w)) \(Int(h))\" role=\"img\" aria-label=\"\(escape(yTitle))\">"
         s += "<line class=axis x1=\"\(c(left))\" y1=\"\(c(y(0)))\" x2=\"\(c(w - right))\" y2=\"\(c(y(0)))\"/>"
         s += "<line class=axis x1=\"\(c(left))\" y1=\"\(c(top))\" x2=\"\(c(left))\" y2=\"\(c(h - bottom))\"/>"
-        // Money is below 2^63, but a Double near it may round up to it: clamp before converting.
-        func label(_ v: Double) -> String { ReportFormat.grouped(Int64(max(-9e18, min(9e18, v)))) }
+        // Exact below a million; wei amounts beyond that in three significant digits, so
+        // the label fits the margin (money is below 2^63: clamp before converting).
+        func label(_ v: Double) -> String {
+            abs(v) < 1e6 ? ReportFormat.grouped(Int64(max(-9e18, min(9e18, v)))) : String(format: "%.3g", v)
+        }
         s += "<text x=\"4\" y=\"\(c(y(hi) + 10))\">\(label(hi))</text>"
         s += "<text x=\"4\" y=\"\(c(y(lo)))\">\(label(lo))</text>"
         s += "<text x=\"\(c(w / 2))\" y=\"\(c(h - 6))\">task</text>"
         for (k, line) in series.enumerated() {
             let color = Self.palette[k % Self.palette.count]
             if bars {
-                let bw = max(1, (w - left - right) / Double(count) - 2)
+                // One slot per task, inside the axes.
+                let slot = (w - left - right) / Double(line.values.count), bw = max(1, slot - 2)
                 for (i, v) in line.values.enumerated() {
-                    s += "<rect x=\"\(c(x(i) - bw / 2))\" y=\"\(c(y(v)))\" width=\"\(c(bw))\" height=\"\(c(y(0) - y(v)))\" fill=\"\(color)\"><title>task \(i + 1): \(Int(v))</title></rect>"
+                    s += "<rect x=\"\(c(left + Double(i) * slot + 1))\" y=\"\(c(y(v)))\" width=\"\(c(bw))\" height=\"\(c(y(0) - y(v)))\" fill=\"\(color)\"><title>task \(i + 1): \(Int(v))</title></rect>"
                 }
             } else {
                 let pts = line.values.enumerated().map { "\(c(x($0.offset))),\(c(y($0.element)))" }.joined(separator: " ")
