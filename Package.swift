@@ -40,9 +40,12 @@ let package = Package(
         // The chain's durable ledger: SQLite through GRDB; storage only, no game rules.
         .target(name: "Ledger", dependencies: ["Game", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Roles", dependencies: ["RISCV", "Commitment", "Game", "Transport", "Scenario", "Report", "Ledger"]),
+        // Networks: a population of tasks, solvers and verifiers under Truebit's incentive
+        // layer, each task a real game played in process (docs/NETWORK.md).
+        .target(name: "Network", dependencies: ["RISCV", "Commitment", "Game", "Scenario", "Report", "Roles", "Transport"]),
         .target(name: "Experiments", dependencies: ["Scenario", "Report", "Game", "RISCV", "Transport"]),
         .target(name: "TBSimCommands", dependencies: [
-            "RISCV", "Commitment", "Game", "Transport", "Scenario", "Report", "Ledger", "Roles", "Experiments",
+            "RISCV", "Commitment", "Game", "Transport", "Scenario", "Report", "Ledger", "Roles", "Experiments", "Network",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "tbsim", dependencies: ["TBSimCommands"]),
@@ -56,6 +59,7 @@ let package = Package(
                                                      .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Game", "Commitment", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TBSimCommands", "TestSupport"]),
+        .testTarget(name: "NetworkTests", dependencies: ["Network", "Scenario", "Game", "Roles", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Report", "Scenario", "TestSupport"]),
         // What the end-to-end test targets share (the package root, the binary, process listings).
         .target(name: "TestSupport", dependencies: ["Transport"], path: "Tests/TestSupport"),

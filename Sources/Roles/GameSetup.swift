@@ -29,6 +29,10 @@ public struct GameSetup {
     /// deposit, at least 10).
     public var initialBalance: UInt64 { spec.initialBalance }
 
+    /// Starting balances by party name that replace `initialBalance` (a network carries
+    /// each party's balance from one task's game into the next).
+    public var startingBalances: [String: UInt64] = [:]
+
     /// The task as the chain posts it, given its initial root (the task giver's part).
     public func postedTask(initialRoot: Digest) -> PostedTask {
         PostedTask(id: 1, initialRoot: initialRoot, stepLimit: spec.task.maxSteps)
@@ -69,7 +73,7 @@ public struct GameSetup {
     /// The judge's state machine for the task with `initialRoot`.
     public func judgeMachine(initialRoot: Digest, checker: any ProofChecker = CommitmentProofChecker()) throws -> JudgeStateMachine {
         var balances: [PartyID: UInt64] = [:]
-        for p in roster.parties { balances[p.id] = initialBalance }
+        for p in roster.parties { balances[p.id] = startingBalances[p.name] ?? initialBalance }
         return try JudgeStateMachine(task: postedTask(initialRoot: initialRoot), config: spec.game, gas: spec.gas,
                                      checker: checker, solver: roster.solver.id, verifiers: roster.verifiers.map(\.id),
                                      balances: balances, accounts: accounts)

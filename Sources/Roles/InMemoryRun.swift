@@ -42,9 +42,13 @@ public enum InMemoryRun {
     /// but not over processes, and the two modes must play the same game.
     /// With `ledgerPath` (a file that must not exist), the chain's ledger is written there
     /// as over processes.
+    /// `startingBalances` (by party name) replace the scenario's `initialBalance` (see
+    /// `GameSetup.startingBalances`).
     public static func play(_ spec: ScenarioSpec, baseLatencyMs: Int = 1, ledgerPath: String? = nil, tbsimVersion: String = "",
+                            startingBalances: [String: UInt64] = [:],
                             log: @escaping (String) -> Void = { _ in }) throws -> RunResult {
-        let setup = GameSetup(spec: spec)
+        var setup = GameSetup(spec: spec)
+        setup.startingBalances = startingBalances
         try setup.requireOwnKeys()
         let wall = Stopwatch()
         // Parties whose machines are the same share one run and its checkpoints.

@@ -24,7 +24,10 @@ public enum ScenarioLoader {
             throw root.error("the top level of a scenario must be a mapping of keys (name, task, game, …), got \(root.described)")
         }
         let top = try root.mapping(allowed: ["name", "description", "seed", "task", "game", "network",
-                                             "solver", "verifiers", "expect", "accounts"])
+                                             "solver", "verifiers", "expect", "accounts", "population"])
+        if let v = top.present("population") {
+            throw v.error("this is a network scenario (`population:`), not one game; load it with `ScenarioLoader.loadFile` (what `tbsim scenario` does)")
+        }
         let defaultName = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         var spec = ScenarioSpec(name: defaultName.isEmpty ? "scenario" : defaultName,
                                 task: try parseTask(top.required("task")))

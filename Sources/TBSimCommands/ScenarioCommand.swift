@@ -35,7 +35,7 @@ public struct ScenarioCommand: ParsableCommand {
                                valueName: "PATH"))
     public var ledger: String?
 
-    @Flag(help: "Play the game in this process on a virtual clock: the same node loops, network latency and faults, over an in-memory network instead of ZeroMQ.")
+    @Flag(help: "Play the game in this process on a virtual clock: the same node loops, network latency and faults, over an in-memory network instead of ZeroMQ. (Network scenarios, with `population:`, always play in this process for now.)")
     public var inProcess = false
 
     @Flag(help: "Print only the verdict line.")
@@ -66,7 +66,11 @@ public struct ScenarioCommand: ParsableCommand {
 
     public func run() throws {
         let watch = InterruptWatch()
-        let spec = try loadScenario(file)
+        let spec: ScenarioSpec
+        switch try loadScenarioFile(file) {
+        case let .game(s): spec = s
+        case let .network(n): return try runNetwork(n)
+        }
         if !inProcess && !EndpointSyntax.crossesProcesses(spec.network.judgeBind) {
             printError("tbsim: \(file): key `network.judge_bind`: \(spec.network.judgeBind) cannot cross processes "
                        + "(inproc:// lives inside one process); use tcp:// or ipc://, or play with --in-process")

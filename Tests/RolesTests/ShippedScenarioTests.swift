@@ -16,7 +16,10 @@ func scenarioFiles(in folder: String) -> [String] {
 
 let shippedScenarios = scenarioFiles(in: "scenarios")
 let linuxScenarios = shippedScenarios.filter { $0.hasPrefix("scenarios/linux") }
-let machineScenarios = shippedScenarios.filter { !$0.hasPrefix("scenarios/linux") }
+/// Network scenarios (`population:`) play many games in one process; they are checked
+/// by `networkScenarioPassesItsExpectations`, not played in both modes.
+let networkScenarios = shippedScenarios.filter { $0.hasPrefix("scenarios/network-") }
+let machineScenarios = shippedScenarios.filter { !$0.hasPrefix("scenarios/linux") && !$0.hasPrefix("scenarios/network-") }
 
 /// What must not depend on the mode a scenario is played in: the verdict, every
 /// dispute's rounds, divergence step and winner, and every gas figure.
@@ -57,6 +60,28 @@ struct ShippedScenarioTests {
     @Test(.enabled(if: haveLinux, "needs the Linux workload: make guest-linux"), arguments: linuxScenarios)
     func linuxScenarioGivesTheSameGameInBothModes(_ file: String) throws {
         try playBothModes(file)
+    }
+
+    /// A network scenario through `tbsim scenario` (in process: networks over processes are
+    /// not built yet): its `expect.network` holds (exit 0) and its JSON report has the
+    /// `network` object and per-party `net_wei` the schema promises (docs/REPORT.md).
+    @Test(arguments: networkScenarios)
+    func networkScenarioPassesItsExpectations(_ file: String) throws {
+        let dir = try makeTemporaryDirectory("network")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try runTBSim(["scenario", file, "--quiet", "--json", dir + "/report.json", "--html", dir + "/report.html"])
+        #expect(r.status == 0, "\(file): exit \(r.status)\n\(r.stdout)\n\(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/report.json"))) as? [String: Any])
+        #expect(object["kind"] as? String == "network")
+        let network = try #require(object["network"] as? [String: Any])
+        #expect(network["tasks"] is Int && network["wrong_results_accepted"] is Int)
+        let parties = try #require(object["parties"] as? [[String: Any]])
+        #expect(!parties.isEmpty && parties.allSatisfy { $0["net_wei"] is Int })
+        #expect((object["money"] as? [String: Any])?["conserved"] as? Bool == true)
+        #expect(try String(contentsOfFile: dir + "/report.html", encoding: .utf8).contains("<svg"))
+        // Over processes is refused with the reason, not ignored.
+        let ledger = try runTBSim(["scenario", file, "--quiet", "--ledger", dir + "/l.sqlite"])
+        #expect(ledger.status == 2 && ledger.stderr.contains("not yet"), "\(ledger.stderr)")
     }
 
     func playBothModes(_ file: String) throws {

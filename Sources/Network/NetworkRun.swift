@@ -1,0 +1,309 @@
+import Foundation
+import Commitment
+import Game
+import RISCV
+import Roles
+import Scenario
+
+/// Plays a network scenario in this process: tasks arrive one after another; for each,
+/// the task giver escrows reward and tax, a solver is drawn by lottery, every verifier's
+/// strategy decides whether it verifies, and the task is played as one real game on the
+/// real machine (`InMemoryRun.play`) with each participant's current balance. Then gas
+/// and compute are charged, the reward, tax and jackpot move, and the money is checked
+/// to the wei. Deterministic: every choice comes from `TaskDraws`.
+public enum NetworkRun {
+    /// Plays `scenario`; `progress` hears one line per task. Throws `NetworkError` when
+    /// the simulation itself fails (a game that does not end, money not conserved).
+    public static func play(_ scenario: NetworkScenario, file: String = "", generator: String = "tbsim",
+                            progress: (String) -> Void = { _ in }) throws -> NetworkReport {
+        let started = Date()
+        var state = try NetworkState(scenario)
+        for index in 0..<scenario.population.tasks {
+            try state.playTask(index)
+            guard state.ledger.isConserved else {
+                throw NetworkError("money not conserved after task \(index + 1): \(state.ledger.sum.map(String.init) ?? "overflow") wei, expected \(state.ledger.total)")
+            }
+            state.checks += 1
+            progress(state.tasks.last.map(NetworkRun.describe) ?? "")
+        }
+        return state.report(file: file, generator: generator, wallSeconds: Date().timeIntervalSince(started))
+    }
+
+    /// One line about a task, for progress.
+    static func describe(_ t: TaskRecord) -> String {
+        guard let solver = t.solver else { return "task \(t.task): not played (\(t.notPlayed ?? ""))" }
+        let verdict = t.accepted ? (t.wrongResult ? "WRONG result accepted" : "accepted") : "rejected, won by \(t.winner ?? "nobody")"
+        return "task \(t.task): \(t.program) by \(solver)\(t.forcedError ? " (forced error)" : t.cheated ? " (cheats)" : ""), verified by \(t.verifiers.isEmpty ? "nobody" : t.verifiers.joined(separator: ", ")): \(verdict)"
+    }
+}
+
+/// The run in progress.
+struct NetworkState {
+    let scenario: NetworkScenario
+    var ledger: NetworkLedger
+    var parties: [String: PartyLedger] = [:]
+    let order: [String]
+    var tasks: [TaskRecord] = []
+    var participation: [Int] = []
+    var jackpotOverTime: [UInt64]
+    var checks = 0
+    /// The honest claim of each program, computed once.
+    let honestClaims: [Claim]
+    var disputes = 0, gas: UInt64 = 0, solverInstructions: UInt64 = 0
+
+    var pop: PopulationSpec { scenario.population }
+
+    init(_ scenario: NetworkScenario) throws {
+        self.scenario = scenario
+        let pop = scenario.population
+        var balances = [NetworkLedger.taskGiver: pop.taskGiverBalanceWei]
+        func blank(_ name: String, _ role: String, _ strategy: String, _ start: UInt64) -> PartyLedger {
+            PartyLedger(name: name, role: role, strategy: strategy, startWei: start, endWei: start, netWei: 0, incomeWei: 0,
+                        spentWei: 0, gasWei: 0, computeWei: 0, depositsLostWei: 0, tasks: 0, disputesWon: 0, disputesLost: 0,
+                        skipped: [], insolvent: false, netOverTime: [])
+        }
+        parties[NetworkLedger.taskGiver] = blank(NetworkLedger.taskGiver, "task_giver", "posts every task", pop.taskGiverBalanceWei)
+        for s in pop.solvers {
+            balances[s.name] = s.balanceWei
+            parties[s.name] = blank(s.name, "solver", s.strategy.label, s.balanceWei)
+        }
+        for v in pop.verifiers {
+            balances[v.name] = v.balanceWei
+            parties[v.name] = blank(v.name, "verifier", v.strategy.label, v.balanceWei)
+        }
+        order = [NetworkLedger.taskGiver] + pop.solvers.map(\.name) + pop.verifiers.map(\.name)
+        ledger = NetworkLedger(balances: balances, jackpot: pop.incentives.jackpotInitialWei)
+        jackpotOverTime = [ledger.jackpot]
+        honestClaims = try pop.programs.map { task in
+            do {
+                return try MachineOracle(boot: { try task.boot() }, maxSteps: task.maxSteps, checkpointBudgetBytes: 1 << 24).finalClaim()
+            } catch {
+                throw NetworkError("program \(task.imageFile) does not run: \(error)")
+            }
+        }
+    }
+
+    /// What a party needs to take part: its deposit and the gas reserve.
+    func canCover(_ name: String, deposit: UInt64) -> Bool {
+        !(parties[name]?.insolvent ?? true) && ledger.balance(name) >= deposit &+ pop.gasReserveWei
+    }
+
+    mutating func skip(_ name: String, task: Int, _ why: String) {
+        parties[name]?.skipped.append(Skip(task: task, why: why))
+    }
+
+    mutating func playTask(_ index: Int) throws {
+        let number = index + 1
+        let draws = TaskDraws(seed: scenario.seed, index: index, verifiers: pop.verifiers.count)
+        let programIndex = Int(draws.program % UInt64(pop.programs.count))
+        let task = pop.programs[programIndex]
+        var record = TaskRecord(task: number, block: UInt64(index) &* pop.arrivalEveryBlocks,
+                                program: (task.imageFile as NSString).lastPathComponent, solver: nil, notPlayed: nil,
+                                forcedError: false, cheated: false, verifiers: [], accepted: false, wrongResult: false,
+                                winner: nil, disputes: 0, gas: 0, jackpotPaidTo: [], jackpotPaidWei: 0, jackpotWei: 0)
+        defer { finish(record) }
+        let inc = pop.incentives
+        let posted = inc.rewardWei + inc.taxWei
+        guard ledger.escrowFromTaskGiver(posted) else {
+            record.notPlayed = "the task giver cannot pay the reward and tax (\(posted) wei)"
+            skip(NetworkLedger.taskGiver, task: number, record.notPlayed!)
+            return
+        }
+        parties[NetworkLedger.taskGiver]!.spentWei += posted
+        // The lottery among solvers that can cover the solver deposit.
+        var eligible: [NetworkParty<SolverStrategy>] = []
+        for s in pop.solvers {
+            if canCover(s.name, deposit: scenario.game.solverDeposit) { eligible.append(s) }
+            else { skip(s.name, task: number, parties[s.name]!.insolvent ? "insolvent (could not pay its gas)" : "cannot cover the solver deposit and gas reserve") }
+        }
+        guard !eligible.isEmpty else {
+            ledger.payFromEscrow(posted, to: NetworkLedger.taskGiver)
+            parties[NetworkLedger.taskGiver]!.spentWei -= posted
+            record.notPlayed = "no solver can cover the solver deposit"
+            return
+        }
+        let solver = eligible[Int(draws.lottery % UInt64(eligible.count))]
+        record.solver = solver.name
+        record.forcedError = draws.forcedError < inc.forcedErrorProbability
+        record.cheated = !record.forcedError && StrategyDecision.cheats(solver.strategy, draw: draws.cheat, recentVerifiers: participation)
+        let wrong = record.forcedError || record.cheated
+
+        // Who verifies: colluders first (they challenge at once), then the others in
+        // population order, each held one block so the colluder's dispute is played first.
+        var colluders: [String] = [], others: [String] = []
+        for (i, v) in pop.verifiers.enumerated() {
+            guard StrategyDecision.verifies(v.strategy, draw: draws.verify[i], jackpot: ledger.jackpot, solver: solver.name,
+                                            solverCheats: record.cheated) else { continue }
+            guard canCover(v.name, deposit: scenario.game.challengerDeposit) else {
+                skip(v.name, task: number, parties[v.name]!.insolvent ? "insolvent (could not pay its gas)" : "cannot cover the challenger deposit and gas reserve")
+                continue
+            }
+            if case .colludingWith = v.strategy { colluders.append(v.name) } else { others.append(v.name) }
+        }
+        record.verifiers = colluders + others
+        participation.append(record.verifiers.count)
+
+        let honest = honestClaims[programIndex]
+        var faults: [FaultSpec] = []
+        if wrong {
+            // A bit of RAM far from anything the program touches, flipped after a drawn
+            // step: the final root differs, and the one-step proof at that step exposes it.
+            let step = 1 + draws.corruptionStep % max(1, honest.steps - 1)
+            let address = MachineMap.ramBase + (task.ramMiB << 19)
+            faults = [.corrupt(step: step, target: .memory(address: address), bit: 0)]
+        }
+        var game = scenario.game
+        // Truebit does not slash a solver for an error it was forced to post.
+        if record.forcedError { game.solverDeposit = 0 }
+        let delay: UInt64 = colluders.isEmpty ? 0 : min(1, game.challengeWindowBlocks)
+        let spec = ScenarioSpec(name: "\(scenario.name)-task-\(number)", seed: scenario.seed ^ UInt64(number), task: task,
+                                game: game, gas: scenario.gas, network: NetworkSpec(judgeBind: "inproc://judge"),
+                                solver: PartySpec(name: solver.name, faults: faults),
+                                verifiers: colluders.map { PartySpec(name: $0, faults: [.verifier(.lieInBisection(fromRound: 1))]) }
+                                    + others.map { PartySpec(name: $0, challengeDelayBlocks: delay) })
+        let roster = Roster(spec)
+        var start: [String: UInt64] = [:]
+        for p in roster.parties { start[p.name] = ledger.balance(p.name) }
+        let result: RunResult
+        do {
+            result = try InMemoryRun.play(spec, startingBalances: start)
+        } catch {
+            throw NetworkError("task \(number) (\(record.program), solver \(solver.name)) could not be played: \(error)")
+        }
+        let g = result.game
+        var end: [String: UInt64] = [:]
+        for b in g.balances { end[roster.name(of: b.party)] = b.end }
+        try ledger.settleGame(start: start, end: end, burned: g.burned)
+
+        // Income and deposits lost, per participant.
+        record.accepted = g.outcome.accepted
+        record.winner = g.outcome.winner.map(roster.name(of:))
+        record.wrongResult = g.claim.map { $0 != honest } ?? false
+        record.disputes = g.disputes.count
+        record.gas = g.gas.totalGas
+        disputes += g.disputes.count
+        gas += g.gas.totalGas
+        var lost: [String: UInt64] = [:]
+        for d in g.disputes {
+            let challenger = roster.name(of: d.challenger)
+            guard let w = d.winner else { continue }
+            if w == d.challenger {
+                parties[challenger]!.disputesWon += 1; parties[solver.name]!.disputesLost += 1
+                lost[solver.name] = game.solverDeposit
+            } else {
+                parties[challenger]!.disputesLost += 1; parties[solver.name]!.disputesWon += 1
+                lost[challenger, default: 0] += game.challengerDeposit
+            }
+        }
+        for name in start.keys.sorted() {
+            let delta = Int64(end[name]!) - Int64(start[name]!)
+            var l = Int64(lost[name] ?? 0), income = delta + l
+            if income < 0 { (l, income) = (-delta, 0) }
+            parties[name]!.incomeWei += UInt64(income)
+            parties[name]!.depositsLostWei += UInt64(l)
+        }
+        parties[solver.name]!.tasks += 1
+        for v in record.verifiers { parties[v]!.tasks += 1 }
+
+        // Gas at the gas price, then compute at the price per instruction; a party that
+        // cannot pay all of it is insolvent from now on.
+        for pg in g.gas.byParty {
+            let name = roster.name(of: pg.party)
+            let (cost, o) = pg.gas.multipliedReportingOverflow(by: pop.gasPriceWei)
+            let owed = o ? UInt64.max : cost
+            let paid = ledger.chargeGas(name, owed)
+            parties[name]!.gasWei += paid
+            if paid < owed { parties[name]!.insolvent = true }
+        }
+        for m in result.parties {
+            let (cost, o) = m.stepsExecuted.multipliedReportingOverflow(by: pop.verifyPriceWeiPerInstruction)
+            let owed = o ? UInt64.max : cost
+            let paid = ledger.chargeCompute(m.name, owed)
+            parties[m.name]!.computeWei += paid
+            if paid < owed { parties[m.name]!.insolvent = true }
+            if m.name == solver.name { solverInstructions += m.stepsExecuted }
+        }
+
+        // The task giver's escrow: the reward to the solver of an accepted result (a
+        // forced error is not the solver's fault), back to the task giver otherwise; the
+        // tax into the jackpot.
+        if record.accepted {
+            ledger.payFromEscrow(inc.rewardWei, to: solver.name)
+            parties[solver.name]!.incomeWei += inc.rewardWei
+        } else {
+            ledger.payFromEscrow(inc.rewardWei, to: NetworkLedger.taskGiver)
+            parties[NetworkLedger.taskGiver]!.spentWei -= inc.rewardWei
+        }
+        ledger.escrowToJackpot(inc.taxWei)
+
+        // A caught forced error pays the jackpot to the verifiers who won their disputes.
+        if record.forcedError {
+            // Every challenger that flagged it: the one whose dispute exposed it and those
+            // whose disputes were never played because the game ended first; not one
+            // that lost its dispute.
+            let catchers = g.disputes.filter { $0.winner == $0.challenger || $0.winner == nil }.map { roster.name(of: $0.challenger) }
+            if !record.accepted && !catchers.isEmpty {
+                var pot = ledger.jackpot / 10_000 * inc.jackpotPayoutBps + ledger.jackpot % 10_000 * inc.jackpotPayoutBps / 10_000
+                if inc.jackpotHalving { pot >>= UInt64(min(63, catchers.count - 1)) }
+                let each = pot / UInt64(catchers.count)
+                for c in catchers {
+                    ledger.payFromJackpot(each, to: c)
+                    parties[c]!.incomeWei += each
+                }
+                record.jackpotPaidTo = catchers
+                record.jackpotPaidWei = each
+            }
+        }
+    }
+
+    /// Records the task and every party's P&L after it.
+    mutating func finish(_ record: TaskRecord) {
+        var r = record
+        r.jackpotWei = ledger.jackpot
+        if r.solver == nil { participation.append(0) }
+        tasks.append(r)
+        jackpotOverTime.append(ledger.jackpot)
+        for name in order {
+            let net = Int64(ledger.balance(name)) - Int64(parties[name]!.startWei)
+            parties[name]!.netOverTime.append(net)
+        }
+    }
+
+    func report(file: String, generator: String, wallSeconds: Double) -> NetworkReport {
+        var ps = order.map { parties[$0]! }
+        for i in ps.indices {
+            ps[i].endWei = ledger.balance(ps[i].name)
+            ps[i].netWei = Int64(ps[i].endWei) - Int64(ps[i].startWei)
+        }
+        let played = tasks.filter { $0.solver != nil }
+        let wrong = played.filter { $0.accepted && $0.wrongResult && !$0.forcedError }.map { t -> WrongResult in
+            let why: String
+            if t.verifiers.isEmpty { why = "no verifier verified" }
+            else if t.verifiers.allSatisfy({ v in pop.verifiers.first { $0.name == v }.map { if case .colludingWith = $0.strategy { true } else { false } } ?? false }) {
+                why = "only the solver's colluder checked, and it threw its dispute"
+            } else { why = "every challenger lost its dispute" }
+            return WrongResult(task: t.task, solver: t.solver!, why: why)
+        }
+        let verifierSlots = played.count * pop.verifiers.count
+        let verifiedSlots = played.reduce(0) { $0 + $1.verifiers.count }
+        let cost = ledger.gasPaid + ledger.computePaid
+        let n = NetworkFigures(
+            tasks: tasks.count, tasksPlayed: played.count, tasksCompleted: played.filter(\.accepted).count,
+            wrongResultsAccepted: wrong.count, wrongResults: wrong,
+            cheats: played.filter(\.cheated).count, cheatsCaught: played.filter { $0.cheated && !$0.accepted }.count,
+            forcedErrors: played.filter(\.forcedError).count,
+            forcedErrorsCaught: played.filter { $0.forcedError && !$0.accepted }.count,
+            disputes: disputes, gas: gas, gasWei: ledger.gasPaid, computeWei: ledger.computePaid,
+            costPerTaskWei: played.isEmpty ? 0 : cost / UInt64(played.count),
+            runOnceCostPerTaskWei: played.isEmpty ? 0 : solverInstructions / UInt64(played.count) &* pop.verifyPriceWeiPerInstruction,
+            jackpotWei: jackpotOverTime, participation: participation,
+            participationBps: verifierSlots == 0 ? 0 : verifiedSlots * 10_000 / verifierSlots, burnedWei: ledger.burned)
+        let failures = NetworkReport.check(scenario.expect, network: n, parties: ps)
+        return NetworkReport(scenario: scenario.name, file: file, seed: scenario.seed, generator: generator, network: n,
+                             parties: ps, tasks: tasks,
+                             money: MoneyCheck(totalWei: ledger.total, checks: checks, conserved: ledger.isConserved,
+                                               burnedWei: ledger.burned, gasPaidWei: ledger.gasPaid, computePaidWei: ledger.computePaid),
+                             expectations: ExpectationOutcome(passed: failures.isEmpty, failures: failures),
+                             wallSeconds: wallSeconds)
+    }
+}

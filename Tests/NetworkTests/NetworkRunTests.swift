@@ -1,0 +1,158 @@
+import Foundation
+import Game
+import Network
+import Scenario
+import Testing
+import TestSupport
+
+/// Strategies, the ledger, determinism and conservation of money, over real games.
+struct NetworkRunTests {
+    static let hello = ScenarioTask(image: .program(path: packageRoot + "/build/guests/hello.elf"), maxSteps: 100_000)
+
+    static func network(seed: UInt64, tasks: Int, solvers: [SolverStrategy], verifiers: [VerifierStrategy],
+                        forced: Double = 0) -> NetworkScenario {
+        var game = ScenarioSpec.defaultGame
+        game.arity = 4
+        game.solverDeposit = 40_000
+        game.challengerDeposit = 10_000
+        let pop = PopulationSpec(tasks: tasks, programs: [hello], gasPriceWei: 1, verifyPriceWeiPerInstruction: 3,
+                                 taskGiverBalanceWei: 10_000_000,
+                                 incentives: IncentiveSpec(rewardWei: 5_000, taxWei: 1_000, jackpotInitialWei: 50_000,
+                                                           forcedErrorProbability: forced, jackpotPayoutBps: 5_000, jackpotHalving: true),
+                                 solvers: solvers.enumerated().map { NetworkParty(name: "s\($0.offset)", strategy: $0.element, balanceWei: 5_000_000) },
+                                 verifiers: verifiers.enumerated().map { NetworkParty(name: "v\($0.offset)", strategy: $0.element, balanceWei: 5_000_000) })
+        return NetworkScenario(name: "mc-\(seed)", seed: seed, game: game, population: pop)
+    }
+
+    @Test func drawsDependOnlyOnSeedAndTask() {
+        let a = TaskDraws(seed: 7, index: 3, verifiers: 4)
+        #expect(a == TaskDraws(seed: 7, index: 3, verifiers: 4))
+        #expect(a != TaskDraws(seed: 8, index: 3, verifiers: 4))
+        #expect(a != TaskDraws(seed: 7, index: 4, verifiers: 4))
+        // Another verifier's draw is appended, never shifting the ones before it.
+        #expect(Array(TaskDraws(seed: 7, index: 3, verifiers: 5).verify.prefix(4)) == a.verify)
+    }
+
+    @Test func strategiesDecideAsDocumented() {
+        #expect(!StrategyDecision.cheats(.honest, draw: 0, recentVerifiers: []))
+        #expect(StrategyDecision.cheats(.cheat(probability: 0.3), draw: 0.29, recentVerifiers: []))
+        #expect(!StrategyDecision.cheats(.cheat(probability: 0.3), draw: 0.3, recentVerifiers: []))
+        #expect(!StrategyDecision.cheats(.cheatWhenUnwatched(window: 2), draw: 0, recentVerifiers: []))
+        #expect(StrategyDecision.cheats(.cheatWhenUnwatched(window: 2), draw: 0.9, recentVerifiers: [3, 0, 0]))
+        #expect(!StrategyDecision.cheats(.cheatWhenUnwatched(window: 2), draw: 0.9, recentVerifiers: [0, 1, 0]))
+        #expect(StrategyDecision.verifies(.always, draw: 0.99, jackpot: 0, solver: "s", solverCheats: false))
+        #expect(!StrategyDecision.verifies(.never, draw: 0, jackpot: 1 << 60, solver: "s", solverCheats: true))
+        #expect(StrategyDecision.verifies(.probability(0.5), draw: 0.49, jackpot: 0, solver: "s", solverCheats: false))
+        #expect(!StrategyDecision.verifies(.probability(0.5), draw: 0.5, jackpot: 0, solver: "s", solverCheats: false))
+        #expect(StrategyDecision.verifies(.jackpotAtLeast(wei: 10), draw: 0, jackpot: 10, solver: "s", solverCheats: false))
+        #expect(!StrategyDecision.verifies(.jackpotAtLeast(wei: 10), draw: 0, jackpot: 9, solver: "s", solverCheats: false))
+        #expect(StrategyDecision.verifies(.colludingWith(solver: "s"), draw: 0.9, jackpot: 0, solver: "s", solverCheats: true))
+        #expect(!StrategyDecision.verifies(.colludingWith(solver: "s"), draw: 0, jackpot: 0, solver: "s", solverCheats: false))
+        #expect(!StrategyDecision.verifies(.colludingWith(solver: "s"), draw: 0, jackpot: 0, solver: "t", solverCheats: true))
+    }
+
+    @Test func theLedgerMovesMoneyWithoutMakingOrLosingAny() throws {
+        var l = NetworkLedger(balances: ["task-giver": 100, "a": 50, "b": 50], jackpot: 10)
+        #expect(l.total == 210 && l.isConserved)
+        let refused = l.escrowFromTaskGiver(101), posted = l.escrowFromTaskGiver(30)
+        #expect(!refused && posted && l.balance("task-giver") == 70)
+        l.payFromEscrow(20, to: "a"); l.escrowToJackpot(10)
+        let gas = l.chargeGas("b", 70), compute = l.chargeCompute("a", 5)
+        #expect(gas == 50 && l.balance("b") == 0 && compute == 5)
+        l.payFromJackpot(20, to: "b")
+        try l.settleGame(start: ["a": 65, "b": 20], end: ["a": 75, "b": 0], burned: 10)
+        #expect(l.isConserved && l.jackpot == 0 && l.burned == 10 && l.gasPaid == 50)
+        #expect(throws: NetworkError.self) { try l.settleGame(start: ["a": 75], end: ["a": 80], burned: 0) }
+    }
+
+    /// Two runs of one network give the same report but for the host's seconds.
+    @Test func aNetworkRunIsReproducible() throws {
+        let n = Self.network(seed: 5, tasks: 4, solvers: [.cheat(probability: 0.5), .honest], verifiers: [.probability(0.5), .never], forced: 0.3)
+        var a = try NetworkRun.play(n), b = try NetworkRun.play(n)
+        a.wallSeconds = 0; b.wallSeconds = 0
+        #expect(a == b)
+    }
+
+    /// Tens of seeded networks with every strategy mixed in: money sums to the start, to
+    /// the wei, after every task (the run throws otherwise); and what the rules promise
+    /// holds in each — with an `always` verifier no cheat is ever accepted, with no
+    /// verifier every cheat is, and a caught forced error never costs its solver a deposit.
+    @Test func moneyIsConservedOverASeededMonteCarlo() throws {
+        let verifierMixes: [[VerifierStrategy]] = [
+            [.always, .never], [.probability(0.5), .jackpotAtLeast(wei: 40_000)], [.colludingWith(solver: "s0"), .always], [],
+        ]
+        var wrongWithoutVerifiers = 0, cheatsWithoutVerifiers = 0
+        for seed in UInt64(1)...24 {
+            let mix = verifierMixes[Int(seed) % verifierMixes.count]
+            let n = Self.network(seed: seed, tasks: 3, solvers: [.cheat(probability: 0.6), .cheatWhenUnwatched(window: 1)],
+                                 verifiers: mix, forced: seed % 2 == 0 ? 0.3 : 0)
+            let r = try NetworkRun.play(n)
+            #expect(r.money.conserved && r.money.checks == 3, "seed \(seed)")
+            let end = r.parties.reduce(UInt64(0)) { $0 + $1.endWei }
+            #expect(end + r.network.jackpotWei.last! + r.money.burnedWei + r.money.gasPaidWei + r.money.computePaidWei == r.money.totalWei)
+            #expect(r.parties.allSatisfy { Int64($0.endWei) - Int64($0.startWei) == $0.netWei })
+            if mix.contains(.always) { #expect(r.network.wrongResultsAccepted == 0, "seed \(seed): \(r.network.wrongResults)") }
+            if mix.isEmpty {
+                wrongWithoutVerifiers += r.network.wrongResultsAccepted
+                cheatsWithoutVerifiers += r.network.cheats
+                #expect(r.network.wrongResultsAccepted == r.network.cheats, "seed \(seed)")
+            }
+            for t in r.tasks where t.forcedError && !t.accepted {
+                #expect(!t.jackpotPaidTo.isEmpty, "seed \(seed) task \(t.task): a caught forced error paid nobody")
+            }
+        }
+        #expect(cheatsWithoutVerifiers > 0 && wrongWithoutVerifiers == cheatsWithoutVerifiers)
+    }
+
+    /// A party that cannot cover its deposit sits the task out, and the report says why.
+    @Test func aPartyThatCannotPaySitsOut() throws {
+        var n = Self.network(seed: 3, tasks: 2, solvers: [.honest, .honest], verifiers: [.always])
+        n.population.solvers[1].balanceWei = 100
+        n.population.verifiers[0].balanceWei = 100
+        let r = try NetworkRun.play(n)
+        #expect(r.tasks.allSatisfy { $0.solver == "s0" && $0.verifiers.isEmpty })
+        let poor = r.parties.first { $0.name == "s1" }!
+        #expect(poor.skipped.count == 2 && poor.skipped[0].why.contains("cannot cover"))
+        #expect(r.parties.first { $0.name == "v0" }!.skipped.count == 2)
+        n.population.taskGiverBalanceWei = 0
+        let broke = try NetworkRun.play(n)
+        #expect(broke.network.tasksPlayed == 0 && broke.tasks[0].notPlayed?.contains("task giver") == true)
+    }
+}
+
+/// Every shipped network scenario, in process: its `expect.network` holds.
+struct ShippedNetworkScenarioTests {
+    static let files = ((try? FileManager.default.contentsOfDirectory(atPath: packageRoot + "/scenarios")) ?? [])
+        .filter { $0.hasPrefix("network-") && $0.hasSuffix(".yaml") }.sorted()
+
+    @Test func theThreeAreShipped() {
+        #expect(Self.files == ["network-collusion.yaml", "network-forced-errors.yaml", "network-free-riding.yaml"])
+    }
+
+    @Test(arguments: files)
+    func passesItsExpectations(_ file: String) throws {
+        let path = packageRoot + "/scenarios/" + file
+        let yaml = try String(contentsOfFile: path, encoding: .utf8)
+        guard case let .network(n) = try ScenarioLoader.parseFile(yaml: yaml, file: path, baseDirectory: packageRoot) else {
+            Issue.record("\(file) is not a network scenario"); return
+        }
+        let r = try NetworkRun.play(n)
+        #expect(r.passed, "\(file): \(r.expectations.failures)")
+        #expect(r.money.conserved && r.money.checks == n.population.tasks)
+    }
+}
+
+/// The JSON report has every key docs/REPORT.md lists for networks, nulls included.
+@Test func theNetworkReportWritesEveryDocumentedKey() throws {
+    var n = NetworkRunTests.network(seed: 2, tasks: 2, solvers: [.honest], verifiers: [.always])
+    n.population.taskGiverBalanceWei = 0
+    let r = try NetworkRun.play(n)
+    let o = try #require(try JSONSerialization.jsonObject(with: r.jsonData()) as? [String: Any])
+    #expect(Set(o.keys) == ["schema_version", "kind", "scenario", "file", "seed", "generator", "network", "parties", "tasks",
+                            "money", "expectations", "wall_seconds"])
+    let task = try #require((o["tasks"] as? [[String: Any]])?.first)
+    #expect(task["solver"] is NSNull && task["winner"] is NSNull && task["not_played"] is String)
+    #expect((o["parties"] as? [[String: Any]])?.allSatisfy { $0["net_wei"] is Int } == true)
+    #expect(r.terminalSummary().contains("tasks 2 (played 0, completed 0)"))
+    #expect(r.html().contains("<svg"))
+}
