@@ -144,7 +144,9 @@ public enum ScenarioLoader {
         (.maxFrameBytes, 256...UInt64(Int.max)), (.clockBlocks, 1...(1 << 32)),
     ]
 
-    static func parseGame(_ v: YAMLValue, maxSteps: UInt64) throws -> (GameConfig, GasSchedule) {
+    /// The `game:` mapping; with `maxSteps`, also checks a chess clock against it (a network
+    /// scenario checks it once its programs are known).
+    static func parseGame(_ v: YAMLValue, maxSteps: UInt64?) throws -> (GameConfig, GasSchedule) {
         let m = try v.mapping(allowed: gameKeys.map(\.key.rawValue) + [GameConfig.Key.challenges.rawValue, "gas"])
         var g = ScenarioSpec.defaultGame
         if let node = m.optional(GameConfig.Key.challenges.rawValue) {
@@ -215,20 +217,24 @@ public enum ScenarioLoader {
                                     message: "a \(move.kind.rawValue) may cost \(move.gas) gas (docs/GAME.md, \"Limits\"), more than the block gas limit \(gas.blockGasLimit): it could never be included; lower `k` or raise `block_gas_limit`")
             }
         }
-        // Chess clocks: every move is mined at least a block after the state it answers, so
-        // a side spends at least one block of its clock per move; the solver may need
-        // P + 1 moves in one dispute (P picks over at most max_steps steps, then the
-        // closing move). A smaller clock runs out for an honest side however fast it is.
-        if g.challenges == .chessClock {
-            let need = UInt64(Bisection.ceilLog(maxSteps, base: g.smallestArity)) + 1
-            if g.clockBlocks < need {
-                let node = m.optional(GameConfig.Key.clockBlocks.rawValue) ?? m.optional("challenges") ?? v
-                throw ScenarioError(file: v.document.file, line: node.node.mark?.line, column: node.node.mark?.column,
-                                    key: v.childKey(m.optional(GameConfig.Key.clockBlocks.rawValue) != nil ? "clock_blocks" : "challenges"),
-                                    message: "with chess-clock play each move takes at least one block of its side's clock, and the solver may need \(need) moves in one dispute (⌈log_\(g.smallestArity) max_steps⌉ = \(need - 1) root postings and the closing move; docs/GAME.md): `clock_blocks` \(g.clockBlocks) would run an honest side's clock out; use \(need) or more")
-            }
-        }
+        if let maxSteps { try checkChessClock(g, maxSteps: maxSteps, game: v) }
         return (g, gas)
+    }
+
+    /// Chess clocks: every move is mined at least a block after the state it answers, so a
+    /// side spends at least one block of its clock per move; the solver may need P + 1
+    /// moves in one dispute (P root postings over at most `maxSteps` steps, then the
+    /// closing move). A smaller clock runs out for an honest side however fast it is.
+    static func checkChessClock(_ g: GameConfig, maxSteps: UInt64, game v: YAMLValue) throws {
+        guard g.challenges == .chessClock else { return }
+        let m = try v.mapping(allowed: gameKeys.map(\.key.rawValue) + [GameConfig.Key.challenges.rawValue, "gas"])
+        let need = UInt64(Bisection.ceilLog(maxSteps, base: g.smallestArity)) + 1
+        if g.clockBlocks < need {
+            let node = m.optional(GameConfig.Key.clockBlocks.rawValue) ?? m.optional("challenges") ?? v
+            throw ScenarioError(file: v.document.file, line: node.node.mark?.line, column: node.node.mark?.column,
+                                key: v.childKey(m.optional(GameConfig.Key.clockBlocks.rawValue) != nil ? "clock_blocks" : "challenges"),
+                                message: "with chess-clock play each move takes at least one block of its side's clock, and the solver may need \(need) moves in one dispute (⌈log_\(g.smallestArity) max_steps⌉ = \(need - 1) root postings and the closing move; docs/GAME.md): `clock_blocks` \(g.clockBlocks) would run an honest side's clock out; use \(need) or more")
+        }
     }
 
     /// Integer gas keys (bounded so sums of charges stay far from overflow) and the two prices.

@@ -47,9 +47,12 @@ extension ScenarioLoader {
         let defaultName = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         let popNode = try top.required("population")
         var game = ScenarioSpec.defaultGame, gas = GasSchedule.default
-        if let v = top.optional("game") { (game, gas) = try parseGame(v) }
+        if let v = top.optional("game") { (game, gas) = try parseGame(v, maxSteps: nil) }
         var scenario = NetworkScenario(name: defaultName.isEmpty ? "network" : defaultName, game: game, gas: gas,
                                        population: try parsePopulation(popNode, game: game))
+        if let v = top.optional("game") {
+            try checkChessClock(game, maxSteps: scenario.population.programs.map(\.maxSteps).max() ?? 1, game: v)
+        }
         if let v = top.optional("name") { scenario.name = try v.nonEmptyString() }
         if let v = top.optional("description") { scenario.description = try v.string() }
         if let v = top.optional("seed") { scenario.seed = try v.integer(UInt64.min...UInt64.max) }
