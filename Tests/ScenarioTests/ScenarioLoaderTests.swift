@@ -468,8 +468,9 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
 
     @Test func loaderKeyListsMatchTheModelsCodingKeys() throws {
         #expect(Set(ScenarioLoader.gasIntegerKeys + ScenarioLoader.gasPriceKeys) == (try codingKeys(GasSchedule.default)))
-        // The integer keys, plus `challenges` (a word).
-        let gameKeys = Set(ScenarioLoader.gameKeys.map(\.key.rawValue) + [GameConfig.Key.challenges.rawValue])
+        // The integer keys, plus `challenges` and `storage` (words).
+        let gameKeys = Set(ScenarioLoader.gameKeys.map(\.key.rawValue)
+                           + [GameConfig.Key.challenges.rawValue, GameConfig.Key.storage.rawValue])
         #expect(gameKeys == (try codingKeys(GameConfig())))
         #expect(gameKeys == Set(GameConfig.Key.allCases.map(\.rawValue)))
     }
@@ -490,7 +491,7 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
             case .winnerShareBps: g.winnerShareBps = value
             case .maxFrameBytes: g.maxFrameBytes = Int(value)
             case .clockBlocks: g.clockBlocks = value
-            case .challenges: break
+            case .challenges, .storage: break
             }
             return g.problems().filter { $0.key == key && $0.message.hasPrefix("must") }
         }
