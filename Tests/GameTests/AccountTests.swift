@@ -197,7 +197,8 @@ struct AccountTests {
         #expect(reverted.first?.gas == s.gas.txBase + s.gas.calldata(pick) + 2 * s.gas.sloadCold)
         #expect(r.outcome == clean.outcome && r.timeline.filter { $0.kind != .reverted } == clean.timeline)
         #expect(r.gas.totalGas == clean.gas.totalGas + (reverted.first?.gas ?? 0))
-        #expect(r.gas.byMove.first { $0.kind == .reverted }.map { ($0.count, $0.gas) } == (1, reverted.first?.gas ?? 0))
+        let revertedMoves = r.gas.byMove.filter { $0.kind == .reverted }
+        #expect(revertedMoves.count == 1 && revertedMoves.first?.count == 1 && revertedMoves.first?.gas == reverted.first?.gas)
         #expect(r.gas.byParty.first { $0.party == v1 }?.gas == reverted.first?.gas)
         #expect(r.rejectedFrames == clean.rejectedFrames + 5)
         let reasons = played.log.filter { $0.contains("rejected a frame") }.joined(separator: "\n")

@@ -670,8 +670,10 @@ public struct JudgeStateMachine {
             return []
         }
         let c = v.queue.removeFirst()
-        // Its turn and deadline are set now; a challenge that starts at once wrote them already.
-        if !meter.wrote(.disputeMeta(c.id)) { meter.write(.disputeMeta(c.id), from: true, to: true) }
+        // No gas: a queued dispute's first deadline follows from the block its predecessor
+        // ended in, which that resolution records anyway (a contract derives it when the
+        // solver moves). Charging a write here would make a game's gas depend on whether a
+        // challenge arrived before or after the dispute ahead of it ended.
         disputes[Int(c.id) - 1].startBlock = currentBlock
         let lo: UInt64 = 0, hi = Bisection.paddedLength(v.claim.steps, arity: arity)
         let points = c.kind == .trace ? Bisection.points(lo: lo, hi: hi, arity: arity) : []
