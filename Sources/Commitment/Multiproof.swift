@@ -37,6 +37,9 @@ struct RecordedSiblings: SiblingSource {
 /// following `walk(post: true)` hashes the post-values and reuses the remembered node
 /// wherever nothing below it changed, so a step that writes little costs little.
 struct MultiproofWalk {
+    /// Node hashes (keccak256 of two children) computed by the walks since this was last
+    /// reset: what an on-chain verifier pays KECCAK256 for.
+    var hashes = 0
     private var memo: [Node] = []
     private var frontier: [Entry] = []
     private var top: [Entry] = []
@@ -63,17 +66,17 @@ struct MultiproofWalk {
                 i += 1
             }
             guard Self.reduce(&frontier, memo: &memo, region: region, levels: StateLayout.depth(region), post: post,
-                              memoPos: &memoPos, siblings: &siblings) else { return nil }
+                              memoPos: &memoPos, hashes: &hashes, siblings: &siblings) else { return nil }
             top.append(Entry(index: UInt64(region), node: frontier[0].node, changed: frontier[0].changed))
         }
         guard !top.isEmpty, Self.reduce(&top, memo: &memo, region: 4, levels: StateLayout.topLevels, post: post,
-                                       memoPos: &memoPos, siblings: &siblings) else { return nil }
+                                       memoPos: &memoPos, hashes: &hashes, siblings: &siblings) else { return nil }
         return top[0].node
     }
 
     /// Hashes `f` up `levels` levels in place; false when a sibling is missing.
     private static func reduce<S: SiblingSource>(_ f: inout [Entry], memo: inout [Node], region: Int, levels: Int,
-                                                 post: Bool, memoPos: inout Int, siblings: inout S) -> Bool {
+                                                 post: Bool, memoPos: inout Int, hashes: inout Int, siblings: inout S) -> Bool {
         for level in 0..<levels {
             var r = 0, w = 0
             let n = f.count
@@ -94,6 +97,7 @@ struct MultiproofWalk {
                     parent = memo[memoPos]
                 } else {
                     parent = Keccak.hash(left.node, right.node)
+                    hashes += 1
                     if !post { memo.append(parent) }
                 }
                 memoPos += 1

@@ -15,4 +15,8 @@ public enum StepProofBounds {
 
     /// Bytes: the 76-byte header, 37 per leaf, the sibling bitmap and 32 per sibling.
     public static let maxBytes = 76 + 37 * maxLeaves + (maxSiblings + 7) / 8 + 32 * maxSiblings
+
+    /// Node hashes verifying one step can take: each walk (pre-root, post-root) hashes at
+    /// most one node per level of each opened leaf's path.
+    public static let maxNodeHashes = 2 * maxSiblings
 }

@@ -105,6 +105,9 @@ public struct StepVerdict: Equatable, Sendable {
     public var preStepCount: UInt64?
     /// Size of the proof in bytes (the game charges for it).
     public var proofSize: Int
+    /// Node hashes the verification computed: the pre-root walk over the opened leaves and
+    /// siblings, plus the post-root walk's re-hashed paths (docs/STATE.md, "Verification").
+    public var nodeHashes: Int = 0
 }
 
 /// The stateless step verifier the judge runs: from a proof alone, recompute the
@@ -131,6 +134,7 @@ public struct StepProofChecker {
     /// be those (the roots the game agreed on).
     public mutating func check(_ proof: [UInt8], pre: Digest? = nil, post: Digest? = nil) throws(VerifyError) -> StepVerdict {
         let d = try StepProofFormat.decode(proof)
+        walk.hashes = 0
         if let pre, pre != d.pre { throw VerifyError("proof is for pre-state \(d.pre), not the disputed \(pre)") }
         if let post, post != d.post { throw VerifyError("proof claims post-state \(d.post), not the disputed \(post)") }
         var leaves = d.leaves
@@ -161,7 +165,7 @@ public struct StepProofChecker {
         }
         if preHalted && postRoot != preRoot.digest { throw VerifyError("a halted machine's step changed the state") }
         return StepVerdict(pre: d.pre, post: d.post, preHalted: preHalted, preStepCount: preStepCount,
-                           proofSize: proof.count)
+                           proofSize: proof.count, nodeHashes: walk.hashes)
     }
 
     /// Runs `Hart.step()` over the opened leaves alone, filling in each leaf's post-value;

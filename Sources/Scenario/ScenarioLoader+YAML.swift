@@ -174,7 +174,9 @@ struct YAMLValue {
 
     /// This node as a mapping whose keys must all be in `allowed` (listed in this order in
     /// messages). An unknown key is an error at that key, with a suggestion for typos.
-    func mapping(allowed: [String], what: String? = nil) throws -> YAMLMapping {
+    /// `removed` names keys that earlier versions accepted, with what replaced each: such a
+    /// key is refused with that explanation rather than as unknown.
+    func mapping(allowed: [String], what: String? = nil, removed: [String: String] = [:]) throws -> YAMLMapping {
         guard case let .mapping(m) = node else {
             throw error("expected \(what ?? "a mapping with keys \(allowed.joined(separator: ", "))"), got \(described)")
         }
@@ -185,6 +187,9 @@ struct YAMLValue {
                 throw keyValue.error("mapping keys must be plain names, got \(keyValue.described)")
             }
             let name = ks.string
+            if let replacement = removed[name] {
+                throw YAMLValue(node: k, key: childKey(name), document: document).error("`\(name)` was removed: \(replacement)")
+            }
             guard allowed.contains(name) else {
                 var message = "unknown key `\(name)`"
                 message += closest(to: name, in: allowed).map { "; did you mean `\($0)`?" } ?? "."

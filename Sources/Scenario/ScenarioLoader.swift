@@ -147,7 +147,8 @@ public enum ScenarioLoader {
     /// The `game:` mapping; with `maxSteps`, also checks a chess clock against it (a network
     /// scenario checks it once its programs are known).
     static func parseGame(_ v: YAMLValue, maxSteps: UInt64?) throws -> (GameConfig, GasSchedule) {
-        let m = try v.mapping(allowed: gameKeys.map(\.key.rawValue) + [GameConfig.Key.challenges.rawValue, "gas"])
+        let m = try v.mapping(allowed: gameKeys.map(\.key.rawValue)
+                              + [GameConfig.Key.challenges.rawValue, GameConfig.Key.storage.rawValue, "gas"])
         var g = ScenarioSpec.defaultGame
         if let node = m.optional(GameConfig.Key.challenges.rawValue) {
             let text = try node.string("one of sequential, concurrent, chess-clock")
@@ -156,6 +157,15 @@ public enum ScenarioLoader {
                                  + (closest(to: text, in: ChallengeMode.allCases.map(\.rawValue)).map { " (did you mean \($0)?)" } ?? ""))
             }
             g.challenges = mode
+        }
+        if let node = m.optional(GameConfig.Key.storage.rawValue) {
+            let names = RootStorage.allCases.map(\.rawValue)
+            let text = try node.string("one of \(names.joined(separator: ", "))")
+            guard let storage = RootStorage(rawValue: text) else {
+                throw node.error("must be one of \(names.joined(separator: ", ")), got \(text.debugDescription)"
+                                 + (closest(to: text, in: names).map { " (did you mean \($0)?)" } ?? ""))
+            }
+            g.storage = storage
         }
         for (key, range) in gameKeys {
             guard let node = m.optional(key.rawValue) else { continue }
@@ -179,7 +189,7 @@ public enum ScenarioLoader {
             case .winnerShareBps: g.winnerShareBps = x
             case .maxFrameBytes: g.maxFrameBytes = Int(x)
             case .clockBlocks: g.clockBlocks = x
-            case .challenges: break
+            case .challenges, .storage: break
             }
         }
         // Whatever GameConfig still objects to (e.g. k too large for max_frame_bytes),
@@ -227,7 +237,8 @@ public enum ScenarioLoader {
     /// closing move). A smaller clock runs out for an honest side however fast it is.
     static func checkChessClock(_ g: GameConfig, maxSteps: UInt64, game v: YAMLValue) throws {
         guard g.challenges == .chessClock else { return }
-        let m = try v.mapping(allowed: gameKeys.map(\.key.rawValue) + [GameConfig.Key.challenges.rawValue, "gas"])
+        let m = try v.mapping(allowed: gameKeys.map(\.key.rawValue)
+                              + [GameConfig.Key.challenges.rawValue, GameConfig.Key.storage.rawValue, "gas"])
         let need = UInt64(Bisection.ceilLog(maxSteps, base: g.smallestArity)) + 1
         if g.clockBlocks < need {
             let node = m.optional(GameConfig.Key.clockBlocks.rawValue) ?? m.optional("challenges") ?? v
@@ -238,24 +249,32 @@ public enum ScenarioLoader {
     }
 
     /// Integer gas keys (bounded so sums of charges stay far from overflow) and the two prices.
-    static let gasIntegerKeys = ["tx_base", "calldata_zero_byte", "calldata_nonzero_byte", "storage_write",
+    static let gasIntegerKeys = ["tx_base", "calldata_zero_byte", "calldata_nonzero_byte", "sload_cold", "sload_warm",
+                                 "sstore_set", "sstore_reset", "sstore_clear_refund", "max_refund_quotient",
                                  "keccak_base", "keccak_per_word", "step_verify_base",
                                  "step_verify_per_proof_byte", "step_verify_per_work_unit", "block_gas_limit"]
     static let gasPriceKeys = ["gas_price_gwei", "eth_price_usd"]
 
     static func parseGasSchedule(_ v: YAMLValue) throws -> GasSchedule {
-        let m = try v.mapping(allowed: gasIntegerKeys + gasPriceKeys, what: "a mapping of gas keys")
+        let m = try v.mapping(allowed: gasIntegerKeys + gasPriceKeys, what: "a mapping of gas keys",
+                              removed: GasSchedule.removedKeys)
         var g = GasSchedule.default
         for name in gasIntegerKeys {
             guard let node = m.optional(name) else { continue }
             // Prices stay ≤ 2^32 so sums of charges cannot overflow; the block gas limit is
             // only compared against, so it may be as large as 2^62.
-            let x = try node.integer(UInt64(0)...(name == "block_gas_limit" ? 1 << 62 : 1 << 32))
+            // EIP-3529's quotient divides the gas used, so it is at least 1.
+            let x = try node.integer(UInt64(name == "max_refund_quotient" ? 1 : 0)...(name == "block_gas_limit" ? 1 << 62 : 1 << 32))
             switch name {
             case "tx_base": g.txBase = x
             case "calldata_zero_byte": g.calldataZeroByte = x
             case "calldata_nonzero_byte": g.calldataNonZeroByte = x
-            case "storage_write": g.storageWrite = x
+            case "sload_cold": g.sloadCold = x
+            case "sload_warm": g.sloadWarm = x
+            case "sstore_set": g.sstoreSet = x
+            case "sstore_reset": g.sstoreReset = x
+            case "sstore_clear_refund": g.sstoreClearRefund = x
+            case "max_refund_quotient": g.maxRefundQuotient = x
             case "keccak_base": g.keccakBase = x
             case "keccak_per_word": g.keccakPerWord = x
             case "step_verify_base": g.stepVerifyBase = x

@@ -47,8 +47,9 @@ public struct ScenarioSpec: Equatable, Codable, Sendable {
 
     /// An upper bound on the gas a whole game can charge, or nil when it does not fit in
     /// 2^63: every transaction a full `max_frame_bytes` frame of nonzero bytes, charged
-    /// every fee at once (base, calldata, the largest storage writes, keccak, one-step
-    /// verification per byte and per work unit), and as many transactions as the game
+    /// every fee at once (base, calldata with the roots a move may resupply, every slot it
+    /// may touch read cold and written fresh, keccak, one-step verification per byte and
+    /// per node hash), and as many transactions as the game
     /// allows (the commit, then per verifier a challenge, two moves per bisection round and
     /// the closing proof). The judge sums charges in UInt64; the loader refuses scenarios
     /// where this bound does not fit, so those sums cannot overflow.
@@ -68,10 +69,17 @@ public struct ScenarioSpec: Equatable, Codable, Sendable {
         }
         let frame = UInt64(max(0, game.maxFrameBytes))
         let words = frame / 32 + 1
-        let writes = UInt64(max(4, game.largestArity))
-        guard let perTx = add([gas.txBase, mul(frame, max(gas.calldataZeroByte, gas.calldataNonZeroByte)),
-                               mul(gas.storageWrite, writes), gas.keccakBase, mul(gas.keccakPerWord, words),
-                               gas.stepVerifyBase, mul(gas.stepVerifyPerProofByte, frame), mul(gas.stepVerifyPerWorkUnit, words)])
+        // Slots one transaction may touch: a round's roots, the move's own slots, a
+        // resolution, and a settlement's refunds (an escrow and a balance per party).
+        let slots = UInt64(max(4, game.largestArity)) + 16 + 2 * UInt64(verifiers.count + 1)
+        let resupplied = 32 * UInt64(game.largestArity + 2)
+        let calldataByte = max(gas.calldataZeroByte, gas.calldataNonZeroByte)
+        let hashedWords = words + 2 * (resupplied / 32 + 1)
+        guard let perSlot = add([gas.sstoreSet, gas.sstoreReset, mul(3, max(gas.sloadCold, gas.sloadWarm))]),
+              let perTx = add([gas.txBase, mul(frame + resupplied, calldataByte), mul(perSlot, slots),
+                               mul(3, gas.keccakBase), mul(gas.keccakPerWord, hashedWords),
+                               gas.stepVerifyBase, mul(gas.stepVerifyPerProofByte, frame),
+                               mul(gas.stepVerifyPerWorkUnit, 2 * words)])
         else { return nil }
         var rounds: UInt64 = 0, covered: UInt64 = 1
         while covered < task.maxSteps {

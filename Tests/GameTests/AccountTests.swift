@@ -106,17 +106,23 @@ struct AccountTests {
         // Bob signs a commit claiming to be the solver: refused, nothing changes.
         #expect(only(judge.receive(transaction: tx(commit, party: 1, nonce: 1, key: bob), now: 100)) == .badSignature)
         #expect(only(judge.receive(transaction: tx(commit, party: 3, nonce: 1), now: 100)) == .unknownAccount(PartyID(3)))
-        #expect(judge.gameStateSnapshot == before && judge.transactions.lastNonce.isEmpty)
+        #expect(judge.gameStateSnapshot == before && judge.transactions.lastNonce.isEmpty)   // nothing charged
         // Bob, properly signed but out of turn (a verifier cannot commit): the rules refuse
-        // it, yet nonce 1 is used up.
+        // it, yet nonce 1 is used up, and the transaction was mined: it reverted after
+        // reading the game's word (where the solver's address is), and Bob pays for that.
         #expect(only(judge.receive(transaction: tx(commit, party: 2, nonce: 1, key: bob), now: 100))
                 == .wrongSender(.commit, allowed: PartyID(1)))
-        #expect(judge.gameStateSnapshot == before && judge.transactions.lastNonce[PartyID(2)] == 1)
+        expectOnlyReverted(judge, since: before, frame: commit, from: PartyID(2))
+        let g = judge.gas
+        #expect(judge.ledger.last?.kind == .reverted && judge.ledger.last?.timeMs == 100)
+        #expect(judge.ledger.last?.gas == g.txBase + g.calldata(commit) + g.sloadCold)
+        #expect(judge.transactions.lastNonce[PartyID(2)] == 1)
         // The solver's commit goes through; its replay is stale.
         let signed = tx(commit, nonce: 1)
         let accepted = judge.receive(transaction: signed, now: 200)
         #expect(accepted.contains { if case .broadcast(.committed) = $0 { return true } else { return false } })
         let after = judge.gameStateSnapshot
+        // A replay fails authentication: never mined, nothing charged.
         #expect(only(judge.receive(transaction: signed, now: 300)) == .staleNonce(nonce: 1, last: 1))
         #expect(judge.gameStateSnapshot == after)
         // Gas is charged on the GameMessage frame, as before signatures: tx_base pays for them.
@@ -182,7 +188,18 @@ struct AccountTests {
             (440, "mallory", WireFrame.game(commit.encode()).encode()),
         ]
         let (played, r) = g.run()
-        #expect(r.outcome == clean.outcome && r.timeline == clean.timeline && r.gas == clean.gas)
+        // The one properly signed, fresh move (the out-of-turn pick) was mined and
+        // reverted: its sender pays tx + calldata + the game word and the dispute slot it
+        // read. The replays and forgeries cost nothing; the game is the clean game.
+        let pick = GameMessage.pick(taskID: 7, dispute: 1, index: 0).encode()
+        let reverted = r.timeline.filter { $0.kind == .reverted }
+        #expect(reverted.count == 1 && reverted.first?.party == v1)
+        #expect(reverted.first?.gas == s.gas.txBase + s.gas.calldata(pick) + 2 * s.gas.sloadCold)
+        #expect(r.outcome == clean.outcome && r.timeline.filter { $0.kind != .reverted } == clean.timeline)
+        #expect(r.gas.totalGas == clean.gas.totalGas + (reverted.first?.gas ?? 0))
+        let revertedMoves = r.gas.byMove.filter { $0.kind == .reverted }
+        #expect(revertedMoves.count == 1 && revertedMoves.first?.count == 1 && revertedMoves.first?.gas == reverted.first?.gas)
+        #expect(r.gas.byParty.first { $0.party == v1 }?.gas == reverted.first?.gas)
         #expect(r.rejectedFrames == clean.rejectedFrames + 5)
         let reasons = played.log.filter { $0.contains("rejected a frame") }.joined(separator: "\n")
         #expect(reasons.contains("nonce 1 not above the last admitted 1"))

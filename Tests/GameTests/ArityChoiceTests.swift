@@ -17,7 +17,7 @@ struct ArityChoiceTests {
     /// Cheaper storage favours wider rounds: the choice follows the schedule.
     @Test func theChoiceFollowsTheSchedule() {
         var cheapStorage = GasSchedule.default
-        cheapStorage.storageWrite = 100
+        cheapStorage.sstoreSet = 100; cheapStorage.sstoreReset = 100; cheapStorage.sloadCold = 100
         #expect(ArityChoice.cheapest(steps: 452_673, gas: cheapStorage).k > ArityChoice.cheapest(steps: 452_673, gas: .default).k)
     }
 

@@ -230,20 +230,34 @@ func expectConservation(_ g: ToyGame.Played, _ r: GameReport, sourceLocation: So
         s.verifiers = [(nil, [])]
         let (_, r) = s.run()
         func calldata(_ f: [UInt8]) -> UInt64 { f.reduce(0) { $0 + ($1 == 0 ? 4 : 16) } }
+        let g = s.gas
+        // Slot prices (EIP-2929/2200): cold read, fresh slot, update, and both after a read.
+        let read = g.sloadCold, fresh = g.sloadCold + g.sstoreSet, update = g.sloadCold + g.sstoreReset
         let claim = try FakeOracle(world: s.world).finalClaim()
         var bad = claim; bad.outputHash = corrupted(bad.outputHash)
         let haltProof = FakeProof.encode(step: 100, pre: claim.root, post: claim.root, halted: true)
         let commit = GameMessage.commit(taskID: 7, claim: bad, haltProof: haltProof).encode()
-        // tx + calldata + 4 writes + verifier (base + 1/byte + 42 per work unit, 10 units)
-        let commitGas = 21_000 + calldata(commit) + 4 * 20_000 + 40_000 + UInt64(haltProof.count) + 42 * 10
+        // Reads the game word and the solver's balance; updates both; root, output hash and
+        // escrow are fresh slots; the verifier: base + 1/byte + 42 per node hash (10).
+        let commitGas = g.txBase + calldata(commit) + 2 * read + 2 * g.sstoreReset + 3 * fresh
+            + g.stepVerifyBase + UInt64(haltProof.count) + 42 * 10
         let entry = try #require(r.timeline.first { $0.kind == .commit })
         #expect(entry.gas == commitGas && entry.party == solverID && entry.bytes == commit.count)
+        // Reads game, escrow (has it challenged?), output hash, balance; updates balance and
+        // game, sets the escrow; the dispute's two slots are fresh.
         let challenge = GameMessage.challenge(taskID: 7, kind: .output, claim: claim).encode()
-        #expect(r.timeline.first { $0.kind == .challenge }?.gas == 21_000 + calldata(challenge) + 3 * 20_000)
+        #expect(r.timeline.first { $0.kind == .challenge }?.gas
+                == g.txBase + calldata(challenge) + 4 * read + 2 * g.sstoreReset + g.sstoreSet + 2 * fresh)
+        // Reads game, dispute, root and output hash; hashes the opening; then the resolution
+        // the solver loses: dispute updated, the solver's escrow cleared (refund), the
+        // challenger's balance credited, its escrow emptied (flag kept), its balance
+        // credited again (a dirty slot: warm), the game settled.
         let opening = try FakeOracle(world: s.world).outputOpening()
         let open = GameMessage.outputOpening(taskID: 7, dispute: 1, opening: opening).encode()
+        let openUsed = g.txBase + calldata(open) + 4 * read + (30 + 6 * 2) + UInt64(opening.count)
+            + g.sstoreReset + 3 * update + g.sloadWarm + g.sstoreReset
         #expect(r.timeline.first { $0.kind == .outputOpening }?.gas
-                == 21_000 + calldata(open) + 20_000 + (30 + 6 * 2) + UInt64(opening.count))
+                == openUsed - min(g.sstoreClearRefund, openUsed / g.maxRefundQuotient))
         // Totals add up, and convert at 20 gwei, 3000 USD/ETH.
         #expect(r.gas.totalGas == r.gas.byParty.reduce(0) { $0 + $1.gas })
         #expect(r.gas.totalGas == r.gas.byMove.reduce(0) { $0 + $1.gas })

@@ -32,10 +32,29 @@ import Testing
         #expect(decoded == GasSchedule.default)
     }
 
-    @Test func defaultsAreEthereumLike() {
+    /// Every number of the default schedule says where it comes from: an EIP, the Yellow
+    /// Paper's fee schedule, or that it is an estimate or an assumption.
+    @Test func everyKeyOfTheDefaultFileNamesItsSource() throws {
+        let url = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("configs/gas-default.yaml")
+        var keys = 0
+        for line in try String(contentsOf: url, encoding: .utf8).split(separator: "\n") where !line.hasPrefix("#") {
+            let parts = line.split(separator: "#", maxSplits: 1)
+            guard parts[0].contains(":") else { continue }
+            keys += 1
+            let comment = parts.count > 1 ? String(parts[1]) : ""
+            #expect(["EIP-", "YP ", "estimate", "assumption"].contains { comment.contains($0) }, "no source: \(line)")
+        }
+        #expect(keys == (try GasConfigTests.yamlPairs()).count)
+    }
+
+    @Test func defaultsAreEthereums() {
         let g = GasSchedule.default
         #expect(g.txBase == 21_000 && g.calldataZeroByte == 4 && g.calldataNonZeroByte == 16)
-        #expect(g.storageWrite == 20_000 && g.keccakBase == 30 && g.keccakPerWord == 6)
+        #expect(g.sloadCold == 2_100 && g.sloadWarm == 100 && g.sstoreSet == 20_000 && g.sstoreReset == 2_900)
+        #expect(g.sstoreClearRefund == 4_800 && g.maxRefundQuotient == 5)
+        #expect(g.keccakBase == 30 && g.keccakPerWord == 6)
         #expect(g.keccak(byteCount: 64) == 42 && g.keccak(byteCount: 0) == 30 && g.keccak(byteCount: 33) == 42)
         #expect(g.calldata([0, 1, 0, 255]) == 40)
         #expect(abs(g.usd(1_000_000) - 60.0) < 1e-9)      // 1e6 gas × 20 gwei = 0.02 ETH = 60 USD

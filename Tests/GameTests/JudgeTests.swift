@@ -50,7 +50,8 @@ func isRejection(_ a: [GameAction]) -> Bool {
     return true
 }
 
-/// Sends `frame` and checks it is refused with nothing changed but the rejection count.
+/// Sends `frame` and checks it is refused with nothing changed but the rejection count
+/// and, for a move a party of the open game sent, one `reverted` entry charging it.
 func expectRejected(_ h: inout JudgeHarness, _ frame: [UInt8], from p: UInt32, at t: UInt64,
                     _ code: String, sourceLocation: SourceLocation = #_sourceLocation) {
     let before = h.judge.gameStateSnapshot
@@ -60,8 +61,25 @@ func expectRejected(_ h: inout JudgeHarness, _ frame: [UInt8], from p: UInt32, a
     if case let .rejected(_, reason)? = a.first {
         #expect(reason.code == code, "reason was: \(reason)", sourceLocation: sourceLocation)
     }
-    #expect(h.judge.gameStateSnapshot == before, sourceLocation: sourceLocation)
+    expectOnlyReverted(h.judge, since: before, frame: frame, from: PartyID(p), sourceLocation: sourceLocation)
     #expect(h.judge.rejectedFrames == rejected + 1, sourceLocation: sourceLocation)
+}
+
+/// A refused frame changes no game state; if it was mined (a move from a party while the
+/// game is open) the ledger gains exactly one `reverted` entry at the end, charging that
+/// party at least the intrinsic gas of the frame (docs/GAME.md, "Reverted transactions").
+func expectOnlyReverted(_ judge: JudgeStateMachine, since before: JudgeStateMachine.Snapshot, frame: [UInt8],
+                        from p: PartyID, sourceLocation: SourceLocation = #_sourceLocation) {
+    var after = judge.gameStateSnapshot
+    if after.ledger.count == before.ledger.count + 1, let last = after.ledger.last, last.kind == .reverted {
+        #expect(last.party == p && last.bytes == frame.count, sourceLocation: sourceLocation)
+        #expect(last.gas >= judge.gas.txBase + judge.gas.calldata(frame), sourceLocation: sourceLocation)
+        #expect(last.dispute == nil, sourceLocation: sourceLocation)
+        after = JudgeStateMachine.Snapshot(state: after.state, now: after.now, balances: after.balances, escrow: after.escrow,
+                                           burned: after.burned, ledger: Array(after.ledger.dropLast()),
+                                           disputes: after.disputes, claim: after.claim)
+    }
+    #expect(after == before, sourceLocation: sourceLocation)
 }
 
 @Suite struct JudgeTests {
@@ -236,7 +254,11 @@ func expectRejected(_ h: inout JudgeHarness, _ frame: [UInt8], from p: UInt32, a
             let before = s.judge.gameStateSnapshot
             let a = s.judge.receive(f, from: sender, now: max(1_200, s.judge.now))
             if isRejection(a) {
-                #expect(s.judge.gameStateSnapshot == before)
+                expectOnlyReverted(s.judge, since: before, frame: f, from: sender)
+                // Only a party's frame within the size limit is mined.
+                if s.judge.ledger.count > before.ledger.count {
+                    #expect((1...3).contains(sender.rawValue) && f.count <= s.judge.config.maxFrameBytes)
+                }
             } else {
                 // Only a well-formed transaction from a known party can have been taken.
                 let m = try GameMessage.decode(f)

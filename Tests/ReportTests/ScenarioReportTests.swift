@@ -153,6 +153,16 @@ private func jsonObject(_ r: ScenarioReport) throws -> [String: Any] {
     }
 }
 
+/// docs/REPORT.md names every kind of timeline entry the chain writes.
+@Test func theReportPageNamesEveryTimelineKind() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let doc = try String(contentsOf: root.appendingPathComponent("docs/REPORT.md"), encoding: .utf8)
+    let row = try #require(doc.split(separator: "\n").first { $0.hasPrefix("| `timeline[]`") })
+    for kind in LedgerEntryKind.allCases {
+        #expect(row.contains("`\(kind.rawValue)`"), "docs/REPORT.md's timeline row does not name `\(kind.rawValue)`")
+    }
+}
+
 @Suite struct ScenarioReportTests {
     @Test func jsonHasEveryRequiredKeyWithTheRightValues() throws {
         let o = try jsonObject(Fixture.scenarioReport())

@@ -1,6 +1,7 @@
 import Commitment
 import Foundation
 import Game
+import Ledger
 import Roles
 import Scenario
 import Testing
@@ -45,7 +46,8 @@ struct ImpersonationTests {
         let spec = try ScenarioLoader.load(path: file)
         let setup = GameSetup(spec: spec)
         let judge = try node(["--role", "judge", file, "--bind", "tcp://127.0.0.1:0", "--endpoint-file", dir + "/endpoint",
-                              "--result", dir + "/result.json", "--session", dir], log: dir + "/judge.log")
+                              "--result", dir + "/result.json", "--session", dir, "--ledger", dir + "/chain.sqlite"],
+                             log: dir + "/judge.log")
         var waited = 0
         while !FileManager.default.fileExists(atPath: dir + "/endpoint"), waited < 400 { usleep(25_000); waited += 1 }
         let endpoint = try String(contentsOfFile: dir + "/endpoint", encoding: .utf8)
@@ -110,7 +112,8 @@ extension ImpersonationTests {
         _ = FileManager.default.changeCurrentDirectoryPath(packageRoot)
         let setup = GameSetup(spec: try ScenarioLoader.load(path: file))
         let judge = try node(["--role", "judge", file, "--bind", "tcp://127.0.0.1:0", "--endpoint-file", dir + "/endpoint",
-                              "--result", dir + "/result.json", "--session", dir], log: dir + "/judge.log")
+                              "--result", dir + "/result.json", "--session", dir, "--ledger", dir + "/chain.sqlite"],
+                             log: dir + "/judge.log")
         var waited = 0
         while !FileManager.default.fileExists(atPath: dir + "/endpoint"), waited < 400 { usleep(25_000); waited += 1 }
         let endpoint = try String(contentsOfFile: dir + "/endpoint", encoding: .utf8)
@@ -142,6 +145,17 @@ extension ImpersonationTests {
                 "\(log)")
         #expect(log.contains("nonce 5 not above the last admitted 5"), "\(log)")
         #expect(processes(mentioning: dir).isEmpty, "role processes left behind")
+        // The first copy was mined if it reached the open game: verifier-1 pays tx + calldata
+        // + the game word and the dispute slot read before the revert; the replays pay
+        // nothing. The ledger replays to the same charges.
+        let reverted = result.game.timeline.filter { $0.kind == .reverted }
+        let g = setup.spec.gas
+        #expect(reverted.count <= 1)
+        for e in reverted {
+            #expect(e.party == v1.id && e.gas == g.txBase + g.calldata(GameMessage.pick(taskID: 1, dispute: 1, index: 0).encode()) + 2 * g.sloadCold)
+        }
+        let replay = try ChainReplay.run(try ChainLedger.open(path: dir + "/chain.sqlite", readOnly: true))
+        #expect(replay.judge.ledger == result.game.timeline)
     }
 }
 

@@ -24,7 +24,7 @@ let machineScenarios = shippedScenarios.filter { !$0.hasPrefix("scenarios/linux"
 /// What must not depend on the mode a scenario is played in: the verdict, every
 /// dispute's rounds, divergence step and winner, and every gas figure.
 struct ModeInvariantView: Equatable, CustomStringConvertible {
-    var accepted: Bool, winner: String?, disputes: [String], gas: UInt64, byMove: [String]
+    var accepted: Bool, winner: String?, disputes: [String], disputeGas: [UInt64], gas: UInt64, byMove: [String]
 
     init(_ r: ScenarioReport) {
         accepted = r.outcome.accepted
@@ -32,12 +32,15 @@ struct ModeInvariantView: Equatable, CustomStringConvertible {
         // By challenger, not by dispute number: challengers that challenge at the same
         // moment reach the chain in either order over processes (a scenario whose outcome
         // depends on the order fixes it with network delays, as multi-verifier.yaml does).
-        disputes = r.disputes.map { "\($0.challenger) \($0.kind) rounds \($0.rounds) step \($0.divergenceStep.map(String.init) ?? "-") won by \($0.winner ?? "-") gas \($0.gas)" }.sorted()
+        disputes = r.disputes.map { "\($0.challenger) \($0.kind) rounds \($0.rounds) step \($0.divergenceStep.map(String.init) ?? "-") won by \($0.winner ?? "-")" }.sorted()
+        // A dispute's gas depends on its place in the order too (the last one played also
+        // pays for the settlement), so the dispute gas figures are compared as a set.
+        disputeGas = r.disputes.map(\.gas).sorted()
         gas = r.gas.total
         byMove = r.gas.byMove.map { "\($0.kind.rawValue) ×\($0.count) \($0.gas)" }
     }
 
-    var description: String { "accepted \(accepted), winner \(winner ?? "none"), gas \(gas), disputes \(disputes), moves \(byMove)" }
+    var description: String { "accepted \(accepted), winner \(winner ?? "none"), gas \(gas), disputes \(disputes), dispute gas \(disputeGas), moves \(byMove)" }
 }
 
 /// Every shipped scenario, end to end: judge, solver and verifiers as separate processes

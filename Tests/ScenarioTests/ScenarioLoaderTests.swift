@@ -261,7 +261,7 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
         #expect(failure("task: {program: a.elf}\ngame:\n  max_frame_bytes: \(StepProofBounds.maxBytes + 90)\n") == nil)
     }
 
-    /// k = 4096 makes one post_roots transaction cost ~84 M gas: it could never be included
+    /// k = 4096 makes one post_roots transaction cost ~93 M gas: it could never be included
     /// in a 30 M-gas block, so the configuration is refused, with the figure.
     @Test func movesOverTheBlockGasLimitAreRefused() {
         let e = failure("task: {program: a.elf}\ngame:\n  k: 4096\n")
@@ -272,6 +272,27 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
         #expect(failure("task: {program: a.elf}\ngame:\n  k: 4096\n  gas: {block_gas_limit: 100000000}\n") == nil)
         let tight = failure("task: {program: a.elf}\ngame:\n  gas: {block_gas_limit: 100000}\n")
         #expect(tight?.key == "game.gas" && tight?.message.contains("commit may cost") == true, "\(String(describing: tight))")
+    }
+
+    /// `storage_write`, one price for every storage write, gave way to Ethereum's per-slot
+    /// keys: a schedule that still sets it is refused at that key and line, naming them.
+    @Test func theRemovedStorageWriteKeyIsNamed() {
+        let e = failure("task: {program: a.elf}\ngame:\n  gas:\n    tx_base: 21000\n    storage_write: 20000\n")
+        #expect(e?.key == "game.gas.storage_write" && e?.line == 5, "\(String(describing: e))")
+        #expect(e?.message.hasPrefix("`storage_write` was removed:") == true && e?.message.contains("sstore_set") == true,
+                "\(String(describing: e))")
+        #expect(failure("task: {program: a.elf}\ngame:\n  gas: {max_refund_quotient: 0}\n")?.key == "game.gas.max_refund_quotient")
+    }
+
+    /// `game.storage` chooses how the contract stores a round's roots; the resolved
+    /// scenario keeps it; anything else is refused at the key with the choices.
+    @Test func rootStorageIsAKeyOfTheGame() throws {
+        let spec = try parse("task: {program: a.elf}\ngame:\n  storage: roots_hash\n")
+        #expect(spec.game.storage == .rootsHash && GameConfig().storage == .perRoot)
+        #expect(try parse(spec.yaml) == spec)
+        let e = failure("task: {program: a.elf}\ngame:\n  storage: roots-hash\n")
+        #expect(e?.key == "game.storage" && e?.line == 3, "\(String(describing: e))")
+        #expect(e?.message == "must be one of per_root, roots_hash, got \"roots-hash\" (did you mean roots_hash?)", "\(String(describing: e))")
     }
 
     /// `k: auto` leaves k to the chain; the resolved scenario says `auto` and loads back.
@@ -493,8 +514,9 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
 
     @Test func loaderKeyListsMatchTheModelsCodingKeys() throws {
         #expect(Set(ScenarioLoader.gasIntegerKeys + ScenarioLoader.gasPriceKeys) == (try codingKeys(GasSchedule.default)))
-        // The integer keys, plus `challenges` (a word).
-        let gameKeys = Set(ScenarioLoader.gameKeys.map(\.key.rawValue) + [GameConfig.Key.challenges.rawValue])
+        // The integer keys, plus `challenges` and `storage` (words).
+        let gameKeys = Set(ScenarioLoader.gameKeys.map(\.key.rawValue)
+                           + [GameConfig.Key.challenges.rawValue, GameConfig.Key.storage.rawValue])
         #expect(gameKeys == (try codingKeys(GameConfig())))
         #expect(gameKeys == Set(GameConfig.Key.allCases.map(\.rawValue)))
     }
@@ -515,7 +537,7 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
             case .winnerShareBps: g.winnerShareBps = value
             case .maxFrameBytes: g.maxFrameBytes = Int(value)
             case .clockBlocks: g.clockBlocks = value
-            case .challenges: break
+            case .challenges, .storage: break
             }
             return g.problems().filter { $0.key == key && $0.message.hasPrefix("must") }
         }

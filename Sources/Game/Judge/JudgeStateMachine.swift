@@ -7,7 +7,9 @@ import Commitment
 ///
 /// Events in (`start`, `receive`, `tick`), actions out. A frame that is garbage,
 /// truncated, oversized, from an unknown sender, late, or out of turn yields a single
-/// `.rejected` action and changes nothing at all (no gas charged, no state touched).
+/// `.rejected` action and changes no game state. While the game is open, a refused move
+/// from one of its parties was still mined, as a reverted transaction is on Ethereum:
+/// the ledger gets a `reverted` entry charging its sender (docs/GAME.md, "Gas").
 public struct JudgeStateMachine {
     /// Where the game stands.
     public enum State: Equatable {
@@ -81,6 +83,9 @@ public struct JudgeStateMachine {
         /// Chess-clock mode: blocks left on the solver's and the challenger's clock, and
         /// the block the current turn began in (unused in the other modes).
         public var solverClock: UInt64, challengerClock: UInt64, turnStart: UInt64
+        /// Gas only (`per_root`): how many root slots the dispute's rounds have filled, and
+        /// whether its end-root slots were ever written (a later write is an update).
+        public var rootSlots = 0, loStored = false, hiStored = false
     }
 
     /// The task this judge rules on.
@@ -123,6 +128,11 @@ public struct JudgeStateMachine {
     /// refuse, so it lives outside the game state proper (see `gameStateSnapshot`).
     public private(set) var transactions: SignedInbox
     let initialBalances: [PartyID: UInt64]
+    /// The storage and contract work of the transaction being handled.
+    private var meter: StorageMeter
+    /// The ledger entry of the transaction being handled, whose gas is filled in once
+    /// everything it set off is metered: the entry, its intrinsic gas, its dispute.
+    private var pending: (entry: Int, fixed: UInt64, dispute: UInt32?)?
 
     /// Creates the judge of one task. Every party in `solver` + `verifiers` starts with the
     /// balance given in `balances` (0 if absent). Throws `GameConfigError` listing every
@@ -138,6 +148,7 @@ public struct JudgeStateMachine {
         guard problems.isEmpty, badParties.isEmpty else { throw GameConfigError(problems: problems, badParties: badParties) }
         self.task = task; self.config = config; self.gas = gas; self.checker = checker
         self.solver = solver; self.verifiers = verifiers
+        self.meter = StorageMeter(gas: gas)
         var b: [PartyID: UInt64] = [:]
         for p in [solver] + verifiers { b[p] = balances[p] ?? 0 }
         self.balances = b
@@ -223,17 +234,21 @@ public struct JudgeStateMachine {
                     }
                     let winner = solverLate ? a.challenger : solver
                     let late = solverLate ? solver : a.challenger
-                    let g = gas.txBase + gas.storageWrite
-                    charge(winner, g, dispute: a.id)
-                    record(party: winner, kind: .timeout, gas: g, bytes: 0, dispute: a.id, lo: a.lo, hi: a.hi)
+                    // The winner's claimTimeout call: it reads the turn and deadline, then
+                    // everything the resolution changes.
+                    beginTransaction()
+                    meter.readDispute(a.id)
+                    openCharge(winner, .timeout, fixed: gas.txBase, bytes: 0, dispute: a.id, lo: a.lo, hi: a.hi)
                     actions += resolve(a.id, winner: winner, reason: .missedDeadline(party: late, deadline: a.turn.deadline))
+                    closeCharge()
                 } else {
                     guard currentBlock > v.windowEnd, v.queue.isEmpty else { return actions }
-                    let g = gas.txBase + gas.storageWrite
-                    charge(solver, g, dispute: nil)
-                    record(party: solver, kind: .finalize, gas: g, bytes: 0)
+                    beginTransaction()
+                    meter.read(.game)
+                    openCharge(solver, .finalize, fixed: gas.txBase, bytes: 0, dispute: nil)
                     actions += settle(GameOutcome(accepted: true, winner: solver,
                         reason: v.challengers.isEmpty ? .noChallenge : .solverWonEveryDispute))
+                    closeCharge()
                 }
             }
         }
@@ -259,7 +274,12 @@ public struct JudgeStateMachine {
         let message: GameMessage
         switch GameMessage.decoded(frame, maxFrameBytes: config.maxFrameBytes) {
         case .success(let m): message = m
-        case .failure(let e): return reject(sender, .undecodable(e))
+        case .failure(let e):
+            // A malformed move from a party is mined and reverts; one too large for a frame
+            // never reaches a block.
+            let mined = frame.count <= config.maxFrameBytes && isParty(sender) && t >= now && isOpen
+            if mined { beginTransaction(); chargeRevert(sender, frame: frame, at: t) }
+            return reject(sender, .undecodable(e))
         }
         return receive(message, frameBytes: frame, from: sender, now: t)
     }
@@ -270,12 +290,35 @@ public struct JudgeStateMachine {
     }
 
     private mutating func receive(_ message: GameMessage, frameBytes: [UInt8], from sender: PartyID, now t: UInt64) -> [GameAction] {
+        // Never mined: too large to carry, from no party of this game, or stamped before
+        // the chain's clock. Nothing is charged.
         guard frameBytes.count <= config.maxFrameBytes else {
             return reject(sender, .oversized(bytes: frameBytes.count, max: config.maxFrameBytes))
         }
-        guard sender == solver || verifiers.contains(sender) else { return reject(sender, .unknownSender) }
-        guard message.isTransaction else { return reject(sender, .notATransaction(message.kind)) }
+        guard isParty(sender) else { return reject(sender, .unknownSender) }
         guard t >= now else { return reject(sender, .beforeChainClock(frameMs: t, chainMs: now)) }
+        let before = self
+        beginTransaction()
+        let actions = rules(message, frameBytes: frameBytes, from: sender, now: t)
+        if actions.count == 1, case .rejected = actions[0] {
+            // Refused by the rules: mined and reverted, so its sender pays for what the
+            // contract did before the revert — while the game is open (docs/GAME.md, "Gas").
+            if before.isOpen { chargeRevert(sender, frame: frameBytes, at: t) }
+            return actions
+        }
+        if let g = closeCharge(), g > gas.blockGasLimit {
+            // It could never be included: undo it whole; nothing is charged.
+            let refused = rejectedFrames
+            self = before
+            rejectedFrames = refused
+            return reject(sender, .overBlockGasLimit(gas: g, limit: gas.blockGasLimit))
+        }
+        return actions
+    }
+
+    /// The rules for one move from a party, metered.
+    private mutating func rules(_ message: GameMessage, frameBytes: [UInt8], from sender: PartyID, now t: UInt64) -> [GameAction] {
+        guard message.isTransaction else { return reject(sender, .notATransaction(message.kind)) }
         switch message {
         case let .commit(taskID, claim, proof):
             guard taskID == task.id else { return reject(sender, .unknownTask(taskID)) }
@@ -304,6 +347,7 @@ public struct JudgeStateMachine {
 
     private mutating func commit(_ claim: Claim, proof: [UInt8], frame: [UInt8], from sender: PartyID,
                                  at t: UInt64) -> [GameAction] {
+        meter.read(.game)
         guard sender == solver else { return reject(sender, .wrongSender(.commit, allowed: solver)) }
         guard case let .awaitingCommit(deadline) = state else { return reject(sender, .outOfTurn(.commit)) }
         // The commit answers the posted task.
@@ -315,13 +359,16 @@ public struct JudgeStateMachine {
         guard claim.steps > 0 || claim.root == task.initialRoot else {
             return reject(sender, .zeroStepClaimNotInitial)
         }
+        meter.read(.balance(sender))
         guard (balances[sender] ?? 0) >= config.solverDeposit else {
             return reject(sender, .insufficientBalance(needed: config.solverDeposit, balance: balances[sender] ?? 0))
         }
-        let work: Int
         switch checker.checkStep(proof) {
-        case let .invalid(why): return reject(sender, .haltProofInvalid(detail: why))
+        case let .invalid(why):
+            meter.compute(gas.stepVerification(proofBytes: proof.count, workUnits: 0))
+            return reject(sender, .haltProofInvalid(detail: why))
         case let .valid(pre, post, halted, counted, units):
+            meter.compute(gas.stepVerification(proofBytes: proof.count, workUnits: units))
             guard pre == claim.root, post == claim.root, halted else {
                 return reject(sender, .haltProofMismatch(pre: pre, post: post, halted: halted))
             }
@@ -329,21 +376,21 @@ public struct JudgeStateMachine {
             guard counted == claim.steps else {
                 return reject(sender, .stepCountMismatch(claimed: claim.steps, halted: counted))
             }
-            work = units
         }
-        let g = txGas(frame, writes: 4) + gas.stepVerification(proofBytes: proof.count, workUnits: work)
-        if let refusal = overBlockLimit(sender, g) { return refusal }
         // Accepted.
         now = mined
         self.claim = claim
+        meter.write(.game, from: true, to: true)
+        meter.write(.claimRoot, from: false, to: true)
+        meter.write(.claimOutput, from: false, to: true)
         lock(sender, config.solverDeposit)
-        charge(sender, g, dispute: nil)
         let windowEnd = block + config.challengeWindowBlocks
-        record(party: sender, kind: .commit, gas: g, bytes: frame.count, deadline: windowEnd)
+        openCharge(sender, .commit, fixed: txFixed(frame), bytes: frame.count, dispute: nil, deadline: windowEnd)
         state = .verifying(Verification(claim: claim, windowEnd: windowEnd, playing: [], queue: [], challengers: []))
         var notes: [GameAction] = []
         if config.isAutoArity {
-            let ranked = ArityChoice.ranked(steps: claim.steps, gas: gas)
+            let ranked = ArityChoice.ranked(steps: claim.steps, gas: gas, storage: config.storage,
+                                            chessClock: config.challenges == .chessClock)
             arityChoice = ranked[0]
             notes.append(.note(.arityChosen(steps: claim.steps, choice: ranked[0], next: ranked.dropFirst().first)))
         }
@@ -352,33 +399,38 @@ public struct JudgeStateMachine {
 
     private mutating func challenge(_ kind: DisputeKind, claim: Claim, frame: [UInt8], from sender: PartyID,
                                     at t: UInt64) -> [GameAction] {
+        meter.read(.game)
         guard verifiers.contains(sender) else { return reject(sender, .wrongSender(.challenge, allowed: nil)) }
         guard case var .verifying(v) = state else { return reject(sender, .outOfTurn(.challenge)) }
         // A challenge answers the commit.
         let (mined, block) = inclusion(arrival: t, answering: v.windowEnd - config.challengeWindowBlocks)
         guard block <= v.windowEnd else { return reject(sender, .late(.challenge, block: block, deadline: v.windowEnd)) }
+        meter.read(.escrow(sender))
         guard !v.challengers.contains(sender) else { return reject(sender, .alreadyChallenged) }
         switch kind {
         case .trace:
+            meter.read(.claimRoot)
             guard claim.root != v.claim.root else { return reject(sender, .challengeAgreesWithClaim(.trace)) }
         case .output:
+            meter.read(.claimOutput)
             guard claim.outputHash != v.claim.outputHash else {
                 return reject(sender, .challengeAgreesWithClaim(.output))
             }
         }
+        meter.read(.balance(sender))
         guard (balances[sender] ?? 0) >= config.challengerDeposit else {
             return reject(sender, .insufficientBalance(needed: config.challengerDeposit, balance: balances[sender] ?? 0))
         }
-        let g = txGas(frame, writes: 3)
-        if let refusal = overBlockLimit(sender, g) { return refusal }
         now = mined
         lock(sender, config.challengerDeposit)
         let id = UInt32(disputes.count + 1)
+        meter.write(.game, from: true, to: true)
+        meter.write(.disputeMeta(id), from: false, to: true)
+        meter.write(.disputeSpan(id), from: false, to: true)
         disputes.append(DisputeReport(id: id, challenger: sender, kind: kind, rounds: 1, picks: 0, divergenceStep: nil,
                                       winner: nil, proofBytes: 0, gas: 0, startBlock: nil, endBlock: nil, reason: .pending))
-        charge(sender, g, dispute: id)
         let entry = ledger.count
-        record(party: sender, kind: .challenge, gas: g, bytes: frame.count, dispute: id)
+        openCharge(sender, .challenge, fixed: txFixed(frame), bytes: frame.count, dispute: id)
         v.challengers.append(sender)
         v.queue.append(PendingChallenge(id: id, challenger: sender, kind: kind))
         state = .verifying(v)
@@ -396,10 +448,13 @@ public struct JudgeStateMachine {
 
     private mutating func postRoots(_ roots: [Digest], dispute: UInt32, frame: [UInt8], from sender: PartyID,
                                     at t: UInt64) -> [GameAction] {
+        meter.read(.game)
         guard sender == solver else { return reject(sender, .wrongSender(.postRoots, allowed: solver)) }
+        meter.read(.disputeMeta(dispute))
         guard case var .verifying(v) = state, let at = v.playing.firstIndex(where: { $0.id == dispute }) else {
             return reject(sender, .noActiveDispute(dispute))
         }
+        meter.read(.disputeSpan(dispute))
         var a = v.playing[at]
         guard a.kind == .trace, case let .solver(points, deadline) = a.turn, !points.isEmpty else {
             return reject(sender, .outOfTurn(.postRoots))
@@ -409,15 +464,16 @@ public struct JudgeStateMachine {
         guard roots.count == points.count else {
             return reject(sender, .wrongRootCount(expected: points.count, got: roots.count))
         }
-        let g = txGas(frame, writes: roots.count + 1)
-        if let refusal = overBlockLimit(sender, g) { return refusal }
         now = mined
-        charge(sender, g, dispute: a.id)
+        meter.postRoots(dispute: a.id, roots: roots.count, firstRound: disputes[Int(a.id) - 1].picks == 0,
+                        ends: a.rootLo.bytes + a.rootHi.bytes, slotsUsed: a.rootSlots,
+                        chessClock: config.challenges == .chessClock, storage: config.storage)
+        a.rootSlots = max(a.rootSlots, roots.count)
         a.solverClock -= min(a.solverClock, block - a.turnStart)
         a.turnStart = block
         let newDeadline = turnDeadline(challengerMoves: true, in: a, from: block)
-        record(party: sender, kind: .postRoots, gas: g, bytes: frame.count, dispute: a.id, lo: a.lo, hi: a.hi,
-               deadline: newDeadline)
+        openCharge(sender, .postRoots, fixed: txFixed(frame), bytes: frame.count, dispute: a.id, lo: a.lo, hi: a.hi,
+                   deadline: newDeadline)
         a.turn = .challenger(points: points, roots: roots, deadline: newDeadline)
         v.playing[at] = a
         state = .verifying(v)
@@ -427,6 +483,8 @@ public struct JudgeStateMachine {
 
     private mutating func pick(_ index: Int, dispute: UInt32, frame: [UInt8], from sender: PartyID,
                                at t: UInt64) -> [GameAction] {
+        meter.read(.game)
+        meter.read(.disputeMeta(dispute))
         guard case var .verifying(v) = state, let at = v.playing.firstIndex(where: { $0.id == dispute }) else {
             return reject(sender, .noActiveDispute(dispute))
         }
@@ -435,13 +493,17 @@ public struct JudgeStateMachine {
         guard case let .challenger(points, roots, deadline) = a.turn else { return reject(sender, .outOfTurn(.pick)) }
         let (mined, block) = inclusion(arrival: t, answering: a.turnStart)
         guard block <= deadline else { return reject(sender, .late(.pick, block: block, deadline: deadline)) }
+        meter.read(.disputeSpan(dispute))
         guard index >= 0, index <= points.count else {
             return reject(sender, .pickOutOfRange(index: index, max: points.count))
         }
-        if let refusal = overBlockLimit(sender, txGas(frame, writes: 1)) { return refusal }
         now = mined
         let ends = [a.lo] + points + [a.hi]
         let endRoots = [a.rootLo] + roots + [a.rootHi]
+        meter.pick(dispute: a.id, index: index, roots: roots.count, allRoots: endRoots.flatMap(\.bytes),
+                   loStored: a.loStored, hiStored: a.hiStored, storage: config.storage)
+        if index > 0 { a.loStored = true }
+        if index < roots.count { a.hiStored = true }
         a.lo = ends[index]; a.hi = ends[index + 1]
         a.rootLo = endRoots[index]; a.rootHi = endRoots[index + 1]
         let next = Bisection.points(lo: a.lo, hi: a.hi, arity: arity)
@@ -453,10 +515,8 @@ public struct JudgeStateMachine {
         state = .verifying(v)
         disputes[Int(a.id) - 1].picks += 1
         disputes[Int(a.id) - 1].rounds += 1
-        let g = txGas(frame, writes: 1)
-        charge(sender, g, dispute: a.id)
-        record(party: sender, kind: .pick, gas: g, bytes: frame.count, dispute: a.id, lo: a.lo, hi: a.hi,
-               deadline: newDeadline)
+        openCharge(sender, .pick, fixed: txFixed(frame), bytes: frame.count, dispute: a.id, lo: a.lo, hi: a.hi,
+                   deadline: newDeadline)
         return [.send(to: solver, .solverTurn(taskID: task.id, dispute: a.id, challenger: a.challenger, kind: a.kind,
                                                lo: a.lo, hi: a.hi, points: next, deadline: newDeadline))]
     }
@@ -465,7 +525,9 @@ public struct JudgeStateMachine {
     private mutating func closing(_ kind: DisputeKind, payload: [UInt8], dispute: UInt32, frame: [UInt8],
                                   from sender: PartyID, at t: UInt64) -> [GameAction] {
         let name: GameMessage.Kind = kind == .trace ? .stepProof : .outputOpening
+        meter.read(.game)
         guard sender == solver else { return reject(sender, .wrongSender(name, allowed: solver)) }
+        meter.read(.disputeMeta(dispute))
         guard case let .verifying(v) = state, let a = v.playing.first(where: { $0.id == dispute }) else {
             return reject(sender, .noActiveDispute(dispute))
         }
@@ -474,17 +536,19 @@ public struct JudgeStateMachine {
         }
         let (mined, block) = inclusion(arrival: t, answering: a.turnStart)
         guard block <= deadline else { return reject(sender, .late(name, block: block, deadline: deadline)) }
+        if kind == .trace { meter.read(.disputeSpan(dispute)) }
         guard kind == .output || a.hi - a.lo == 1 else { return reject(sender, .outOfTurn(name)) }
-        var g = txGas(frame, writes: 1)
         let solverWins: Bool
         let reason: Resolution
         if kind == .trace {
+            meter.stepProofEnds(dispute: a.id, picked: disputes[Int(a.id) - 1].picks > 0, loStored: a.loStored,
+                                hiStored: a.hiStored, ends: a.rootLo.bytes + a.rootHi.bytes, storage: config.storage)
             switch checker.checkStep(payload) {
             case let .invalid(why):
-                g += gas.stepVerification(proofBytes: payload.count, workUnits: 0)
+                meter.compute(gas.stepVerification(proofBytes: payload.count, workUnits: 0))
                 solverWins = false; reason = .stepProofInvalid(step: a.lo, detail: why)
             case let .valid(pre, post, _, _, units):
-                g += gas.stepVerification(proofBytes: payload.count, workUnits: units)
+                meter.compute(gas.stepVerification(proofBytes: payload.count, workUnits: units))
                 if pre != a.rootLo {
                     solverWins = false; reason = .stepProofWrongStart(step: a.lo, proven: pre, agreed: a.rootLo)
                 } else if post != a.rootHi {
@@ -494,7 +558,8 @@ public struct JudgeStateMachine {
                 }
             }
         } else {
-            g += gas.keccak(byteCount: payload.count) + gas.stepVerifyPerProofByte * UInt64(payload.count)
+            meter.read(.claimRoot); meter.read(.claimOutput)
+            meter.compute(gas.keccak(byteCount: payload.count) + gas.stepVerifyPerProofByte * UInt64(payload.count))
             switch checker.checkOutput(payload, root: v.claim.root) {
             case let .failure(e):
                 solverWins = false; reason = .outputOpeningInvalid(detail: e.detail)
@@ -503,13 +568,11 @@ public struct JudgeStateMachine {
                 reason = solverWins ? .outputOpeningMatches : .outputMismatch(opened: h, claimed: v.claim.outputHash)
             }
         }
-        if let refusal = overBlockLimit(sender, g) { return refusal }
         now = mined
         disputes[Int(a.id) - 1].rounds += 1
         disputes[Int(a.id) - 1].proofBytes = payload.count
-        charge(sender, g, dispute: a.id)
-        record(party: sender, kind: kind == .trace ? .stepProof : .outputOpening, gas: g, bytes: frame.count, dispute: a.id,
-               lo: kind == .trace ? a.lo : nil, hi: kind == .trace ? a.hi : nil)
+        openCharge(sender, kind == .trace ? .stepProof : .outputOpening, fixed: txFixed(frame), bytes: frame.count,
+                   dispute: a.id, lo: kind == .trace ? a.lo : nil, hi: kind == .trace ? a.hi : nil)
         return resolve(a.id, winner: solverWins ? solver : a.challenger, reason: reason)
     }
 
@@ -520,22 +583,63 @@ public struct JudgeStateMachine {
         return [.rejected(from: sender, reason)]
     }
 
-    /// A transaction over the block gas limit could never be included: refused, nothing
-    /// changes. (A valid configuration makes this impossible for every move the protocol
-    /// requires: `RequiredMove`.)
-    private mutating func overBlockLimit(_ sender: PartyID, _ g: UInt64) -> [GameAction]? {
-        g > gas.blockGasLimit ? reject(sender, .overBlockGasLimit(gas: g, limit: gas.blockGasLimit)) : nil
+    /// Whether `p` is a party of this game.
+    private func isParty(_ p: PartyID) -> Bool { p == solver || verifiers.contains(p) }
+
+    /// Whether the game takes moves: the task is posted and not yet settled. Refused
+    /// moves are charged only then (docs/GAME.md, "Gas").
+    private var isOpen: Bool {
+        switch state {
+        case .awaitingCommit, .verifying: return true
+        case .idle, .settled: return false
+        }
     }
 
-    /// Gas of a transaction: base + calldata of its frame + `writes` storage writes.
-    private func txGas(_ frame: [UInt8], writes: Int) -> UInt64 {
-        gas.txBase + gas.calldata(frame) + gas.storageWrite * UInt64(writes)
+    // MARK: gas
+
+    /// Intrinsic gas of a transaction carrying `frame`: base + calldata.
+    private func txFixed(_ frame: [UInt8]) -> UInt64 { gas.txBase + gas.calldata(frame) }
+
+    /// Starts metering a new transaction.
+    private mutating func beginTransaction() {
+        meter = StorageMeter(gas: gas)
+        pending = nil
     }
 
-    /// Books gas against a dispute; the per-party totals come from the ledger, where every
-    /// charged entry names its payer.
-    private mutating func charge(_ party: PartyID, _ g: UInt64, dispute: UInt32?) {
-        if let d = dispute { disputes[Int(d) - 1].gas += g }
+    /// Records the transaction's ledger entry; `closeCharge` fills in its gas once
+    /// everything the transaction sets off (a resolution, the settlement) is metered.
+    private mutating func openCharge(_ party: PartyID, _ kind: LedgerEntryKind, fixed: UInt64, bytes: Int, dispute: UInt32?,
+                                     lo: UInt64? = nil, hi: UInt64? = nil, deadline: UInt64? = nil) {
+        record(party: party, kind: kind, gas: 0, bytes: bytes, dispute: dispute, lo: lo, hi: hi, deadline: deadline)
+        pending = (ledger.count - 1, fixed, dispute)
+    }
+
+    /// Charges the open transaction: intrinsic gas + everything metered, less the capped
+    /// refund (EIP-3529). The per-party totals come from the ledger, where every charged
+    /// entry names its payer; a dispute's move is also booked against the dispute.
+    @discardableResult
+    private mutating func closeCharge() -> UInt64? {
+        guard let p = pending else { return nil }
+        pending = nil
+        let g = gas.charged(used: p.fixed + meter.used, refund: meter.refund)
+        ledger[p.entry].gas = g
+        if let d = p.dispute { disputes[Int(d) - 1].gas += g }
+        return g
+    }
+
+    /// A refused move that was mined: its sender pays the intrinsic gas and what the
+    /// contract did before it reverted (the reads metered so far, a halt proof checked).
+    /// Nothing else changes; the entry is on the timeline, not in any dispute.
+    private mutating func chargeRevert(_ sender: PartyID, frame: [UInt8], at t: UInt64) {
+        let g = gas.charged(used: txFixed(frame) + meter.used, refund: 0)
+        ledger.append(TimelineEntry(block: block(at: t), timeMs: t, party: sender, kind: .reverted, gas: g, bytes: frame.count,
+                                    dispute: nil, lo: nil, hi: nil, deadline: nil))
+    }
+
+    /// Whether `p`'s escrow slot holds non-zero: a locked deposit, or a verifier's
+    /// "has challenged" flag.
+    private func escrowSlotSet(_ p: PartyID) -> Bool {
+        (escrow[p] ?? 0) > 0 || (p != solver && disputes.contains { $0.challenger == p })
     }
 
     private mutating func record(party: PartyID, kind: LedgerEntryKind, gas g: UInt64, bytes: Int,
@@ -556,21 +660,29 @@ public struct JudgeStateMachine {
     }
 
     private mutating func lock(_ p: PartyID, _ amount: UInt64) {
+        let b = balances[p] ?? 0
+        meter.write(.balance(p), from: b > 0, to: b - amount > 0)
+        meter.write(.escrow(p), from: escrowSlotSet(p), to: amount > 0 || p != solver)
         balances[p, default: 0] -= amount
         escrow[p, default: 0] += amount
     }
 
     /// Returns `p`'s whole escrow to its balance.
     private mutating func refund(_ p: PartyID) {
-        balances[p, default: 0] += escrow[p] ?? 0
+        guard let amount = escrow[p], amount > 0 else { return }
+        meter.write(.escrow(p), from: true, to: p != solver)
+        meter.write(.balance(p), from: (balances[p] ?? 0) > 0, to: true)
+        balances[p, default: 0] += amount
         escrow[p] = 0
     }
 
     /// Takes `amount` from `loser`'s escrow: the winner's share is paid, the rest burned.
     private mutating func slash(_ loser: PartyID, _ amount: UInt64, to winner: PartyID) {
         let taken = min(amount, escrow[loser] ?? 0)
-        escrow[loser, default: 0] -= taken
         let share = UInt64(10_000).dividingFullWidth(taken.multipliedFullWidth(by: config.winnerShareBps)).quotient
+        if taken > 0 { meter.write(.escrow(loser), from: true, to: (escrow[loser] ?? 0) - taken > 0 || loser != solver) }
+        if share > 0 { meter.write(.balance(winner), from: (balances[winner] ?? 0) > 0, to: true) }
+        escrow[loser, default: 0] -= taken
         balances[winner, default: 0] += share
         burned += taken - share
     }
@@ -583,14 +695,18 @@ public struct JudgeStateMachine {
     }
 
     /// Starts the next queued challenge: in sequential mode only when nothing is being
-    /// played, in the concurrent modes at once. `logged`: a `dispute_started` entry says
-    /// so on the timeline with the solver's first deadline (a challenge that starts its
-    /// dispute at once carries that deadline itself).
+    /// played, in the concurrent modes at once.
+    /// `logged`: a `dispute_started` entry says so on the timeline with the solver's first
+    /// deadline (a challenge that starts its dispute at once carries that deadline itself).
     private mutating func startNextDispute(logged: Bool = true) -> [GameAction] {
         guard case var .verifying(v) = state, config.challenges != .sequential || v.playing.isEmpty, !v.queue.isEmpty else {
             return []
         }
         let c = v.queue.removeFirst()
+        // No gas: a queued dispute's first deadline follows from the block its predecessor
+        // ended in, which that resolution records anyway (a contract derives it when the
+        // solver moves). Charging a write here would make a game's gas depend on whether a
+        // challenge arrived before or after the dispute ahead of it ended.
         disputes[Int(c.id) - 1].startBlock = currentBlock
         let lo: UInt64 = 0, hi = Bisection.paddedLength(v.claim.steps, arity: arity)
         let points = c.kind == .trace ? Bisection.points(lo: lo, hi: hi, arity: arity) : []
@@ -621,6 +737,7 @@ public struct JudgeStateMachine {
         disputes[i].winner = winner
         disputes[i].endBlock = currentBlock
         disputes[i].reason = reason
+        meter.write(.disputeMeta(a.id), from: true, to: true)
         if a.kind == .trace && a.hi - a.lo == 1 { disputes[i].divergenceStep = a.lo }
         var actions: [GameAction] = []
         let note = GameMessage.disputeResolved(taskID: task.id, dispute: a.id, challenger: a.challenger,
@@ -649,6 +766,7 @@ public struct JudgeStateMachine {
     private mutating func settle(_ outcome: GameOutcome) -> [GameAction] {
         // Everyone still holding a deposit (the solver if it never lost, queued challengers
         // that never got to play) gets it back.
+        meter.write(.game, from: true, to: true)
         for p in ([solver] + verifiers) where (escrow[p] ?? 0) > 0 { refund(p) }
         if case let .verifying(v) = state {
             // Challenges still waiting, and (concurrent modes) disputes still in play, end

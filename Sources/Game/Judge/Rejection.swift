@@ -1,7 +1,9 @@
 import Commitment
 
-/// Why the judge refused a frame. A refused frame changes nothing and costs nothing;
-/// the judge reports the refusal as data and renderers put it into words.
+/// Why the judge refused a frame. A refused frame changes no game state; a move a party
+/// sent while the game was open was still mined and is charged as a reverted transaction
+/// (docs/GAME.md, "Reverted transactions"). The judge reports the refusal as data and
+/// renderers put it into words.
 public enum Rejection: Equatable, Hashable, Sendable {
     /// The bytes are not a frame of the protocol.
     case undecodable(GameMessageError)

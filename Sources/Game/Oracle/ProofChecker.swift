@@ -5,8 +5,9 @@ public enum StepCheck: Equatable, Sendable {
     /// The proof is internally consistent: executing one step on the state with root `pre`
     /// gives root `post`; `preHalted` says the pre-state was already halted; `stepCount`
     /// is the committed step counter of the pre-state (for a halted one, the step at
-    /// which it halted; nil when the proof does not open it); `workUnits` is the
-    /// checker's count of node hashes / accesses, used for gas.
+    /// which it halted; nil when the proof does not open it); `workUnits` is the number
+    /// of node hashes the check computed (pre-root and post-root walks), each priced as
+    /// one KECCAK256 of 64 bytes.
     case valid(pre: Digest, post: Digest, preHalted: Bool, stepCount: UInt64?, workUnits: Int)
     /// The proof does not verify; the text is the verifier's diagnosis of the bytes.
     case invalid(String)
@@ -40,7 +41,7 @@ public struct CommitmentProofChecker: ProofChecker {
     public func checkStep(_ proof: [UInt8]) -> StepCheck {
         switch verifyStep(proof) {
         case .success(let v):
-            return .valid(pre: v.pre, post: v.post, preHalted: v.preHalted, stepCount: v.preStepCount, workUnits: max(1, v.proofSize / 32))
+            return .valid(pre: v.pre, post: v.post, preHalted: v.preHalted, stepCount: v.preStepCount, workUnits: v.nodeHashes)
         case .failure(let e):
             return .invalid(e.description)
         }

@@ -26,6 +26,9 @@ public enum LedgerEntryKind: String, Codable, CaseIterable, Sendable {
     case disputeResolved = "dispute_resolved"
     /// The game ended.
     case settled
+    /// A transaction from a party that the rules refused while the game was open: mined
+    /// and reverted, its sender pays for what the contract did before the revert.
+    case reverted
     /// A judge process took over from the ledger after the previous one stopped: the
     /// chain was down from the entry before until this one (its clock did not run).
     case judgeRestarted = "judge_restarted"

@@ -49,18 +49,21 @@ public struct GameConfig: Codable, Equatable, Sendable {
     public var challenges: ChallengeMode
     /// Chess-clock mode: each side's total time for all its moves in one dispute, in blocks.
     public var clockBlocks: UInt64
+    /// How the contract stores a bisection round's roots (gas only: the moves are the same).
+    public var storage: RootStorage
 
     /// Builds a configuration; the defaults give quick games with 1 s blocks.
     public init(arity: Int = 2, blockIntervalMs: UInt64 = 1_000, commitTimeoutBlocks: UInt64 = 10,
                 challengeWindowBlocks: UInt64 = 10, moveTimeoutBlocks: UInt64 = 5,
                 solverDeposit: UInt64 = 1_000, challengerDeposit: UInt64 = 1_000,
                 winnerShareBps: UInt64 = 5_000, maxFrameBytes: Int = GameMessage.defaultMaxFrameBytes,
-                challenges: ChallengeMode = .sequential, clockBlocks: UInt64 = 60) {
+                challenges: ChallengeMode = .sequential, clockBlocks: UInt64 = 60, storage: RootStorage = .perRoot) {
         self.arity = arity; self.blockIntervalMs = blockIntervalMs
         self.commitTimeoutBlocks = commitTimeoutBlocks; self.challengeWindowBlocks = challengeWindowBlocks
         self.moveTimeoutBlocks = moveTimeoutBlocks; self.solverDeposit = solverDeposit
         self.challengerDeposit = challengerDeposit; self.winnerShareBps = winnerShareBps
         self.maxFrameBytes = maxFrameBytes; self.challenges = challenges; self.clockBlocks = clockBlocks
+        self.storage = storage
     }
 
     /// The configuration's keys, named as in scenario files (`k` is the arity).
@@ -69,7 +72,7 @@ public struct GameConfig: Codable, Equatable, Sendable {
         case challengeWindowBlocks = "challenge_window_blocks", moveTimeoutBlocks = "move_timeout_blocks"
         case solverDeposit = "solver_deposit", challengerDeposit = "challenger_deposit"
         case winnerShareBps = "winner_share_bps", maxFrameBytes = "max_frame_bytes"
-        case challenges, clockBlocks = "clock_blocks"
+        case challenges, clockBlocks = "clock_blocks", storage
     }
 
     /// Encodes with the scenario keys.
@@ -82,6 +85,7 @@ public struct GameConfig: Codable, Equatable, Sendable {
         try c.encode(challengerDeposit, forKey: .challengerDeposit); try c.encode(winnerShareBps, forKey: .winnerShareBps)
         try c.encode(maxFrameBytes, forKey: .maxFrameBytes)
         try c.encode(challenges, forKey: .challenges); try c.encode(clockBlocks, forKey: .clockBlocks)
+        try c.encode(storage, forKey: .storage)
     }
 
     /// Decodes the scenario keys; every key is required.
@@ -96,7 +100,8 @@ public struct GameConfig: Codable, Equatable, Sendable {
                   winnerShareBps: try c.decode(UInt64.self, forKey: .winnerShareBps),
                   maxFrameBytes: try c.decode(Int.self, forKey: .maxFrameBytes),
                   challenges: try c.decode(ChallengeMode.self, forKey: .challenges),
-                  clockBlocks: try c.decode(UInt64.self, forKey: .clockBlocks))
+                  clockBlocks: try c.decode(UInt64.self, forKey: .clockBlocks),
+                  storage: try c.decode(RootStorage.self, forKey: .storage))
     }
 
     /// Longest span one timeout may cover, in ms: (timeout blocks + 1) × `blockIntervalMs`

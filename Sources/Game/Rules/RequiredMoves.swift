@@ -18,25 +18,63 @@ public struct RequiredMove: Equatable, Sendable {
         let proof = StepProofBounds.maxBytes
         let header = 2 + 8 + 4                 // version, tag, task id, dispute
         let claim = 32 + 8 + 32
-        func move(_ kind: GameMessage.Kind, _ bytes: Int, writes: Int, extra: UInt64 = 0) -> RequiredMove {
+        let roots = max(0, config.largestArity - 1)
+        func nonZero(_ n: Int) -> [UInt8] { [UInt8](repeating: 0xff, count: n) }
+        func move(_ kind: GameMessage.Kind, _ bytes: Int, metered: UInt64) -> RequiredMove {
             let calldata = gas.calldataNonZeroByte.multipliedReportingOverflow(by: UInt64(bytes))
-            let storage = gas.storageWrite.multipliedReportingOverflow(by: UInt64(writes))
             var total = gas.txBase.addingReportingOverflow(calldata.partialValue)
-            total = total.partialValue.addingReportingOverflow(storage.partialValue)
-            total = total.partialValue.addingReportingOverflow(extra)
-            let overflow = calldata.overflow || storage.overflow || total.overflow
+            total = total.partialValue.addingReportingOverflow(metered)
+            let overflow = calldata.overflow || total.overflow
             return RequiredMove(kind: kind, frameBytes: bytes, gas: overflow ? .max : total.partialValue)
         }
-        let verify = gas.stepVerification(proofBytes: proof, workUnits: proof / 32)
-        let roots = max(0, config.largestArity - 1)
+        // Storage and contract work, slot by slot as the judge meters them, each move in
+        // its costliest case (fresh slots; for roots_hash the larger of the first and a
+        // later round). A dispute-ending move also pays for the resolution it sets off:
+        // up to `resolutionSlots` updated slots (dispute, escrows, balances, game, the
+        // next dispute); refunds are ignored.
+        let resolution = UInt64(Self.resolutionSlots) * (gas.sloadCold + gas.sstoreSet)
+        let verify = gas.stepVerification(proofBytes: proof, workUnits: StepProofBounds.maxNodeHashes)
+        var commit = StorageMeter(gas: gas)
+        commit.read(.game); commit.read(.balance(.judge))
+        commit.write(.game, from: true, to: true); commit.write(.claimRoot, from: false, to: true)
+        commit.write(.claimOutput, from: false, to: true)
+        commit.write(.balance(.judge), from: true, to: true); commit.write(.escrow(.judge), from: false, to: true)
+        var challenge = StorageMeter(gas: gas)
+        challenge.read(.game); challenge.read(.escrow(.judge)); challenge.read(.claimRoot); challenge.read(.balance(.judge))
+        challenge.write(.balance(.judge), from: true, to: true); challenge.write(.escrow(.judge), from: false, to: true)
+        challenge.write(.game, from: true, to: true)
+        challenge.write(.disputeMeta(1), from: false, to: true); challenge.write(.disputeSpan(1), from: false, to: true)
+        var postRoots: UInt64 = 0, pick: UInt64 = 0
+        for first in [true, false] {
+            var p = StorageMeter(gas: gas)
+            p.readDispute(1)
+            p.postRoots(dispute: 1, roots: roots, firstRound: first, ends: nonZero(64), slotsUsed: 0, chessClock: true,
+                        storage: config.storage)
+            postRoots = max(postRoots, p.used)
+        }
+        var q = StorageMeter(gas: gas)
+        q.readDispute(1)
+        q.pick(dispute: 1, index: min(1, roots), roots: roots, allRoots: nonZero(32 * (roots + 2)), loStored: false,
+               hiStored: false, storage: config.storage)
+        pick = q.used
+        var step = StorageMeter(gas: gas)
+        step.readDispute(1)
+        step.stepProofEnds(dispute: 1, picked: true, loStored: true, hiStored: true, ends: nonZero(64), storage: config.storage)
+        step.read(.taskRoot); step.read(.claimRoot)
+        var opening = StorageMeter(gas: gas)
+        opening.read(.game); opening.read(.disputeMeta(1)); opening.read(.claimRoot); opening.read(.claimOutput)
         return [
-            move(.commit, header + claim + 4 + proof, writes: 4, extra: verify),
-            move(.challenge, header + 1 + claim, writes: 3),
-            move(.postRoots, header + 4 + 32 * roots, writes: roots + 1),
-            move(.pick, header + 4, writes: 1),
-            move(.stepProof, header + 4 + proof, writes: 1, extra: verify),
-            move(.outputOpening, header + 4 + OutputOpening.size, writes: 1,
-                 extra: gas.keccak(byteCount: OutputOpening.size) + gas.stepVerifyPerProofByte * UInt64(OutputOpening.size)),
+            move(.commit, header + claim + 4 + proof, metered: commit.used + verify),
+            move(.challenge, header + 1 + claim, metered: challenge.used),
+            move(.postRoots, header + 4 + 32 * roots, metered: postRoots),
+            move(.pick, header + 4, metered: pick),
+            move(.stepProof, header + 4 + proof, metered: step.used + verify + resolution),
+            move(.outputOpening, header + 4 + OutputOpening.size, metered: opening.used + resolution
+                 + gas.keccak(byteCount: OutputOpening.size) + gas.stepVerifyPerProofByte * UInt64(OutputOpening.size)),
         ]
     }
+
+    /// Most slots a dispute's resolution writes in the transaction that ends it (not
+    /// counting the refunds of challengers still queued when the game settles).
+    public static let resolutionSlots = 8
 }
