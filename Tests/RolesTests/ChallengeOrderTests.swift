@@ -10,8 +10,8 @@ import TestSupport
 struct ChallengeOrderTests {
     /// A faulty solver on hello; verifier-1 lies in the bisection (it loses its dispute),
     /// verifier-2 is honest; each waits the given blocks before challenging.
-    static func play(liarDelay: UInt64, honestDelay: UInt64) throws -> RunResult {
-        var spec = InMemoryTransportGameTests.spec(corruptAt: 100)
+    static func play(liarDelay: UInt64, honestDelay: UInt64, latencyMs: UInt64 = 40) throws -> RunResult {
+        var spec = InMemoryTransportGameTests.spec(corruptAt: 100, latencyMs: latencyMs)
         spec.game.challengeWindowBlocks = 10
         spec.verifiers = [PartySpec(name: "verifier-1", faults: [.verifier(.lieInBisection(fromRound: 1))], challengeDelayBlocks: liarDelay),
                           PartySpec(name: "verifier-2", challengeDelayBlocks: honestDelay)]
@@ -35,5 +35,15 @@ struct ChallengeOrderTests {
         // least that many blocks after the earlier one.
         let challenges = honestFirst.game.timeline.filter { $0.kind == .challenge }.map(\.block)
         #expect(challenges.count == 2 && challenges[1] >= challenges[0] + 3, "\(challenges)")
+    }
+
+    /// The wait is counted in chain blocks even when messages take next to no time: in one
+    /// process the chain's jumps to the block a move is mined in move every party's clock
+    /// too. (Before, a game whose hops took 1 ms ended before a one-block wait was over, and
+    /// the honest verifier's delayed challenge was never sent: a wrong result stood.)
+    @Test func aDelayedChallengeIsSentEvenWhenMessagesTakeNoTime() throws {
+        let r = try Self.play(liarDelay: 0, honestDelay: 1, latencyMs: 0)
+        #expect(r.game.disputes.map(\.challenger) == [PartyID(2), PartyID(3)])
+        #expect(!r.game.outcome.accepted && r.game.outcome.winner == PartyID(3))
     }
 }

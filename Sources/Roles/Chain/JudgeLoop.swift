@@ -62,6 +62,11 @@ public final class JudgeLoop: NodeLoop {
     private var judge: JudgeStateMachine
     private var phase: Phase
     private var origin: UInt64 = 0
+    /// When the judge's clock is the whole world's (one process on a virtual clock): moves
+    /// that clock forward to a given reading instead of shifting the judge's own, so the
+    /// parties' time jumps with the chain's and a party's wait in blocks is a wait in
+    /// chain blocks. Nil over processes, where every process keeps its own clock.
+    public var advanceSharedClock: ((UInt64) -> Void)?
     private var connection: [PartyID: String] = [:]
     private var account: [String: PartyID] = [:]
     private var hellos: SignedInbox
@@ -326,7 +331,11 @@ public final class JudgeLoop: NodeLoop {
         if let f = frozenAt {
             frozenAt = Swift.max(f, t)
         } else if t > chainTime {
-            origin = origin &- (t - chainTime)
+            if let advanceSharedClock {
+                advanceSharedClock(clock() &+ (t - chainTime))
+            } else {
+                origin = origin &- (t - chainTime)
+            }
         }
     }
 
