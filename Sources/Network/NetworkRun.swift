@@ -148,14 +148,14 @@ struct NetworkState {
         if wrong {
             // A bit of RAM far from anything the program touches, flipped after a drawn
             // step: the final root differs, and the one-step proof at that step exposes it.
-            let step = 1 + draws.corruptionStep % max(1, honest.steps - 1)
+            let step = 1 + draws.corruptionStep % max(1, max(1, honest.steps) - 1)
             let address = MachineMap.ramBase + (task.ramMiB << 19)
             faults = [.corrupt(step: step, target: .memory(address: address), bit: 0)]
         }
         var game = scenario.game
         // Truebit does not slash a solver for an error it was forced to post.
         if record.forcedError { game.solverDeposit = 0 }
-        let delay: UInt64 = colluders.isEmpty ? 0 : min(1, game.challengeWindowBlocks)
+        let delay: UInt64 = colluders.isEmpty ? 0 : 1
         let spec = ScenarioSpec(name: "\(scenario.name)-task-\(number)", seed: scenario.seed ^ UInt64(number), task: task,
                                 game: game, gas: scenario.gas, network: NetworkSpec(judgeBind: "inproc://judge"),
                                 solver: PartySpec(name: solver.name, faults: faults),

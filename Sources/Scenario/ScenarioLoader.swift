@@ -363,8 +363,11 @@ public enum ScenarioLoader {
             let m = try v.mapping(allowed: (role == .verifier ? verifierKeys : ["name", "faults"]) + (allowCount ? ["count"] : []))
             if let d = m.optional("challenge_delay_blocks") {
                 party.challengeDelayBlocks = try d.integer(UInt64(0)...(1 << 32))
-                if party.challengeDelayBlocks > window {
-                    throw d.error("a challenge \(party.challengeDelayBlocks) blocks after the commit misses the challenge window (`game.challenge_window_blocks` = \(window)); use 0…\(window)")
+                // The wait starts when the verifier sees the commit, after the block the commit
+                // was mined in, and the challenge is mined a block after it arrives: a wait of
+                // the whole window would land after it.
+                if party.challengeDelayBlocks >= window {
+                    throw d.error("a challenge \(party.challengeDelayBlocks) blocks after the verifier sees the commit can miss the challenge window (`game.challenge_window_blocks` = \(window)); use 0…\(window - 1)")
                 }
             }
             if let n = m.optional("name") {

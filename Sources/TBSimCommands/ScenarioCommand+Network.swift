@@ -40,10 +40,5 @@ extension ScenarioCommand {
 /// Loads a scenario file of either kind; a bad file is one line on standard error and
 /// exit status 2.
 func loadScenarioFile(_ file: String) throws -> ScenarioFile {
-    do {
-        return try ScenarioLoader.loadFile(path: file)
-    } catch let e as ScenarioError {
-        printError("tbsim: \(e)")
-        throw ExitCode(2)
-    }
+    try exitingOnScenarioError { try ScenarioLoader.loadFile(path: file) }
 }

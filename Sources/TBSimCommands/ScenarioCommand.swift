@@ -225,8 +225,14 @@ func unblockStopSignals() {
 
 /// Loads a scenario file; a bad file is one line on standard error and exit status 2.
 func loadScenario(_ file: String) throws -> ScenarioSpec {
+    try exitingOnScenarioError { try ScenarioLoader.load(path: file) }
+}
+
+/// Runs a scenario load; a `ScenarioError` becomes one line on standard error and exit
+/// status 2.
+func exitingOnScenarioError<T>(_ load: () throws -> T) throws -> T {
     do {
-        return try ScenarioLoader.load(path: file)
+        return try load()
     } catch let e as ScenarioError {
         printError("tbsim: \(e)")
         throw ExitCode(2)

@@ -389,8 +389,10 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
                 "\(String(describing: solverDelay))")
         let lateDelay = failure("task: {program: a.elf}\ngame: {challenge_window_blocks: 5}\nverifiers:\n  - challenge_delay_blocks: 6\n")
         #expect(lateDelay?.key == "verifiers[0].challenge_delay_blocks" && lateDelay?.line == 4
-                && lateDelay?.message.contains("misses the challenge window (`game.challenge_window_blocks` = 5)") == true,
+                && lateDelay?.message.contains("can miss the challenge window (`game.challenge_window_blocks` = 5)") == true,
                 "\(String(describing: lateDelay))")
+        let wholeWindow = failure("task: {program: a.elf}\ngame: {challenge_window_blocks: 5}\nverifiers:\n  - challenge_delay_blocks: 5\n")
+        #expect(wholeWindow?.message.contains("use 0…4") == true, "\(String(describing: wholeWindow))")
         let order = failure("task: {program: a.elf}\nverifiers: [{name: a}, {name: b}]\nexpect: {challenge_order: [a, c]}\n")
         #expect(order?.key == "expect.challenge_order[1]" && order?.message.contains("`c` is not a verifier") == true, "\(String(describing: order))")
         let twiceOrdered = failure("task: {program: a.elf}\nverifiers: [{name: a}, {name: b}]\nexpect: {challenge_order: [a, a]}\n")

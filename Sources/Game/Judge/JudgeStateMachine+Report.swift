@@ -10,7 +10,9 @@ extension JudgeStateMachine {
         var perParty: [PartyID: (n: Int, gas: UInt64)] = [:]
         for e in ledger where e.party != .judge && e.gas > 0 {
             perParty[e.party, default: (0, 0)].n += 1
-            perParty[e.party, default: (0, 0)].gas += e.gas
+            // Saturating: refused moves are charged too, and nothing bounds how many a
+            // party sends, so the worst-case bound of a scenario does not cover the sums.
+            perParty[e.party, default: (0, 0)].gas = saturating(perParty[e.party, default: (0, 0)].gas, e.gas)
         }
         let byParty = perParty.keys.sorted().map { p -> PartyGas in
             let x = perParty[p]!
@@ -19,13 +21,13 @@ extension JudgeStateMachine {
         var moves: [MoveGas] = []
         for e in ledger where e.party != .judge && e.gas > 0 {
             if let i = moves.firstIndex(where: { $0.kind == e.kind }) {
-                moves[i].count += 1; moves[i].gas += e.gas
+                moves[i].count += 1; moves[i].gas = saturating(moves[i].gas, e.gas)
             } else {
                 moves.append(MoveGas(kind: e.kind, count: 1, gas: e.gas, eth: 0, usd: 0))
             }
         }
         for i in moves.indices { moves[i].eth = gas.eth(moves[i].gas); moves[i].usd = gas.usd(moves[i].gas) }
-        let total = byParty.reduce(0) { $0 + $1.gas }
+        let total = byParty.reduce(0) { saturating($0, $1.gas) }
         let outcome: GameOutcome
         switch state {
         case let .settled(o): outcome = o
@@ -41,4 +43,10 @@ extension JudgeStateMachine {
                           rejectedFrames: rejectedFrames, timeline: ledger,
                           finalBlock: currentBlock, finalTimeMs: now)
     }
+}
+
+/// a + b, or UInt64.max when that overflows.
+private func saturating(_ a: UInt64, _ b: UInt64) -> UInt64 {
+    let (sum, overflow) = a.addingReportingOverflow(b)
+    return overflow ? .max : sum
 }

@@ -10,7 +10,7 @@ public enum SolverFault: Codable, Equatable, Hashable, Sendable {
     /// Sends nothing from its `fromMove`-th transaction on (1 = the commit).
     case silent(fromMove: Int)
     /// Runs the task correctly but claims `by` more steps than it took (fewer when
-    /// negative; never below 0), with the honest halt proof of the step it names.
+    /// negative; never below 0), with the valid halt proof of the step it halted at.
     case wrongStepCount(by: Int64)
 }
 

@@ -49,11 +49,13 @@ public struct SolverStateMachine: PartyStateMachine {
             case let .taskPosted(spec):
                 guard case .waitingForTask = state else { return [] }
                 var claim = try oracle.finalClaim()
+                // The halt proof is of the step the run really halted at: a wrong step
+                // count comes with the one valid halt proof there is.
+                let proof = try oracle.stepProof(atStep: claim.steps)
                 if faults.contains(.wrongOutput) { claim.outputHash = corrupted(claim.outputHash) }
                 if let by = stepCountError {
                     claim.steps = by < 0 ? claim.steps - min(claim.steps, by.magnitude) : claim.steps &+ UInt64(by)
                 }
-                let proof = try oracle.stepProof(atStep: claim.steps)
                 state = .committed(taskID: spec.id, claim: claim)
                 return send(.commit(taskID: spec.id, claim: claim, haltProof: proof))
             case let .solverTurn(task, dispute, _, kind, lo, hi, points, _):

@@ -126,9 +126,9 @@ extension ScenarioLoader {
             throw at.error("`colluding_with: \(solver)` names no solver of the population (solvers: \(p.solvers.map(\.name).joined(separator: ", ")))")
         }
         // A colluder challenges first and the others one block later: that block must
-        // lie inside the challenge window.
-        if let (_, at) = colluders.first, game.challengeWindowBlocks == 0 {
-            throw at.error("a colluding verifier challenges one block before the others, which needs `game.challenge_window_blocks` ≥ 1 (it is 0)")
+        // lie inside the challenge window (a verifier's wait must be shorter than it).
+        if let (_, at) = colluders.first, game.challengeWindowBlocks < 2 {
+            throw at.error("a colluding verifier challenges one block before the others, which needs `game.challenge_window_blocks` ≥ 2 (it is \(game.challengeWindowBlocks))")
         }
         return p
     }
