@@ -68,7 +68,12 @@ struct ChainCrashTests {
     /// seeded random points of the dispute: same verdict, rounds and gas; the ledger replays.
     @Test(arguments: [(seed: UInt64(1), kills: 0), (2, 1), (3, 2)])
     func killingTheJudgeChangesNothing(seed: UInt64, kills: Int) throws {
-        let scenario = "scenarios/faulty-solver.yaml"
+        // The faulty-solver game, slowed so that the kills land mid-dispute.
+        let files = try makeTemporaryDirectory("crash-scenario")
+        defer { try? FileManager.default.removeItem(atPath: files) }
+        let scenario = files + "/faulty-solver-slowed.yaml"
+        try faultySolverScenario(name: "faulty-solver-slowed", game: "{k: 4, gas: \(packageRoot)/configs/gas-default.yaml}", delayMs: 150)
+            .write(toFile: scenario, atomically: true, encoding: .utf8)
         let reference = try uninterrupted(scenario)
         let run = try Run(scenario, purpose: "crash")
         var random = SplitMix64(seed: seed)
@@ -129,8 +134,12 @@ struct ChainCrashTests {
 
 /// The faulty-solver dispute (sha256; the solver's machine flips a bit after step 300000)
 /// with absolute paths and the given game settings, as a scenario file's text.
-func faultySolverScenario(name: String, game: String, expect: String? = nil) -> String {
-    """
+/// The faulty-solver game; with `delayMs`, every message of both parties is held that
+/// long, so the dispute lasts long enough (about 24 moves × the delay) for a test to
+/// interrupt it mid-way however fast the machines compute.
+func faultySolverScenario(name: String, game: String, expect: String? = nil, delayMs: UInt64? = nil) -> String {
+    let delay = delayMs.map { "\n    - delay_messages: {ms: \($0)}" } ?? ""
+    return """
     name: \(name)
     seed: 2
     task:
@@ -140,8 +149,9 @@ func faultySolverScenario(name: String, game: String, expect: String? = nil) -> 
     game: \(game)
     solver:
       faults:
-        - corrupt: {step: 300000, register: 10, bit: 3}
+        - corrupt: {step: 300000, register: 10, bit: 3}\(delay)
     verifiers:
       - name: verifier-1
+        faults: [\(delayMs.map { "{delay_messages: {ms: \($0)}}" } ?? "")]
     """ + (expect.map { "\nexpect: \($0)\n" } ?? "\n")
 }

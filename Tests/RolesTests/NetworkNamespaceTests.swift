@@ -57,7 +57,8 @@ struct NetworkNamespaceTests {
 
         let file = dir + "/cut.yaml"
         try faultySolverScenario(name: "cut-link",
-                                 game: "{k: 4, block_interval_ms: 100, move_timeout_blocks: 10, commit_timeout_blocks: 100, challenge_window_blocks: 20}")
+                                 game: "{k: 4, block_interval_ms: 100, move_timeout_blocks: 10, commit_timeout_blocks: 100, challenge_window_blocks: 20}",
+                                 delayMs: 150)
             .write(toFile: file, atomically: true, encoding: .utf8)
 
         func start(_ ns: String, _ args: [String], log: String) throws -> Process {
