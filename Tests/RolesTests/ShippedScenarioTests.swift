@@ -94,9 +94,13 @@ struct ShippedScenarioTests {
         let r = try runTBSim(["scenario", file, "--json", json, "--html", dir + "/report.html", "--work-dir", dir + "/work",
                               "--ledger", dir + "/processes.sqlite"])
         #expect(r.status == 0, "\(file): exit \(r.status)\n\(r.stdout)\n\(r.stderr)")
-        #expect(r.stderr.contains("progress: "), "\(file): no progress line in \(r.stderr)")
         let data = try Data(contentsOf: URL(fileURLWithPath: json))
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        // The launcher reports progress from the judge's status as it polls it; a game that
+        // is over within a few seconds may end before the first poll.
+        if (object["wall_seconds"] as? Double ?? 0) > 5 {
+            #expect(r.stderr.contains("progress: "), "\(file): no progress line in \(r.stderr)")
+        }
         let outcome = try #require(object["outcome"] as? [String: Any])
         #expect(outcome["accepted"] is Bool)
         let task = try #require(object["task"] as? [String: Any])
