@@ -41,13 +41,12 @@ public enum OutputOpening {
     /// The output hash of `output` as a machine would have written it: its bytes as the
     /// leaves of the output region (docs/STATE.md), zero beyond the end.
     public static func hash(ofOutput output: [UInt8]) -> Digest {
-        var level = (0..<(output.count + 31) / 32).map { leafOfBytes(output, index: $0) }
-        for height in 0..<StateLayout.depth(StateLayout.output) {
-            if level.isEmpty { level = [zeroHashes[height]] }
-            if level.count % 2 == 1 { level.append(zeroHashes[height]) }
-            level = stride(from: 0, to: level.count, by: 2).map { hashPair(level[$0], level[$0 + 1], level: height) }
-        }
-        return hash(length: UInt64(output.count), regionRoot: (level.first ?? zeroHashes[StateLayout.depth(StateLayout.output)]).digest)
+        // The same page-by-page hashing the state tree gives the output region.
+        var region = PageLevels(depth: StateLayout.depth(StateLayout.output))
+        let pages = (output.count + StateLayout.pageSize - 1) / StateLayout.pageSize
+        region.setPageCount(pages)
+        region.rehash(pages: Array(0..<pages)) { hashBytePage(output, page: $0) }
+        return hash(length: UInt64(output.count), regionRoot: region.root.digest)
     }
 
     /// Opens the output of `tree`'s machine as of now (the root is brought up to date).
