@@ -71,9 +71,6 @@ public enum InMemoryRun {
         defer { ledger?.journal.ledger.close() }
         let judge = try setup.judgeLoop(endpoint: try network.endpoint(named: GameSetup.judgeName), initialRoot: initialRoot,
                                         clock: clock, journal: ledger?.journal, log: log)
-        // One clock for the chain and every party: when the judge mines a move in a later
-        // block than it arrived in, the whole world's time moves with it.
-        judge.advanceSharedClock = { network.advanceTime(to: Int(clamping: $0)) }
         let parties = try zip(setup.roster.parties, oracles).map { entry, oracle in
             try setup.partyLoop(entry, endpoint: try network.endpoint(named: entry.name), oracle: oracle, clock: clock,
                                 wallClock: { wall.seconds }, log: log)

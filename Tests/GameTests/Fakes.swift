@@ -145,12 +145,16 @@ struct ToyGame {
     var balance: UInt64 = 10_000
     /// Raw payloads sent to the judge at virtual times: (time ms, sender name, payload).
     var injections: [(time: UInt64, from: String, payload: [UInt8])] = []
+    /// Verifiers that wait before challenging: index in `verifiers` → ms after seeing the commit.
+    var challengeDelayMs: [Int: UInt64] = [:]
 
     /// What a played game leaves: the judge's machine, its report and every log line.
     struct Played {
         var judge: JudgeStateMachine
         var log: [String]
         var strayFrames: Int
+        /// The world's clock when the game was posted and when the run ended (virtual ms).
+        var worldStartMs: UInt64 = 0, worldEndMs: UInt64 = 0
     }
 
     /// The account key of `name` in toy games (derived from seed 0).
@@ -205,7 +209,8 @@ struct ToyGame {
                 m = SolverStateMachine(id: entry.id, oracle: solverOracle ?? FakeOracle(world: world), faults: solverFaults)
             } else {
                 let v = verifiers[Int(entry.id.rawValue) - 2]
-                m = VerifierStateMachine(id: entry.id, oracle: v.oracle ?? FakeOracle(world: world), faults: v.faults)
+                m = VerifierStateMachine(id: entry.id, oracle: v.oracle ?? FakeOracle(world: world), faults: v.faults,
+                                         challengeDelay: challengeDelayMs[Int(entry.id.rawValue) - 2] ?? 0)
             }
             let loop = PartyLoop(entry: entry, machine: m, roster: roster, scenario: scenario, key: Self.key(entry.name),
                                  accounts: accounts, endpoint: faulty(e), control: e,
@@ -217,9 +222,12 @@ struct ToyGame {
         if !injections.isEmpty {
             loops.append(Injector(network: network, endpoints: endpoints, schedule: injections, origin: latencyMs))
         }
+        var started: UInt64?
+        judge.onGameStart = { started = UInt64(network.now) }
         try! InMemoryRun.drive(judge: judge, others: loops, network: network)
         let result = judge.result()
-        return (Played(judge: judge.machine, log: log, strayFrames: result.strayFrames), result.game)
+        return (Played(judge: judge.machine, log: log, strayFrames: result.strayFrames, worldStartMs: started ?? 0,
+                       worldEndMs: UInt64(network.now)), result.game)
     }
 }
 

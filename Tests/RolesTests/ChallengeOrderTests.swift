@@ -31,16 +31,19 @@ struct ChallengeOrderTests {
         #expect(honestFirst.game.disputes.first?.winner == PartyID(3))
         #expect(honestFirst.game.disputes.last?.winner == nil)
         #expect(honestFirst.game.outcome.winner == PartyID(3))
-        // The delay is counted in blocks from the commit: the later challenge lands at
-        // least that many blocks after the earlier one.
+        // The delay is counted in blocks from the commit the verifier saw: the delayed
+        // challenge lands at least that many blocks after the commit's block, and after the
+        // challenge that did not wait.
+        let commit = try #require(honestFirst.game.timeline.first { $0.kind == .commit }).block
         let challenges = honestFirst.game.timeline.filter { $0.kind == .challenge }.map(\.block)
-        #expect(challenges.count == 2 && challenges[1] >= challenges[0] + 3, "\(challenges)")
+        #expect(challenges.count == 2 && challenges[0] == commit + 1 && challenges[1] >= commit + 3, "\(challenges)")
     }
 
     /// The wait is counted in chain blocks even when messages take next to no time: in one
-    /// process the chain's jumps to the block a move is mined in move every party's clock
-    /// too. (Before, a game whose hops took 1 ms ended before a one-block wait was over, and
-    /// the honest verifier's delayed challenge was never sent: a wrong result stood.)
+    /// process the chain's blocks are the virtual clock's, and a move mined in a later block
+    /// than it arrived in waits for that block on the same clock everyone reads. (Before, a
+    /// game whose hops took 1 ms ended before a one-block wait was over, and the honest
+    /// verifier's delayed challenge was never sent: a wrong result stood.)
     @Test func aDelayedChallengeIsSentEvenWhenMessagesTakeNoTime() throws {
         let r = try Self.play(liarDelay: 0, honestDelay: 1, latencyMs: 0)
         #expect(r.game.disputes.map(\.challenger) == [PartyID(2), PartyID(3)])

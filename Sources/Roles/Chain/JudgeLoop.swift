@@ -23,8 +23,14 @@ import Transport
 /// notifications it has not seen, tells it which of its transactions the chain holds
 /// (`welcome`), and only then lets the chain clock run on from where it stopped.
 ///
-/// Chain time is the time a frame reached the judge: every frame already received is
-/// handled before a deadline is allowed to fire.
+/// Chain time is real time since the task was posted (the virtual clock in one process),
+/// and the chain never runs ahead of it. A transaction takes effect at the time it reached
+/// the judge, unless the rule mines it in a later block (it answers a state of the block it
+/// arrived in, docs/GAME.md "Clock"): then it waits in the judge, unseen by anyone, until
+/// that block begins. Transactions and deadlines take effect in order of their times, so a
+/// frame that reached the judge before a deadline is handled as in time, however long the
+/// judge took to get to it, and one that arrived after it meets the timeout first, in
+/// either mode.
 public final class JudgeLoop: NodeLoop {
     /// Timings of the phases around the game, in the loop's clock (ms).
     public struct Timing: Sendable {
@@ -62,11 +68,12 @@ public final class JudgeLoop: NodeLoop {
     private var judge: JudgeStateMachine
     private var phase: Phase
     private var origin: UInt64 = 0
-    /// When the judge's clock is the whole world's (one process on a virtual clock): moves
-    /// that clock forward to a given reading instead of shifting the judge's own, so the
-    /// parties' time jumps with the chain's and a party's wait in blocks is a wait in
-    /// chain blocks. Nil over processes, where every process keeps its own clock.
-    public var advanceSharedClock: ((UInt64) -> Void)?
+    /// Transactions received and not yet on the chain, in the order they reached the judge.
+    private var arrived = PendingQueue()
+    /// Transactions waiting for the block the rule mines them in.
+    private var waiting = PendingQueue()
+    /// Transactions received so far (their order among equal times).
+    private var received: UInt64 = 0
     private var connection: [PartyID: String] = [:]
     private var account: [String: PartyID] = [:]
     private var hellos: SignedInbox
@@ -165,6 +172,10 @@ public final class JudgeLoop: NodeLoop {
         case let .winding(until), let .collecting(until): next = until
         case .done: next = nil
         }
+        // A transaction waiting for its block is taken when the block begins.
+        if let w = waiting.first?.time, frozenAt == nil, phase != .done, !isJoining {
+            next = Swift.min(next ?? (w &+ origin), w &+ origin)
+        }
         if let held = endpoint.nextReleaseTime.map({ UInt64(Swift.max(0, $0)) }) { next = Swift.min(next ?? held, held) }
         return next
     }
@@ -221,13 +232,13 @@ public final class JudgeLoop: NodeLoop {
             guard !isJoining else { return stray("game frame before the game started", "from \(from)") }
             messages += 1
             bytes += tx.count
-            apply(.transaction(envelope: tx), at: chainTime)
+            enqueue(tx)
         case .control(.welcome)?:
             stray("welcome from a party", from)
         case nil:
             // Not even a wire frame: the chain hears it as an undecodable transaction.
             guard !isJoining else { return stray("garbage before the game started", "from \(from)") }
-            apply(.transaction(envelope: e.payload), at: chainTime)
+            enqueue(e.payload)
         }
     }
 
@@ -265,6 +276,7 @@ public final class JudgeLoop: NodeLoop {
 
     private func poll() {
         defer { if onStatus != nil { reportStatus() } }
+        runChain()
         try? endpoint.flush()
         let now = clock()
         switch phase {
@@ -289,9 +301,7 @@ public final class JudgeLoop: NodeLoop {
                 phase = judge.isSettled ? .winding(until: now &+ timing.graceMs) : .playing
             }
         case .playing:
-            // The tick takes effect when the deadline passed, not when this loop noticed:
-            // a timeout's block is the rule's (deadline + 1), however late the loop ran.
-            if let due = judge.nextDeadline(), chainTime >= due { apply(.tick, at: Swift.max(due, judge.now)) }
+            break
         case let .winding(until):
             if now >= until {
                 // A party that can no longer be reached (its process died) will send no metrics.
@@ -308,35 +318,53 @@ public final class JudgeLoop: NodeLoop {
         }
     }
 
-    /// Feeds `input` to the judge at chain time `t`, commits the change to the ledger, and
-    /// only then carries out what the judge decided. A ledger that cannot be written
-    /// halts the chain.
-    private func apply(_ input: ChainInput, at t: UInt64) {
-        var next = judge
-        let actions = input.apply(to: &next, at: t)
-        do { try ledger?.commit(input, at: t, before: judge, after: next, actions: actions) } catch {
-            return halt("\(error)")
-        }
-        judge = next
-        catchUp(to: judge.now)
-        carry(actions)
+    // MARK: the chain
+
+    /// A transaction received at chain time `time` (the `seq`-th received).
+    private func enqueue(_ envelope: [UInt8]) {
+        arrived.push(PendingTransaction(time: chainTime, seq: received, envelope: envelope))
+        received &+= 1
     }
 
-    /// The chain's clock after the judge mined a move in a later block than the one it
-    /// arrived in (a transaction is mined no earlier than the block after the state it
-    /// answers, docs/GAME.md "Clock"): it jumps to the judge's time, so the frames that
-    /// follow are stamped after it and the deadlines count from the mined block. Real
-    /// time then runs on from there.
-    private func catchUp(to t: UInt64) {
-        if let f = frozenAt {
-            frozenAt = Swift.max(f, t)
-        } else if t > chainTime {
-            if let advanceSharedClock {
-                advanceSharedClock(clock() &+ (t - chainTime))
-            } else {
-                origin = origin &- (t - chainTime)
+    /// Lets the chain take everything due by now, in order of time: each transaction
+    /// received or whose block has begun, and each deadline that passed (a deadline goes
+    /// first when a transaction's time is not before it: that transaction was late). A
+    /// transaction the rule mines in a block that has not begun waits for it. Deadlines
+    /// fire only while the game is played; a resumed judge waiting for its parties takes
+    /// transactions at its stopped clock, and holds those that need a later block.
+    private func runChain() {
+        while phase != .done {
+            let now = chainTime
+            let tx = [arrived.first, waiting.first].compactMap { $0 }.filter { $0.time <= now }.min()
+            if phase == .playing, let due = judge.nextDeadline(), due <= now, tx.map({ due <= $0.time }) ?? true {
+                apply(.tick, at: Swift.max(due, judge.now))
+                continue
+            }
+            guard let tx else { return }
+            if arrived.first == tx { arrived.pop() } else { waiting.pop() }
+            if let later = apply(.transaction(envelope: tx.envelope), at: tx.time, unlessMinedAfter: true) {
+                waiting.push(PendingTransaction(time: later, seq: tx.seq, envelope: tx.envelope))
             }
         }
+    }
+
+    /// Feeds `input` to the judge at chain time `t`, commits the change to the ledger, and
+    /// only then carries out what the judge decided. A ledger that cannot be written
+    /// halts the chain. With `unlessMinedAfter`, a transaction the judge would mine later
+    /// than `t` (the rule's block has not begun) is not taken: nothing changes, and the
+    /// time it would take effect at is returned.
+    @discardableResult
+    private func apply(_ input: ChainInput, at t: UInt64, unlessMinedAfter: Bool = false) -> UInt64? {
+        var next = judge
+        let actions = input.apply(to: &next, at: t)
+        if unlessMinedAfter, next.now > t { return next.now }
+        do { try ledger?.commit(input, at: t, before: judge, after: next, actions: actions) } catch {
+            halt("\(error)")
+            return nil
+        }
+        judge = next
+        carry(actions)
+        return nil
     }
 
     /// Stops the chain: the loop is done with `reason` as its failure.
