@@ -30,6 +30,10 @@ public enum OutputOpening {
     public static let size = 392
     static let coreLeaf = StateLayout.coreLeaf(ofWord: CoreLayout.outputLength)
     static let coreDepth = StateLayout.depth(StateLayout.core)
+    /// Hashes a check computes, each over at most 64 bytes (one keccak256 word pair): the
+    /// core leaf's path to the core region root (7), the four region roots to the state
+    /// root (3), and the output hash itself (40 bytes).
+    public static let hashesChecked = coreDepth + 3 + 1
 
     /// The output hash of `length` bytes whose output region has root `regionRoot`.
     static func hash(length: UInt64, regionRoot: Digest) -> Digest {

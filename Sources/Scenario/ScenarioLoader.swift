@@ -50,6 +50,7 @@ public enum ScenarioLoader {
         } else if let taken = names["verifier-1"] {
             throw taken.error("the party name `verifier-1` is taken by the default verifier; name the solver differently or list `verifiers:`")
         }
+        try checkSettlementFits(spec.game, spec.gas, challengers: spec.verifiers.count, at: top.optional("verifiers") ?? root)
         // Balances, escrow and burned funds sum to (parties × initial balance) all game
         // long; refuse the few scenarios where that sum itself cannot be represented.
         if !spec.totalMoneyFits {
@@ -229,6 +230,17 @@ public enum ScenarioLoader {
         }
         if let maxSteps { try checkChessClock(g, maxSteps: maxSteps, game: v) }
         return (g, gas)
+    }
+
+    /// A move that ends a dispute may settle the game and return every other challenger's
+    /// deposit in the same transaction: with `challengers` verifiers it must still fit in
+    /// a block, or the judge would refuse the honest closing move and the liar win by
+    /// timeout (docs/GAME.md, "Limits").
+    static func checkSettlementFits(_ g: GameConfig, _ gas: GasSchedule, challengers: Int, at node: YAMLValue) throws {
+        guard challengers > 1 else { return }
+        for move in RequiredMove.all(config: g, gas: gas, challengers: challengers) where move.gas > gas.blockGasLimit {
+            throw node.error("with \(challengers) verifiers, a \(move.kind.rawValue) that ends a dispute and settles the game also returns every other challenger's deposit: it may cost \(move.gas) gas (docs/GAME.md, \"Limits\"), more than the block gas limit \(gas.blockGasLimit); use fewer verifiers or raise `block_gas_limit`")
+        }
     }
 
     /// Chess clocks: every move is mined at least a block after the state it answers, so a

@@ -254,7 +254,9 @@ func expectConservation(_ g: ToyGame.Played, _ r: GameReport, sourceLocation: So
         // credited again (a dirty slot: warm), the game settled.
         let opening = try FakeOracle(world: s.world).outputOpening()
         let open = GameMessage.outputOpening(taskID: 7, dispute: 1, opening: opening).encode()
-        let openUsed = g.txBase + calldata(open) + 4 * read + (30 + 6 * 2) + UInt64(opening.count)
+        // The check: 11 hashes of ≤ 64 bytes (7 up the core region, 3 to the state root,
+        // the output hash) at 42 gas, and 1 gas per opening byte.
+        let openUsed = g.txBase + calldata(open) + 4 * read + 11 * 42 + UInt64(opening.count)
             + g.sstoreReset + 3 * update + g.sloadWarm + g.sstoreReset
         #expect(r.timeline.first { $0.kind == .outputOpening }?.gas
                 == openUsed - min(g.sstoreClearRefund, openUsed / g.maxRefundQuotient))

@@ -35,6 +35,26 @@ struct LoaderLimitsTests {
         #expect(e.message.contains("expands the document past"), "\(e)")
     }
 
+    /// The settlement returns every other challenger's deposit in the transaction that
+    /// ends a dispute: a scenario with more verifiers than a block can refund is refused,
+    /// naming the count and the figures.
+    @Test func aSettlementThatCannotFitInABlockIsRefused() throws {
+        func scenario(_ count: Int) -> String {
+            """
+            task:
+              program: x.elf
+            game:
+              challenges: concurrent
+              gas: {block_gas_limit: 4000000}
+            verifiers:
+              - {name: v, count: \(count)}
+            """
+        }
+        let e = try #require(loadFailure(scenario(200)))
+        #expect(e.line == 7 && e.message.contains("with 200 verifiers") && e.message.contains("block gas limit 4000000"), "\(e)")
+        #expect(loadFailure(scenario(5)) == nil)
+    }
+
     @Test func modestAliasesStillWork() throws {
         let yaml = """
         task:

@@ -559,7 +559,7 @@ public struct JudgeStateMachine {
             }
         } else {
             meter.read(.claimRoot); meter.read(.claimOutput)
-            meter.compute(gas.keccak(byteCount: payload.count) + gas.stepVerifyPerProofByte * UInt64(payload.count))
+            meter.compute(gas.outputOpeningCheck(bytes: payload.count, hashes: OutputOpening.hashesChecked))
             switch checker.checkOutput(payload, root: v.claim.root) {
             case let .failure(e):
                 solverWins = false; reason = .outputOpeningInvalid(detail: e.detail)

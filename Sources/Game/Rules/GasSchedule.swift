@@ -105,6 +105,14 @@ public struct GasSchedule: Codable, Equatable, Sendable {
         stepVerifyBase + stepVerifyPerProofByte * UInt64(proofBytes) + stepVerifyPerWorkUnit * UInt64(max(0, workUnits))
     }
 
+    /// Gas for checking an output opening of `bytes` bytes that computes `hashes` hashes
+    /// of at most 64 bytes each (`OutputOpening.hashesChecked`): reading the opening, as
+    /// the step verifier reads a proof, and each hash at a node hash's price. Nothing is
+    /// replayed, so there is no `step_verify_base`.
+    public func outputOpeningCheck(bytes: Int, hashes: Int) -> UInt64 {
+        stepVerifyPerProofByte * UInt64(bytes) + stepVerifyPerWorkUnit * UInt64(max(0, hashes))
+    }
+
     /// What a transaction that used `used` gas and earned `refund` pays: EIP-3529 caps the
     /// refund at used ÷ `max_refund_quotient`.
     public func charged(used: UInt64, refund: UInt64) -> UInt64 {

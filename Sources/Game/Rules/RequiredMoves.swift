@@ -12,9 +12,11 @@ public struct RequiredMove: Equatable, Sendable {
     /// Its largest gas, every frame byte charged as non-zero calldata.
     public var gas: UInt64
 
-    /// The required moves of a game under `config` and `gas` (the output opening has one
-    /// size for every output, docs/STATE.md, "Output opening").
-    public static func all(config: GameConfig, gas: GasSchedule) -> [RequiredMove] {
+    /// The required moves of a game under `config` and `gas` with up to `challengers`
+    /// challengers (the output opening has one size for every output, docs/STATE.md,
+    /// "Output opening"). A move that ends a dispute may settle the game and return every
+    /// other challenger's deposit in the same transaction, so its bound grows with them.
+    public static func all(config: GameConfig, gas: GasSchedule, challengers: Int = 1) -> [RequiredMove] {
         let proof = StepProofBounds.maxBytes
         let header = 2 + 8 + 4                 // version, tag, task id, dispute
         let claim = 32 + 8 + 32
@@ -31,8 +33,10 @@ public struct RequiredMove: Equatable, Sendable {
         // its costliest case (fresh slots; for roots_hash the larger of the first and a
         // later round). A dispute-ending move also pays for the resolution it sets off:
         // up to `resolutionSlots` updated slots (dispute, escrows, balances, game, the
-        // next dispute); refunds are ignored.
-        let resolution = UInt64(Self.resolutionSlots) * (gas.sloadCold + gas.sstoreSet)
+        // next dispute) and, when it settles the game, `refundGas` per other challenger
+        // whose deposit comes back; refunds of cleared slots are ignored.
+        let (refunds, over) = Self.refundGas(gas).multipliedReportingOverflow(by: UInt64(max(0, challengers - 1)))
+        let resolution = over ? UInt64.max / 4 : UInt64(Self.resolutionSlots) * (gas.sloadCold + gas.sstoreSet) + refunds
         let verify = gas.stepVerification(proofBytes: proof, workUnits: StepProofBounds.maxNodeHashes)
         var commit = StorageMeter(gas: gas)
         commit.read(.game); commit.read(.balance(.judge))
@@ -70,11 +74,17 @@ public struct RequiredMove: Equatable, Sendable {
             move(.pick, header + 4, metered: pick),
             move(.stepProof, header + 4 + proof, metered: step.used + verify + resolution),
             move(.outputOpening, header + 4 + OutputOpening.size, metered: opening.used + resolution
-                 + gas.keccak(byteCount: OutputOpening.size) + gas.stepVerifyPerProofByte * UInt64(OutputOpening.size)),
+                 + gas.outputOpeningCheck(bytes: OutputOpening.size, hashes: OutputOpening.hashesChecked)),
         ]
     }
 
     /// Most slots a dispute's resolution writes in the transaction that ends it (not
-    /// counting the refunds of challengers still queued when the game settles).
+    /// counting the refunds of the other challengers when it settles the game).
     public static let resolutionSlots = 8
+    /// Most gas the settlement spends per other challenger whose deposit it returns: its
+    /// escrow slot updated (non-zero before: it holds the deposit) and its balance slot
+    /// written, fresh at worst (the challenger staked everything it had).
+    public static func refundGas(_ gas: GasSchedule) -> UInt64 {
+        2 * gas.sloadCold + gas.sstoreReset + gas.sstoreSet
+    }
 }

@@ -53,6 +53,7 @@ extension ScenarioLoader {
         if let v = top.optional("game") {
             try checkChessClock(game, maxSteps: scenario.population.programs.map(\.maxSteps).max() ?? 1, game: v)
         }
+        try checkSettlementFits(game, gas, challengers: scenario.population.verifiers.count, at: popNode)
         if let v = top.optional("name") { scenario.name = try v.nonEmptyString() }
         if let v = top.optional("description") { scenario.description = try v.string() }
         if let v = top.optional("seed") { scenario.seed = try v.integer(UInt64.min...UInt64.max) }
