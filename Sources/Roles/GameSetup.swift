@@ -73,7 +73,7 @@ public struct GameSetup {
     /// The judge's state machine for the task with `initialRoot`.
     public func judgeMachine(initialRoot: Digest, checker: any ProofChecker = CommitmentProofChecker()) throws -> JudgeStateMachine {
         var balances: [PartyID: UInt64] = [:]
-        for p in roster.parties { balances[p.id] = startingBalances[p.name] ?? initialBalance }
+        for p in roster.parties { balances[p.id] = startingBalances[p.name] ?? spec.startingBalance(of: p.name) }
         return try JudgeStateMachine(task: postedTask(initialRoot: initialRoot), config: spec.game, gas: spec.gas,
                                      checker: checker, solver: roster.solver.id, verifiers: roster.verifiers.map(\.id),
                                      balances: balances, accounts: accounts)

@@ -24,7 +24,7 @@ public enum ScenarioLoader {
             throw root.error("the top level of a scenario must be a mapping of keys (name, task, game, …), got \(root.described)")
         }
         let top = try root.mapping(allowed: ["name", "description", "seed", "task", "game", "network",
-                                             "solver", "verifiers", "expect", "accounts", "population"])
+                                             "solver", "verifiers", "expect", "accounts", "starting_balances", "population"])
         if let v = top.present("population") {
             throw v.error("this is a network scenario (`population:`), not one game; load it with `ScenarioLoader.loadFile` (what `tbsim scenario` does)")
         }
@@ -51,11 +51,18 @@ public enum ScenarioLoader {
             throw taken.error("the party name `verifier-1` is taken by the default verifier; name the solver differently or list `verifiers:`")
         }
         try checkSettlementFits(spec.game, spec.gas, challengers: spec.verifiers.count, at: top.optional("verifiers") ?? root)
-        // Balances, escrow and burned funds sum to (parties × initial balance) all game
+        if let v = top.optional("starting_balances") {
+            let m = try v.mapping(allowed: [spec.solver.name] + spec.verifiers.map(\.name),
+                                  what: "a mapping from party names to starting balances (deposit currency)")
+            var balances: [String: UInt64] = [:]
+            for e in m.entries { balances[e.name] = try e.value.integer(UInt64.min...UInt64.max) }
+            spec.startingBalances = balances
+        }
+        // Balances, escrow and burned funds sum to the parties' starting balances all game
         // long; refuse the few scenarios where that sum itself cannot be represented.
         if !spec.totalMoneyFits {
-            let at = top.optional("verifiers") ?? top.optional("game") ?? root
-            throw at.error("\(1 + spec.verifiers.count) parties starting with \(spec.initialBalance) each (10 × the larger deposit) exceed 2^64 in total; use smaller deposits or fewer verifiers")
+            let at = top.optional("starting_balances") ?? top.optional("verifiers") ?? top.optional("game") ?? root
+            throw at.error("\(1 + spec.verifiers.count) parties' starting balances (unless `starting_balances` names a party: 10 × the larger deposit, \(spec.initialBalance)) exceed 2^64 in total; use smaller balances or deposits, or fewer verifiers")
         }
         if spec.worstCaseGas == nil {
             let at = top.optional("game") ?? root

@@ -137,6 +137,11 @@ extension ScenarioSpec {
         top.append(("network", .map([("judge_bind", .string(network.judgeBind)), ("latency_ms", .integer(network.latencyMs))])))
         top.append(("solver", Self.document(of: solver, verifier: false)))
         top.append(("verifiers", .list(verifiers.map { Self.document(of: $0, verifier: true) })))
+        if let b = startingBalances {
+            // In roster order, so the document reads like the scenario.
+            let names = ([solver.name] + verifiers.map(\.name)).filter { b[$0] != nil }
+            top.append(("starting_balances", .map(names.map { ($0, .integer(b[$0]!)) })))
+        }
         var e: [(String, DocumentValue)] = []
         if let a = expect.accepted { e.append(("accepted", .bool(a))) }
         if let w = expect.winner { e.append(("winner", .string(w))) }

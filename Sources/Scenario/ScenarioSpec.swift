@@ -21,6 +21,10 @@ public struct ScenarioSpec: Equatable, Codable, Sendable {
     /// Ed25519 public key in hex. A party listed here must be run with its key file
     /// (`tbsim node --key`); the others sign with keys derived from `seed`.
     public var accounts: [String: String] = [:]
+    /// Starting balances by party name (`starting_balances:`) that replace
+    /// `initialBalance` for those parties; nil when the scenario gives none (the field is
+    /// then left out of the scenario's encoding, so its digest is what it was).
+    public var startingBalances: [String: UInt64]?
 
     /// The `accounts:` keys, parsed (the loader has checked every one).
     public var accountKeys: [String: AccountKey] { accounts.compactMapValues { AccountKey(hex: $0) } }
@@ -34,15 +38,25 @@ public struct ScenarioSpec: Equatable, Codable, Sendable {
         self.verifiers = verifiers; self.expect = expect
     }
 
-    /// Every party's starting balance: ten times the larger deposit (at least 10), so
-    /// deposits and gas never run a party dry in a single game.
+    /// Every party's starting balance unless `starting_balances` names it: ten times the
+    /// larger deposit (at least 10), so deposits and gas never run a party dry in a
+    /// single game.
     public var initialBalance: UInt64 { 10 * max(game.solverDeposit, game.challengerDeposit, 1) }
 
-    /// Whether the money of the whole game — every party's `initialBalance`, which
+    /// The balance the party named `name` starts with.
+    public func startingBalance(of name: String) -> UInt64 { startingBalances?[name] ?? initialBalance }
+
+    /// Whether the money of the whole game — every party's starting balance, which
     /// balances, escrow and burned funds always sum to — fits in a UInt64. The loader
     /// refuses scenarios where it does not (deposits near 2^56 with many verifiers).
     public var totalMoneyFits: Bool {
-        !UInt64(1 + verifiers.count).multipliedReportingOverflow(by: initialBalance).overflow
+        var total: UInt64 = 0
+        for name in [solver.name] + verifiers.map(\.name) {
+            let (t, o) = total.addingReportingOverflow(startingBalance(of: name))
+            if o { return false }
+            total = t
+        }
+        return true
     }
 
     /// An upper bound on the gas a whole game can charge, or nil when it does not fit in

@@ -25,6 +25,18 @@ struct InMemoryTransportGameTests {
                             verifiers: [PartySpec(name: "verifier-1", faults: verifierFaults)])
     }
 
+    /// A verifier that starts with less than the challenger deposit cannot challenge:
+    /// its challenge is refused (and charged as reverted) and the wrong result stands —
+    /// `starting_balances` reaches the chain.
+    @Test func aVerifierThatCannotCoverTheDepositCannotChallenge() throws {
+        var spec = Self.spec(corruptAt: 100)
+        spec.startingBalances = ["verifier-1": spec.game.challengerDeposit - 1]
+        let g = try InMemoryRun.play(spec).game
+        #expect(g.outcome.accepted && g.disputes.isEmpty)
+        #expect(g.timeline.contains { $0.kind == .reverted && $0.party == PartyID(2) })
+        #expect(g.balances.first { $0.party == PartyID(2) }?.start == spec.game.challengerDeposit - 1)
+    }
+
     @Test func aCorruptedRunLosesOverTheInMemoryTransport() throws {
         let r = try InMemoryRun.play(Self.spec(corruptAt: 100)).game
         #expect(!r.outcome.accepted && r.outcome.winner == PartyID(2))

@@ -41,6 +41,23 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
 }
 
 @Suite struct ScenarioLoaderParsing {
+    /// `starting_balances` gives named parties their own balance (a network's per-task
+    /// game carries its participants' balances so); it must name parties, round-trips
+    /// through the resolved document, and leaves a scenario without it as it was.
+    @Test func startingBalancesNamePartiesAndRoundTrip() throws {
+        let spec = try parse("task:\n  program: x.elf\nverifiers: [{name: alice}, {name: bob}]\nstarting_balances: {alice: 7, solver: 0}\n")
+        #expect(spec.startingBalances == ["alice": 7, "solver": 0])
+        #expect(spec.startingBalance(of: "alice") == 7 && spec.startingBalance(of: "bob") == spec.initialBalance)
+        let again = try parse(spec.yaml)
+        #expect(again.startingBalances == spec.startingBalances && again == spec)
+        let plain = try parse("task:\n  program: x.elf\n")
+        #expect(plain.startingBalances == nil && !plain.yaml.contains("starting_balances"))
+        let e = try #require(failure("task:\n  program: x.elf\nstarting_balances: {carol: 5}\n"))
+        #expect(e.line == 3 && e.message.contains("carol"), "\(e)")
+        let huge = try #require(failure("task:\n  program: x.elf\nstarting_balances: {solver: 18446744073709551615}\n"))
+        #expect(huge.message.contains("exceed 2^64"), "\(huge)")
+    }
+
     @Test func minimalScenarioTakesEveryDefault() throws {
         let spec = try parse("task:\n  program: build/guests/sort.elf\n", file: "scenarios/sort-honest.yaml")
         #expect(spec == ScenarioSpec(name: "sort-honest", task: ScenarioTask(image: .program(path: "build/guests/sort.elf"))))
