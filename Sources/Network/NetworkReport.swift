@@ -6,7 +6,7 @@ import Scenario
 /// `wall_seconds`. Keys are snake_case (docs/REPORT.md, "Network reports").
 public struct NetworkReport: Codable, Equatable, Sendable {
     /// Bumped when a key changes meaning or disappears.
-    public static let currentSchemaVersion = 1
+    public static let currentSchemaVersion = 2
 
     public var schemaVersion = NetworkReport.currentSchemaVersion
     /// Always "network": tells this report from a single game's.
@@ -15,6 +15,9 @@ public struct NetworkReport: Codable, Equatable, Sendable {
     public var file: String
     public var seed: UInt64
     public var generator: String
+    /// How the games were played: every figure but `wall_seconds` is the same either way
+    /// as long as no role process was slower than a block (docs/NETWORK.md).
+    public var mode: NetworkMode = .inProcess
     public var network: NetworkFigures
     public var parties: [PartyLedger]
     public var tasks: [TaskRecord]
@@ -25,9 +28,17 @@ public struct NetworkReport: Codable, Equatable, Sendable {
     public var wallSeconds: Double
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion = "schema_version", kind, scenario, file, seed, generator, network, parties, tasks, money
+        case schemaVersion = "schema_version", kind, scenario, file, seed, generator, mode, network, parties, tasks, money
         case expectations, wallSeconds = "wall_seconds"
     }
+}
+
+/// Where a network's games were played.
+public enum NetworkMode: String, Codable, Equatable, Sendable {
+    /// In the tbsim process, on the in-memory network and its virtual clock.
+    case inProcess = "in_process"
+    /// Each game's judge, solver and verifiers as their own processes over ZeroMQ.
+    case processes
 }
 
 /// The network as a whole.

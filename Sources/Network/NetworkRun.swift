@@ -12,12 +12,21 @@ import Scenario
 /// and compute are charged, the reward, tax and jackpot move, and the money is checked
 /// to the wei. Deterministic: every choice comes from `TaskDraws`.
 public enum NetworkRun {
-    /// Plays `scenario`; `progress` hears one line per task. Throws `NetworkError` when
-    /// the simulation itself fails (a game that does not end, money not conserved).
+    /// Plays one task's game: its scenario (every participant's starting balance in
+    /// `startingBalances`) and its number (1-based) → the game's result.
+    public typealias Player = (_ game: ScenarioSpec, _ task: Int) throws -> RunResult
+
+    /// Every game in this process on the in-memory network (`InMemoryRun.play`).
+    public static let inProcess: Player = { spec, _ in try InMemoryRun.play(spec) }
+
+    /// Plays `scenario`, each task's game by `player`; `progress` hears one line per task.
+    /// Throws `NetworkError` when the simulation itself fails (a game that does not end,
+    /// money not conserved).
     public static func play(_ scenario: NetworkScenario, file: String = "", generator: String = "tbsim",
+                            mode: NetworkMode = .inProcess, player: @escaping Player = inProcess,
                             progress: (String) -> Void = { _ in }) throws -> NetworkReport {
         let started = Date()
-        var state = try NetworkState(scenario)
+        var state = try NetworkState(scenario, player: player)
         for index in 0..<scenario.population.tasks {
             try state.playTask(index)
             guard state.ledger.isConserved else {
@@ -26,7 +35,9 @@ public enum NetworkRun {
             state.checks += 1
             progress(state.tasks.last.map(NetworkRun.describe) ?? "")
         }
-        return state.report(file: file, generator: generator, wallSeconds: Date().timeIntervalSince(started))
+        var report = state.report(file: file, generator: generator, wallSeconds: Date().timeIntervalSince(started))
+        report.mode = mode
+        return report
     }
 
     /// One line about a task, for progress.
@@ -50,11 +61,14 @@ struct NetworkState {
     /// The honest claim of each program, computed once.
     let honestClaims: [Claim]
     var disputes = 0, gas: UInt64 = 0, solverInstructions: UInt64 = 0
+    /// Plays each task's game.
+    let player: NetworkRun.Player
 
     var pop: PopulationSpec { scenario.population }
 
-    init(_ scenario: NetworkScenario) throws {
+    init(_ scenario: NetworkScenario, player: @escaping NetworkRun.Player = NetworkRun.inProcess) throws {
         self.scenario = scenario
+        self.player = player
         let pop = scenario.population
         var balances = [NetworkLedger.taskGiver: pop.taskGiverBalanceWei]
         func blank(_ name: String, _ role: String, _ strategy: String, _ start: UInt64) -> PartyLedger {
@@ -156,7 +170,7 @@ struct NetworkState {
         // Truebit does not slash a solver for an error it was forced to post.
         if record.forcedError { game.solverDeposit = 0 }
         let delay: UInt64 = colluders.isEmpty ? 0 : 1
-        let spec = ScenarioSpec(name: "\(scenario.name)-task-\(number)", seed: scenario.seed ^ UInt64(number), task: task,
+        var spec = ScenarioSpec(name: "\(scenario.name)-task-\(number)", seed: scenario.seed ^ UInt64(number), task: task,
                                 game: game, gas: scenario.gas, network: NetworkSpec(judgeBind: "inproc://judge"),
                                 solver: PartySpec(name: solver.name, faults: faults),
                                 verifiers: colluders.map { PartySpec(name: $0, faults: [.verifier(.lieInBisection(fromRound: 1))]) }
@@ -164,9 +178,10 @@ struct NetworkState {
         let roster = Roster(spec)
         var start: [String: UInt64] = [:]
         for p in roster.parties { start[p.name] = ledger.balance(p.name) }
+        spec.startingBalances = start
         let result: RunResult
         do {
-            result = try InMemoryRun.play(spec, startingBalances: start)
+            result = try player(spec, number)
         } catch {
             throw NetworkError("task \(number) (\(record.program), solver \(solver.name)) could not be played: \(error)")
         }

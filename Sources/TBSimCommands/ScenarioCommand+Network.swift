@@ -1,28 +1,50 @@
 import ArgumentParser
 import Foundation
 import Network
+import Roles
 import Scenario
 
 extension ScenarioCommand {
-    /// Plays a network scenario (`population:`): in this process for now, every task a
-    /// real game on the in-memory network (docs/NETWORK.md). Options that only mean
-    /// something over processes are refused with the reason, never ignored.
-    func runNetwork(_ scenario: NetworkScenario) throws {
+    /// Plays a network scenario (`population:`): every task a real game, over role
+    /// processes (a judge, the solver and each verifier that verifies, over ZeroMQ) or
+    /// with `--in-process` on the in-memory network (docs/NETWORK.md). Options that mean
+    /// nothing for a network are refused with the reason, never ignored.
+    func runNetwork(_ scenario: NetworkScenario, watch: InterruptWatch) throws {
         if let ledger {
-            printError("tbsim: \(file): --ledger \(ledger): a network scenario plays in one process and keeps no chain ledger yet (one judge process hosting many tasks is not yet built; docs/NETWORK.md)")
+            printError("tbsim: \(file): --ledger \(ledger): a network plays one chain per task's game; over processes each keeps its ledger in --work-dir/task-N/ledger.sqlite (one judge hosting every task is not yet built; docs/NETWORK.md)")
             throw ExitCode(2)
         }
-        if workDir != nil {
-            printError("tbsim: \(file): --work-dir holds role processes' logs; a network scenario plays in one process (networks over processes are not yet built; docs/NETWORK.md)")
+        if inProcess, workDir != nil {
+            printError("tbsim: \(file): --work-dir holds role processes' logs and ledgers; with --in-process there are none")
             throw ExitCode(2)
         }
         let reportToStdout = json == "-" || html == "-"
         let progress: (String) -> Void = quiet ? { _ in } : { printError("progress: " + $0) }
         let report: NetworkReport
+        let dir = workDir ?? NSTemporaryDirectory() + "tbsim-\(getpid())-\(scenario.name)"
         do {
-            report = try NetworkRun.play(scenario, file: file, generator: "tbsim \(TBSimVersion.current)", progress: progress)
+            let player: NetworkRun.Player
+            if inProcess {
+                player = NetworkRun.inProcess
+            } else {
+                let log: (String) -> Void = quiet ? { _ in } : { printError($0) }
+                player = NetworkRun.overProcesses(executable: currentExecutable(), workDirectory: dir, timeoutSeconds: timeout,
+                                                  log: log) { launcher in
+                    watch.onInterrupt(launcher.map { l in { l.interrupt() } })
+                }
+                if !quiet {
+                    printError("running \(scenario.name) over processes: each task's judge, solver and verifiers are their own processes" + (workDir != nil ? "; logs and ledgers in \(dir)" : ""))
+                }
+            }
+            report = try NetworkRun.play(scenario, file: file, generator: "tbsim \(TBSimVersion.current)",
+                                         mode: inProcess ? .inProcess : .processes, player: player, progress: progress)
+            // Logs of a run that worked are kept only when asked for (--work-dir).
+            if !inProcess, workDir == nil { try? FileManager.default.removeItem(atPath: dir) }
+        } catch is ScenarioLauncher.Interrupted {
+            InterruptWatch.exitInterrupted()
         } catch {
-            printError("tbsim: scenario \(file) failed: \(error)")
+            if watch.interrupted { InterruptWatch.exitInterrupted() }
+            printError("tbsim: scenario \(file) failed: \(error)" + (inProcess ? "" : " (role logs in \(dir))"))
             throw ExitCode(2)
         }
         let say: (String) -> Void = reportToStdout ? { printError($0) } : { print($0) }

@@ -35,7 +35,7 @@ public struct ScenarioCommand: ParsableCommand {
                                valueName: "PATH"))
     public var ledger: String?
 
-    @Flag(help: "Play the game in this process on a virtual clock: the same node loops, network latency and faults, over an in-memory network instead of ZeroMQ. (Network scenarios, with `population:`, always play in this process for now.)")
+    @Flag(help: "Play the game in this process on a virtual clock: the same node loops, network latency and faults, over an in-memory network instead of ZeroMQ. (For a network scenario, with `population:`, every task's game plays so.)")
     public var inProcess = false
 
     @Flag(help: "Print only the verdict line.")
@@ -69,7 +69,7 @@ public struct ScenarioCommand: ParsableCommand {
         let spec: ScenarioSpec
         switch try loadScenarioFile(file) {
         case let .game(s): spec = s
-        case let .network(n): return try runNetwork(n)
+        case let .network(n): return try runNetwork(n, watch: watch)
         }
         if !inProcess && !EndpointSyntax.crossesProcesses(spec.network.judgeBind) {
             printError("tbsim: \(file): key `network.judge_bind`: \(spec.network.judgeBind) cannot cross processes "

@@ -65,26 +65,59 @@ struct ShippedScenarioTests {
         try playBothModes(file)
     }
 
-    /// A network scenario through `tbsim scenario` (in process: networks over processes are
-    /// not built yet): its `expect.network` holds (exit 0) and its JSON report has the
-    /// `network` object and per-party `net_wei` the schema promises (docs/REPORT.md).
+    /// A network scenario through `tbsim scenario --in-process` (the shipped networks are
+    /// tens of tasks; `aNetworkPlaysTheSameOverProcesses` plays one over processes): its
+    /// `expect.network` holds (exit 0) and its JSON report has the `network` object and
+    /// per-party `net_wei` the schema promises (docs/REPORT.md).
     @Test(arguments: networkScenarios)
     func networkScenarioPassesItsExpectations(_ file: String) throws {
         let dir = try makeTemporaryDirectory("network")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try runTBSim(["scenario", file, "--quiet", "--json", dir + "/report.json", "--html", dir + "/report.html"])
+        let r = try runTBSim(["scenario", file, "--in-process", "--quiet", "--json", dir + "/report.json", "--html", dir + "/report.html"])
         #expect(r.status == 0, "\(file): exit \(r.status)\n\(r.stdout)\n\(r.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/report.json"))) as? [String: Any])
-        #expect(object["kind"] as? String == "network")
+        #expect(object["kind"] as? String == "network" && object["mode"] as? String == "in_process")
         let network = try #require(object["network"] as? [String: Any])
         #expect(network["tasks"] is Int && network["wrong_results_accepted"] is Int)
         let parties = try #require(object["parties"] as? [[String: Any]])
         #expect(!parties.isEmpty && parties.allSatisfy { $0["net_wei"] is Int })
         #expect((object["money"] as? [String: Any])?["conserved"] as? Bool == true)
         #expect(try String(contentsOfFile: dir + "/report.html", encoding: .utf8).contains("<svg"))
-        // Over processes is refused with the reason, not ignored.
+        // One ledger for a whole network is refused with the reason, not ignored.
         let ledger = try runTBSim(["scenario", file, "--quiet", "--ledger", dir + "/l.sqlite"])
-        #expect(ledger.status == 2 && ledger.stderr.contains("not yet"), "\(ledger.stderr)")
+        #expect(ledger.status == 2 && ledger.stderr.contains("one chain per task"), "\(ledger.stderr)")
+    }
+
+    /// The multi-process network run end to end: the first three tasks of
+    /// network-collusion (task 2: the solver cheats, its shill and the honest verifier
+    /// both challenge) with every game's judge, solver and verifiers as their own
+    /// processes over ZeroMQ. The report is the in-process one but for `mode` and the
+    /// wall time — the money, every party's P&L, every task's story — and each task's
+    /// chain ledger is kept in the work directory.
+    @Test func aNetworkPlaysTheSameOverProcesses() throws {
+        let dir = try makeTemporaryDirectory("network-processes")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var text = try String(contentsOfFile: packageRoot + "/scenarios/network-collusion.yaml", encoding: .utf8)
+        text = String(text[..<text.range(of: "\nexpect:")!.lowerBound]).replacingOccurrences(of: "tasks: 12", with: "tasks: 3")
+        let file = dir + "/network.yaml"
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try runTBSim(["scenario", file, "--json", dir + "/processes.json", "--work-dir", dir + "/work"])
+        #expect(r.status == 0, "exit \(r.status)\n\(r.stdout)\n\(r.stderr)")
+        #expect(r.stdout.contains("every game over role processes"), "\(r.stdout)")
+        let q = try runTBSim(["scenario", file, "--in-process", "--quiet", "--json", dir + "/in-process.json"])
+        #expect(q.status == 0, "\(q.stderr)")
+        func load(_ name: String) throws -> [String: Any] {
+            try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))) as? [String: Any])
+        }
+        var over = try load("processes.json"), inProcess = try load("in-process.json")
+        #expect(over["mode"] as? String == "processes" && inProcess["mode"] as? String == "in_process")
+        #expect((over["network"] as? [String: Any])?["disputes"] as? Int == 2, "task 2's two disputes")
+        for key in ["mode", "wall_seconds"] { over[key] = nil; inProcess[key] = nil }
+        #expect(NSDictionary(dictionary: over).isEqual(to: inProcess), "the two modes' reports differ")
+        for task in 1...3 {
+            #expect(FileManager.default.fileExists(atPath: dir + "/work/task-\(task)/ledger.sqlite"), "task \(task)'s chain ledger")
+            #expect(FileManager.default.fileExists(atPath: dir + "/work/task-\(task)/scenario.yaml"))
+        }
     }
 
     func playBothModes(_ file: String) throws {
