@@ -15,9 +15,10 @@ extension NetworkRun {
         { game, task in
             let dir = workDirectory + "/task-\(task)"
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            var spec = game
-            // The in-memory endpoint a network's game is built with cannot cross processes.
-            spec.network.judgeBind = "tcp://127.0.0.1:0"
+            let spec = game
+            guard EndpointSyntax.crossesProcesses(spec.network.judgeBind) else {
+                throw NetworkError("key `network.judge_bind`: \(spec.network.judgeBind) cannot cross processes; use tcp:// or ipc://, or play with --in-process")
+            }
             let file = dir + "/scenario.yaml"
             try Data(spec.yaml.utf8).write(to: URL(fileURLWithPath: file))
             // The processes read the file: play what they will read.

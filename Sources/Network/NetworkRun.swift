@@ -171,7 +171,7 @@ struct NetworkState {
         if record.forcedError { game.solverDeposit = 0 }
         let delay: UInt64 = colluders.isEmpty ? 0 : 1
         var spec = ScenarioSpec(name: "\(scenario.name)-task-\(number)", seed: scenario.seed ^ UInt64(number), task: task,
-                                game: game, gas: scenario.gas, network: NetworkSpec(judgeBind: "inproc://judge"),
+                                game: game, gas: scenario.gas, network: scenario.network,
                                 solver: PartySpec(name: solver.name, faults: faults),
                                 verifiers: colluders.map { PartySpec(name: $0, faults: [.verifier(.lieInBisection(fromRound: 1))]) }
                                     + others.map { PartySpec(name: $0, challengeDelayBlocks: delay) })

@@ -41,6 +41,16 @@ struct NetworkLoaderTests {
         }
     }
 
+    /// `network:` is every task's game's network; `accounts:` is refused with the reason.
+    @Test func networkAppliesToEveryGameAndAccountsAreRefused() throws {
+        guard case let .network(n) = try parse(Self.minimal + "\nnetwork: {latency_ms: 30, judge_bind: \"ipc:///tmp/j\"}\n") else {
+            Issue.record("not a network"); return
+        }
+        #expect(n.network.latencyMs == 30 && n.network.judgeBind == "ipc:///tmp/j")
+        let e = failure(Self.minimal + "\naccounts: {}\n")
+        #expect(e?.key == "accounts" && e?.message.contains("derived from the seed") == true, "\(String(describing: e))")
+    }
+
     @Test func theSingleGameLoaderRefusesANetworkFile() {
         do {
             _ = try ScenarioLoader.parse(yaml: Self.minimal, file: "n.yaml", baseDirectory: packageRoot)

@@ -148,7 +148,7 @@ struct ShippedNetworkScenarioTests {
     n.population.taskGiverBalanceWei = 0
     let r = try NetworkRun.play(n)
     let o = try #require(try JSONSerialization.jsonObject(with: r.jsonData()) as? [String: Any])
-    #expect(Set(o.keys) == ["schema_version", "kind", "scenario", "file", "seed", "generator", "network", "parties", "tasks",
+    #expect(Set(o.keys) == ["schema_version", "kind", "scenario", "file", "seed", "generator", "mode", "network", "parties", "tasks",
                             "money", "expectations", "wall_seconds"])
     let task = try #require((o["tasks"] as? [[String: Any]])?.first)
     #expect(task["solver"] is NSNull && task["winner"] is NSNull && task["not_played"] is String)

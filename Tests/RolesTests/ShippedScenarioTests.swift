@@ -16,7 +16,8 @@ func scenarioFiles(in folder: String) -> [String] {
 
 let shippedScenarios = scenarioFiles(in: "scenarios")
 let linuxScenarios = shippedScenarios.filter { $0.hasPrefix("scenarios/linux") }
-/// Network scenarios (`population:`) play many games in one process; they are checked
+/// Network scenarios (`population:`) play many games (in one process here, to keep the
+/// suite short; `aNetworkPlaysTheSameOverProcesses` plays one over processes); they are checked
 /// by `networkScenarioPassesItsExpectations`, not played in both modes.
 let networkScenarios = shippedScenarios.filter { $0.hasPrefix("scenarios/network-") }
 let machineScenarios = shippedScenarios.filter { !$0.hasPrefix("scenarios/linux") && !$0.hasPrefix("scenarios/network-") }

@@ -15,6 +15,9 @@ public struct NetworkScenario: Equatable, Codable, Sendable {
     public var gas: GasSchedule
     public var population: PopulationSpec
     public var expect: NetworkExpectations
+    /// Every task's game's network: the judge's endpoint over processes and the latency
+    /// of every message (`network:`, as in a single game).
+    public var network = NetworkSpec()
 
     public init(name: String, description: String = "", seed: UInt64 = 1, game: GameConfig = ScenarioSpec.defaultGame,
                 gas: GasSchedule = .default, population: PopulationSpec, expect: NetworkExpectations = NetworkExpectations()) {

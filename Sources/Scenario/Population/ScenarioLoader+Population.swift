@@ -39,10 +39,8 @@ extension ScenarioLoader {
                 throw v.error("`\(key)` describes one game; a network scenario (`population:`) draws its tasks from `population.programs` and its parties from `population.solvers` / `population.verifiers` — move it there or drop `population`")
             }
         }
-        for key in ["network", "accounts"] {
-            if let v = top.present(key) {
-                throw v.error("`\(key)` is not supported in a network scenario yet: networks play in one process (docs/NETWORK.md)")
-            }
+        if let v = top.present("accounts") {
+            throw v.error("`accounts` is not supported in a network scenario yet: every task's game signs with keys derived from the seed (docs/NETWORK.md)")
         }
         let defaultName = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         let popNode = try top.required("population")
@@ -54,6 +52,7 @@ extension ScenarioLoader {
             try checkChessClock(game, maxSteps: scenario.population.programs.map(\.maxSteps).max() ?? 1, game: v)
         }
         try checkSettlementFits(game, gas, challengers: scenario.population.verifiers.count, at: popNode)
+        if let v = top.optional("network") { scenario.network = try parseNetwork(v) }
         if let v = top.optional("name") { scenario.name = try v.nonEmptyString() }
         if let v = top.optional("description") { scenario.description = try v.string() }
         if let v = top.optional("seed") { scenario.seed = try v.integer(UInt64.min...UInt64.max) }
