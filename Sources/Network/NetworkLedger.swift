@@ -80,10 +80,13 @@ public struct NetworkLedger: Equatable, Sendable {
     }
 
     /// Takes a played game's settlement: the participants' balances as the judge left
-    /// them (`start` → `end`) and what it burned. The game itself conserves money, so
-    /// Σ start = Σ end + burned; throws otherwise.
-    public mutating func settleGame(start: [String: UInt64], end: [String: UInt64], burned gameBurned: UInt64) throws {
-        let before = checkedSum(Array(start.values)), after = checkedSum(Array(end.values) + [gameBurned])
+    /// them (`start` → `end`), what it burned and what each paid for gas from its balance.
+    /// The game itself conserves money, so Σ start = Σ end + burned + Σ gas paid; throws
+    /// otherwise.
+    public mutating func settleGame(start: [String: UInt64], end: [String: UInt64], burned gameBurned: UInt64,
+                                    gasPaid gamePaid: [String: UInt64] = [:]) throws {
+        let before = checkedSum(Array(start.values))
+        let after = checkedSum(Array(end.values) + [gameBurned] + Array(gamePaid.values))
         guard before != nil, before == after, Set(start.keys) == Set(end.keys) else {
             throw NetworkError("a game did not conserve money: \(before.map(String.init) ?? "overflow") wei at the start, \(after.map(String.init) ?? "overflow") at the end with the burned")
         }
@@ -92,15 +95,7 @@ public struct NetworkLedger: Equatable, Sendable {
             balances[name] = end[name]
         }
         burned += gameBurned
-    }
-
-    /// Charges `name` up to `amount` for gas; returns what it paid (less when it
-    /// cannot pay all of it).
-    public mutating func chargeGas(_ name: String, _ amount: UInt64) -> UInt64 {
-        let paid = min(amount, balance(name))
-        balances[name, default: 0] -= paid
-        gasPaid += paid
-        return paid
+        gasPaid += gamePaid.values.reduce(0, +)
     }
 
     /// Charges `name` up to `amount` for compute; returns what it paid.

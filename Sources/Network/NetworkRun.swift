@@ -169,6 +169,8 @@ struct NetworkState {
         var game = scenario.game
         // Truebit does not slash a solver for an error it was forced to post.
         if record.forcedError { game.solverDeposit = 0 }
+        // Every transaction's gas is paid from its sender's balance as it is mined.
+        game.gasPriceWei = pop.gasPriceWei
         let delay: UInt64 = colluders.isEmpty ? 0 : 1
         var spec = ScenarioSpec(name: "\(scenario.name)-task-\(number)", seed: scenario.seed ^ UInt64(number), task: task,
                                 game: game, gas: scenario.gas, network: scenario.network,
@@ -186,9 +188,16 @@ struct NetworkState {
             throw NetworkError("task \(number) (\(record.program), solver \(solver.name)) could not be played: \(error)")
         }
         let g = result.game
-        var end: [String: UInt64] = [:]
-        for b in g.balances { end[roster.name(of: b.party)] = b.end }
-        try ledger.settleGame(start: start, end: end, burned: g.burned)
+        var end: [String: UInt64] = [:], gasPaid: [String: UInt64] = [:]
+        for b in g.balances {
+            let name = roster.name(of: b.party)
+            end[name] = b.end
+            gasPaid[name] = b.gasPaid ?? 0
+            parties[name]!.gasWei += b.gasPaid ?? 0
+            // Could not pay for a move (or a call made for it): insolvent from now on.
+            if (b.gasShort ?? 0) > 0 { parties[name]!.insolvent = true }
+        }
+        try ledger.settleGame(start: start, end: end, burned: g.burned, gasPaid: gasPaid)
 
         // Income and deposits lost, per participant.
         record.accepted = g.outcome.accepted
@@ -211,7 +220,8 @@ struct NetworkState {
             }
         }
         for name in start.keys.sorted() {
-            let delta = Int64(end[name]!) - Int64(start[name]!)
+            // The game's own money moves: gas paid is counted apart (`gasWei`).
+            let delta = Int64(end[name]! + gasPaid[name]!) - Int64(start[name]!)
             var l = Int64(lost[name] ?? 0), income = delta + l
             if income < 0 { (l, income) = (-delta, 0) }
             parties[name]!.incomeWei += UInt64(income)
@@ -220,16 +230,8 @@ struct NetworkState {
         parties[solver.name]!.tasks += 1
         for v in record.verifiers { parties[v]!.tasks += 1 }
 
-        // Gas at the gas price, then compute at the price per instruction; a party that
+        // Compute at the price per instruction (gas was paid in the game); a party that
         // cannot pay all of it is insolvent from now on.
-        for pg in g.gas.byParty {
-            let name = roster.name(of: pg.party)
-            let (cost, o) = pg.gas.multipliedReportingOverflow(by: pop.gasPriceWei)
-            let owed = o ? UInt64.max : cost
-            let paid = ledger.chargeGas(name, owed)
-            parties[name]!.gasWei += paid
-            if paid < owed { parties[name]!.insolvent = true }
-        }
         for m in result.parties {
             let (cost, o) = m.stepsExecuted.multipliedReportingOverflow(by: pop.verifyPriceWeiPerInstruction)
             let owed = o ? UInt64.max : cost

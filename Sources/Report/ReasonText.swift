@@ -55,6 +55,7 @@ public struct ReasonText: Sendable {
         case let .overBlockGasLimit(gas, limit): return "costs \(gas) gas, more than the block gas limit \(limit)"
         case .zeroStepClaimNotInitial: return "a zero-step claim must have the initial root"
         case let .insufficientBalance(needed, balance): return "balance \(balance) below the deposit of \(needed)"
+        case let .cannotPayGas(fee, balance): return "balance \(balance) cannot pay the move's gas (\(fee) wei); not mined"
         case let .haltProofInvalid(detail): return "halt proof invalid: \(detail)"
         case let .haltProofMismatch(pre, post, halted):
             return "halt proof does not show the claimed root halted (pre \(pre), post \(post), halted \(halted))"

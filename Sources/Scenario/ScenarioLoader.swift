@@ -149,7 +149,7 @@ public enum ScenarioLoader {
         (.k, 2...65_536), (.blockIntervalMs, 1...(1 << 32)), (.commitTimeoutBlocks, 1...(1 << 32)),
         (.challengeWindowBlocks, 1...(1 << 32)), (.moveTimeoutBlocks, 1...(1 << 32)),
         (.solverDeposit, 0...(1 << 56)), (.challengerDeposit, 0...(1 << 56)), (.winnerShareBps, 0...10_000),
-        (.maxFrameBytes, 256...UInt64(Int.max)), (.clockBlocks, 1...(1 << 32)),
+        (.maxFrameBytes, 256...UInt64(Int.max)), (.clockBlocks, 1...(1 << 32)), (.gasPriceWei, 0...GameConfig.maxGasPriceWei),
     ]
 
     /// The `game:` mapping; with `maxSteps`, also checks a chess clock against it (a network
@@ -197,6 +197,7 @@ public enum ScenarioLoader {
             case .winnerShareBps: g.winnerShareBps = x
             case .maxFrameBytes: g.maxFrameBytes = Int(x)
             case .clockBlocks: g.clockBlocks = x
+            case .gasPriceWei: g.gasPriceWei = x
             case .challenges, .storage: break
             }
         }

@@ -120,6 +120,7 @@ extension ScenarioSpec {
             ("challenger_deposit", .integer(g.challengerDeposit)), ("winner_share_bps", .integer(g.winnerShareBps)),
             ("max_frame_bytes", .integer(UInt64(g.maxFrameBytes))), ("challenges", .string(g.challenges.rawValue)),
             ("clock_blocks", .integer(g.clockBlocks)), ("storage", .string(g.storage.rawValue)),
+        ] + (g.gasPriceWei == 0 ? [] : [("gas_price_wei", .integer(g.gasPriceWei))]) + [
             ("gas", .map([
                 ("tx_base", .integer(gas.txBase)), ("calldata_zero_byte", .integer(gas.calldataZeroByte)),
                 ("calldata_nonzero_byte", .integer(gas.calldataNonZeroByte)),

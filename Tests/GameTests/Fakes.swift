@@ -143,6 +143,8 @@ struct ToyGame {
     /// Slower links to the judge: sender name → latency in ms (instead of `latencyMs`).
     var linkLatencyMs: [String: Int] = [:]
     var balance: UInt64 = 10_000
+    /// Balances of particular parties by name (instead of `balance`).
+    var partyBalance: [String: UInt64] = [:]
     /// Raw payloads sent to the judge at virtual times: (time ms, sender name, payload).
     var injections: [(time: UInt64, from: String, payload: [UInt8])] = []
     /// Verifiers that wait before challenging: index in `verifiers` → ms after seeing the commit.
@@ -183,7 +185,7 @@ struct ToyGame {
         for (name, ms) in linkLatencyMs { network.setLatency(from: name, to: "judge", milliseconds: ms) }
         let clock = { UInt64(network.now) }
         var balances: [PartyID: UInt64] = [:]
-        for p in roster.parties { balances[p.id] = balance }
+        for p in roster.parties { balances[p.id] = partyBalance[p.name] ?? balance }
         let machine = try! JudgeStateMachine(task: world.task, config: config, gas: gas, checker: FakeChecker(seed: world.seed),
                                              solver: roster.solver.id, verifiers: roster.verifiers.map(\.id), balances: balances,
                                              accounts: accounts)

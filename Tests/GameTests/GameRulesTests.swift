@@ -12,7 +12,8 @@ func balance(_ r: GameReport, _ p: PartyID) -> BalanceEntry { r.balances.first {
 func expectConservation(_ g: ToyGame.Played, _ r: GameReport, sourceLocation: SourceLocation = #_sourceLocation) {
     let start = r.balances.reduce(0) { $0 + $1.start }
     let end = r.balances.reduce(0) { $0 + $1.end }
-    #expect(end + r.burned == start, sourceLocation: sourceLocation)
+    let gasPaid = r.balances.reduce(0) { $0 + ($1.gasPaid ?? 0) }
+    #expect(end + r.burned + gasPaid == start, sourceLocation: sourceLocation)
     #expect(g.judge.escrow.values.allSatisfy { $0 == 0 }, "escrow left after settlement", sourceLocation: sourceLocation)
     #expect(g.judge.totalValue == start, sourceLocation: sourceLocation)
 }

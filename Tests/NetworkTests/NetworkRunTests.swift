@@ -57,12 +57,13 @@ struct NetworkRunTests {
         let refused = l.escrowFromTaskGiver(101), posted = l.escrowFromTaskGiver(30)
         #expect(!refused && posted && l.balance("task-giver") == 70)
         l.payFromEscrow(20, to: "a"); l.escrowToJackpot(10)
-        let gas = l.chargeGas("b", 70), compute = l.chargeCompute("a", 5)
-        #expect(gas == 50 && l.balance("b") == 0 && compute == 5)
+        let compute = l.chargeCompute("a", 5), short = l.chargeCompute("b", 70)
+        #expect(compute == 5 && short == 50 && l.balance("b") == 0)
         l.payFromJackpot(20, to: "b")
-        try l.settleGame(start: ["a": 65, "b": 20], end: ["a": 75, "b": 0], burned: 10)
-        #expect(l.isConserved && l.jackpot == 0 && l.burned == 10 && l.gasPaid == 50)
-        #expect(throws: NetworkError.self) { try l.settleGame(start: ["a": 75], end: ["a": 80], burned: 0) }
+        // A game: gas paid from the balances as it was played, a deposit burned.
+        try l.settleGame(start: ["a": 65, "b": 20], end: ["a": 50, "b": 0], burned: 10, gasPaid: ["a": 5, "b": 20])
+        #expect(l.isConserved && l.jackpot == 0 && l.burned == 10 && l.gasPaid == 25 && l.computePaid == 55)
+        #expect(throws: NetworkError.self) { try l.settleGame(start: ["a": 50], end: ["a": 50], burned: 0, gasPaid: ["a": 1]) }
     }
 
     /// Two runs of one network give the same report but for the host's seconds.

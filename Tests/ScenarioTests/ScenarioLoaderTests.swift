@@ -536,7 +536,11 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
         // The integer keys, plus `challenges` and `storage` (words).
         let gameKeys = Set(ScenarioLoader.gameKeys.map(\.key.rawValue)
                            + [GameConfig.Key.challenges.rawValue, GameConfig.Key.storage.rawValue])
-        #expect(gameKeys == (try codingKeys(GameConfig())))
+        // (`gas_price_wei` is encoded only when set.)
+        var priced = GameConfig()
+        priced.gasPriceWei = 1
+        #expect(gameKeys == (try codingKeys(priced)))
+        #expect(try codingKeys(GameConfig()) == gameKeys.subtracting([GameConfig.Key.gasPriceWei.rawValue]))
         #expect(gameKeys == Set(GameConfig.Key.allCases.map(\.rawValue)))
     }
 
@@ -556,6 +560,7 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
             case .winnerShareBps: g.winnerShareBps = value
             case .maxFrameBytes: g.maxFrameBytes = Int(value)
             case .clockBlocks: g.clockBlocks = value
+            case .gasPriceWei: g.gasPriceWei = value
             case .challenges, .storage: break
             }
             return g.problems().filter { $0.key == key && $0.message.hasPrefix("must") }

@@ -1,7 +1,8 @@
 extension JudgeStateMachine {
-    /// The sum of every balance, escrow and the burned amount: constant over a game.
+    /// The sum of every balance, escrow, the burned amount and the gas paid from
+    /// balances: constant over a game.
     public var totalValue: UInt64 {
-        balances.values.reduce(0, +) + escrow.values.reduce(0, +) + burned
+        balances.values.reduce(0, +) + escrow.values.reduce(0, +) + burned + gasPaid.values.reduce(0, +)
     }
 
     /// The game's report as the chain saw it; `messages` and `bytes` are the driver's
@@ -34,7 +35,8 @@ extension JudgeStateMachine {
         case .idle, .awaitingCommit, .verifying: outcome = GameOutcome(accepted: false, winner: nil, reason: .notSettled)
         }
         let balanceEntries = ([solver] + verifiers).sorted().map {
-            BalanceEntry(party: $0, start: initialBalances[$0] ?? 0, end: balances[$0] ?? 0)
+            BalanceEntry(party: $0, start: initialBalances[$0] ?? 0, end: balances[$0] ?? 0,
+                         gasPaid: config.gasPriceWei > 0 ? gasPaid[$0] ?? 0 : nil, gasShort: gasShort[$0])
         }
         return GameReport(taskID: task.id, outcome: outcome, taskSteps: claim?.steps, claim: claim, task: task, arity: arity, arityChoice: arityChoice, disputes: disputes,
                           gas: GasReport(byParty: byParty, byMove: moves, gasPriceGwei: gas.gasPriceGwei,

@@ -110,6 +110,12 @@ public struct JudgeStateMachine {
     public private(set) var escrow: [PartyID: UInt64] = [:]
     /// Slashed value nobody received.
     public private(set) var burned: UInt64 = 0
+    /// With `config.gasPriceWei`: what each party paid for gas out of its balance.
+    public private(set) var gasPaid: [PartyID: UInt64] = [:]
+    /// With `config.gasPriceWei`: gas fees a party owed but could not pay — a chain-side
+    /// call made on its behalf (claimTimeout, finalize) it paid only in part, or a move
+    /// of its own refused as `cannot_pay_gas`.
+    public private(set) var gasShort: [PartyID: UInt64] = [:]
     /// Every accepted transaction and chain-side event, in order.
     public private(set) var ledger: [TimelineEntry] = []
     /// One record per accepted challenge.
@@ -240,7 +246,7 @@ public struct JudgeStateMachine {
                     meter.readDispute(a.id)
                     openCharge(winner, .timeout, fixed: gas.txBase, bytes: 0, dispute: a.id, lo: a.lo, hi: a.hi)
                     actions += resolve(a.id, winner: winner, reason: .missedDeadline(party: late, deadline: a.turn.deadline))
-                    closeCharge()
+                    if let g = closeCharge() { _ = payGas(winner, g, partial: true) }
                 } else {
                     guard currentBlock > v.windowEnd, v.queue.isEmpty else { return actions }
                     beginTransaction()
@@ -248,7 +254,7 @@ public struct JudgeStateMachine {
                     openCharge(solver, .finalize, fixed: gas.txBase, bytes: 0, dispute: nil)
                     actions += settle(GameOutcome(accepted: true, winner: solver,
                         reason: v.challengers.isEmpty ? .noChallenge : .solverWonEveryDispute))
-                    closeCharge()
+                    if let g = closeCharge() { _ = payGas(solver, g, partial: true) }
                 }
             }
         }
@@ -306,12 +312,23 @@ public struct JudgeStateMachine {
             if before.isOpen { chargeRevert(sender, frame: frameBytes, at: t) }
             return actions
         }
-        if let g = closeCharge(), g > gas.blockGasLimit {
+        guard let g = closeCharge() else { return actions }
+        if g > gas.blockGasLimit {
             // It could never be included: undo it whole; nothing is charged.
             let refused = rejectedFrames
             self = before
             rejectedFrames = refused
             return reject(sender, .overBlockGasLimit(gas: g, limit: gas.blockGasLimit))
+        }
+        let left = balances[sender] ?? 0
+        if !payGas(sender, g, partial: false) {
+            // Its sender cannot pay for it: not mined, nothing changes but the shortfall.
+            let refused = rejectedFrames
+            self = before
+            rejectedFrames = refused
+            let owed = fee(g)
+            gasShort[sender, default: 0] = gasShort[sender, default: 0] &+ owed
+            return reject(sender, .cannotPayGas(fee: owed, balance: left))
         }
         return actions
     }
@@ -597,6 +614,27 @@ public struct JudgeStateMachine {
 
     // MARK: gas
 
+    /// `g` gas at the configured price (saturating: a fee that large is never payable).
+    private func fee(_ g: UInt64) -> UInt64 {
+        let (f, o) = g.multipliedReportingOverflow(by: config.gasPriceWei)
+        return o ? .max : f
+    }
+
+    /// With a gas price, takes the fee for `g` gas from `p`'s balance: all of it, or with
+    /// `partial` as much as `p` holds (the rest is `gasShort`). Without `partial`, takes
+    /// nothing and returns false when `p` cannot pay all of it. Paying writes no contract
+    /// slot (gas is paid by the protocol), so it costs no gas itself.
+    private mutating func payGas(_ p: PartyID, _ g: UInt64, partial: Bool) -> Bool {
+        guard config.gasPriceWei > 0 else { return true }
+        let owed = fee(g), held = balances[p] ?? 0
+        guard held >= owed || partial else { return false }
+        let paid = min(held, owed)
+        balances[p] = held - paid
+        gasPaid[p, default: 0] += paid
+        if paid < owed { gasShort[p, default: 0] = gasShort[p, default: 0] &+ (owed - paid) }
+        return true
+    }
+
     /// Intrinsic gas of a transaction carrying `frame`: base + calldata.
     private func txFixed(_ frame: [UInt8]) -> UInt64 { gas.txBase + gas.calldata(frame) }
 
@@ -632,6 +670,11 @@ public struct JudgeStateMachine {
     /// Nothing else changes; the entry is on the timeline, not in any dispute.
     private mutating func chargeRevert(_ sender: PartyID, frame: [UInt8], at t: UInt64) {
         let g = gas.charged(used: txFixed(frame) + meter.used, refund: 0)
+        // A sender that cannot pay for the revert has it not mined at all.
+        guard payGas(sender, g, partial: false) else {
+            gasShort[sender, default: 0] = gasShort[sender, default: 0] &+ fee(g)
+            return
+        }
         ledger.append(TimelineEntry(block: block(at: t), timeMs: t, party: sender, kind: .reverted, gas: g, bytes: frame.count,
                                     dispute: nil, lo: nil, hi: nil, deadline: nil))
     }

@@ -32,6 +32,9 @@ public enum Rejection: Equatable, Hashable, Sendable {
     case zeroStepClaimNotInitial
     /// The sender cannot lock the deposit the move needs.
     case insufficientBalance(needed: UInt64, balance: UInt64)
+    /// With a gas price, the sender's balance (after what the move itself locks) cannot
+    /// pay the move's gas: the transaction is not mined.
+    case cannotPayGas(fee: UInt64, balance: UInt64)
     /// The commit's halt proof does not verify; `detail` is the verifier's diagnosis.
     case haltProofInvalid(detail: String)
     /// The halt proof verifies but does not show the claimed root halted.
@@ -80,6 +83,7 @@ public enum Rejection: Equatable, Hashable, Sendable {
         case .overBlockGasLimit: return "over_block_gas_limit"
         case .zeroStepClaimNotInitial: return "zero_step_claim_not_initial"
         case .insufficientBalance: return "insufficient_balance"
+        case .cannotPayGas: return "cannot_pay_gas"
         case .haltProofInvalid: return "halt_proof_invalid"
         case .haltProofMismatch: return "halt_proof_mismatch"
         case .stepCountMismatch: return "step_count_mismatch"

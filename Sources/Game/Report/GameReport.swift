@@ -136,6 +136,21 @@ public struct BalanceEntry: Codable, Equatable, Sendable {
     public var start: UInt64
     /// Balance after settlement (deposits returned, slashed or paid out).
     public var end: UInt64
+    /// With `game.gas_price_wei`: what the party paid for gas out of its balance (nil
+    /// without a gas price: gas is then a figure only).
+    public var gasPaid: UInt64?
+    /// With `game.gas_price_wei`: gas fees it owed and could not pay (its moves refused
+    /// as `cannot_pay_gas`, chain-side calls it paid in part); nil when none.
+    public var gasShort: UInt64?
+
+    /// An entry.
+    public init(party: PartyID, start: UInt64, end: UInt64, gasPaid: UInt64? = nil, gasShort: UInt64? = nil) {
+        self.party = party; self.start = start; self.end = end; self.gasPaid = gasPaid; self.gasShort = gasShort
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case party, start, end, gasPaid = "gas_paid", gasShort = "gas_short"
+    }
 }
 
 /// One line of the ledger, for plots.

@@ -51,6 +51,14 @@ public struct GameConfig: Codable, Equatable, Sendable {
     public var clockBlocks: UInt64
     /// How the contract stores a bisection round's roots (gas only: the moves are the same).
     public var storage: RootStorage
+    /// The gas price in the deposit currency (wei) per gas unit, or 0: with a price, every
+    /// transaction's gas is paid from its sender's balance as it is mined, and a party
+    /// that cannot pay cannot move (docs/GAME.md, "Paying for gas"). 0 keeps gas a figure
+    /// only, apart from the balances.
+    public var gasPriceWei: UInt64 = 0
+    /// The largest `gasPriceWei` (~1 100 gwei): with every game's gas below 2^63 (the
+    /// loader's `worstCaseGas`), fees stay far from overflow.
+    public static let maxGasPriceWei: UInt64 = 1 << 40
 
     /// Builds a configuration; the defaults give quick games with 1 s blocks.
     public init(arity: Int = 2, blockIntervalMs: UInt64 = 1_000, commitTimeoutBlocks: UInt64 = 10,
@@ -72,7 +80,7 @@ public struct GameConfig: Codable, Equatable, Sendable {
         case challengeWindowBlocks = "challenge_window_blocks", moveTimeoutBlocks = "move_timeout_blocks"
         case solverDeposit = "solver_deposit", challengerDeposit = "challenger_deposit"
         case winnerShareBps = "winner_share_bps", maxFrameBytes = "max_frame_bytes"
-        case challenges, clockBlocks = "clock_blocks", storage
+        case challenges, clockBlocks = "clock_blocks", storage, gasPriceWei = "gas_price_wei"
     }
 
     /// Encodes with the scenario keys.
@@ -86,9 +94,11 @@ public struct GameConfig: Codable, Equatable, Sendable {
         try c.encode(maxFrameBytes, forKey: .maxFrameBytes)
         try c.encode(challenges, forKey: .challenges); try c.encode(clockBlocks, forKey: .clockBlocks)
         try c.encode(storage, forKey: .storage)
+        // Left out when 0, so configurations from before it encode (and digest) as they did.
+        if gasPriceWei != 0 { try c.encode(gasPriceWei, forKey: .gasPriceWei) }
     }
 
-    /// Decodes the scenario keys; every key is required.
+    /// Decodes the scenario keys; every key is required but `gas_price_wei` (0).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         self.init(arity: try c.decode(Int.self, forKey: .k), blockIntervalMs: try c.decode(UInt64.self, forKey: .blockIntervalMs),
@@ -102,6 +112,7 @@ public struct GameConfig: Codable, Equatable, Sendable {
                   challenges: try c.decode(ChallengeMode.self, forKey: .challenges),
                   clockBlocks: try c.decode(UInt64.self, forKey: .clockBlocks),
                   storage: try c.decode(RootStorage.self, forKey: .storage))
+        gasPriceWei = try c.decodeIfPresent(UInt64.self, forKey: .gasPriceWei) ?? 0
     }
 
     /// Longest span one timeout may cover, in ms: (timeout blocks + 1) × `blockIntervalMs`
@@ -121,6 +132,7 @@ public struct GameConfig: Codable, Equatable, Sendable {
         if challengeWindowBlocks == 0 { add(.challengeWindowBlocks, "must be > 0") }
         if moveTimeoutBlocks == 0 { add(.moveTimeoutBlocks, "must be > 0") }
         if winnerShareBps > 10_000 { add(.winnerShareBps, "must be ≤ 10000, got \(winnerShareBps)") }
+        if gasPriceWei > Self.maxGasPriceWei { add(.gasPriceWei, "must be ≤ \(Self.maxGasPriceWei) wei, got \(gasPriceWei)") }
         // Bounds that keep every block and money sum far from UInt64 overflow.
         let blockBound: UInt64 = 1 << 32, moneyBound: UInt64 = 1 << 56
         if clockBlocks == 0 { add(.clockBlocks, "must be > 0") }
