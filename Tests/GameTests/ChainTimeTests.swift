@@ -1,3 +1,4 @@
+import Commitment
 import Testing
 import TestSupport
 @testable import Game
@@ -60,5 +61,29 @@ struct ChainTimeTests {
             #expect(r.finalTimeMs <= g.worldEndMs - g.worldStartMs)
             expectConservation(g, r)
         }
+    }
+}
+
+extension ChainTimeTests {
+    /// A party floods the chain with valid transactions that all wait for the next block
+    /// (200 signed challenges of an unchallenged claim, each a fresh nonce): the judge
+    /// keeps at most `waitingPerParty` of them; the first is mined, the others that waited
+    /// revert (already challenged) and are charged, the rest are dropped unmined. The
+    /// flooder, which never plays its dispute, loses it by timeout; the claim stands.
+    @Test func aFloodOfWaitingTransactionsIsBounded() {
+        var s = ToyGame()
+        s.verifiers = [(nil, [])]
+        var lie = s.world.trueClaim
+        lie.root = Digest(w0: 1, w1: 2, w2: 3, w3: 4)
+        let challenge = GameMessage.challenge(taskID: 7, kind: .trace, claim: lie)
+        // The commit is mined in block 1 (1 s blocks); these reach the chain in block 1 too.
+        s.injections = (1...200).map { (1_050, "verifier-1", ToyGame.signed(challenge, as: v1, name: "verifier-1", nonce: UInt64($0))) }
+        let (g, r) = s.run()
+        #expect(r.outcome.accepted && r.disputes.count == 1 && r.disputes[0].winner == solverID)
+        #expect(r.timeline.filter { $0.kind == .challenge }.map(\.block) == [2])
+        let reverted = r.timeline.filter { $0.kind == .reverted }
+        #expect(reverted.count == 63 && reverted.allSatisfy { $0.party == v1 }, "\(reverted.count)")
+        #expect(g.strayFrames == 200 - 64, "\(g.strayFrames)")
+        expectConservation(g, r)
     }
 }

@@ -72,6 +72,12 @@ public final class JudgeLoop: NodeLoop {
     private var arrived = PendingQueue()
     /// Transactions waiting for the block the rule mines them in.
     private var waiting = PendingQueue()
+    /// How many of `waiting` each party sent.
+    private var waitingBy: [PartyID: Int] = [:]
+    /// Most transactions one party may have waiting for their blocks: an honest party has
+    /// one per dispute it plays; the rest of a flood is dropped unmined (a stray frame),
+    /// so the judge's memory does not grow with what a party sends within a block.
+    static let waitingPerParty = 64
     /// Transactions received so far (their order among equal times).
     private var received: UInt64 = 0
     private var connection: [PartyID: String] = [:]
@@ -341,9 +347,21 @@ public final class JudgeLoop: NodeLoop {
                 continue
             }
             guard let tx else { return }
-            if arrived.first == tx { arrived.pop() } else { waiting.pop() }
+            if arrived.first == tx {
+                arrived.pop()
+            } else {
+                waiting.pop()
+                if let p = tx.party { waitingBy[p, default: 1] -= 1 }
+            }
             if let later = apply(.transaction(envelope: tx.envelope), at: tx.time, unlessMinedAfter: true) {
-                waiting.push(PendingTransaction(time: later, seq: tx.seq, envelope: tx.envelope))
+                // Its signature checked (the judge took it but for its block): who sent it is known.
+                let party = tx.party ?? (try? SignedEnvelope.decode(tx.envelope))?.party ?? .judge
+                guard waitingBy[party, default: 0] < Self.waitingPerParty else {
+                    stray("more than \(Self.waitingPerParty) transactions of one party waiting for their blocks", roster.name(of: party))
+                    continue
+                }
+                waitingBy[party, default: 0] += 1
+                waiting.push(PendingTransaction(time: later, seq: tx.seq, envelope: tx.envelope, party: party))
             }
         }
     }

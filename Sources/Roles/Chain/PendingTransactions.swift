@@ -1,3 +1,5 @@
+import Game
+
 /// A transaction the judge has received but the chain has not yet taken: the chain time
 /// it takes effect at (its arrival, or the start of the block the rule mines it in) and
 /// its place among everything received.
@@ -8,6 +10,9 @@ struct PendingTransaction: Comparable {
     let seq: UInt64
     /// The signed envelope exactly as it arrived.
     let envelope: [UInt8]
+    /// Its sender, once the chain has checked its signature (transactions waiting for
+    /// their block).
+    var party: PartyID? = nil
 
     static func < (a: Self, b: Self) -> Bool { (a.time, a.seq) < (b.time, b.seq) }
     static func == (a: Self, b: Self) -> Bool { a.time == b.time && a.seq == b.seq }
