@@ -21,7 +21,7 @@ TBSIM      := .build/release/tbsim
 RUN_PACKAGES  := libzmq3-dev libsqlite3-dev pkg-config
 TEST_PACKAGES := $(RUN_PACKAGES) qemu-system-misc device-tree-compiler sqlite3 iproute2
 
-.PHONY: all deps test-deps guests guests-check build run test test-fast bench clean challenge-sweep k-sweep
+.PHONY: all deps test-deps guests guests-check build run test test-fast bench bench-network clean challenge-sweep k-sweep
 
 all: build guests
 
@@ -121,6 +121,12 @@ k-sweep: deps guests build
 # overhead, signatures, the ledger, and the Linux workload when built.
 bench: test-deps guests build
 	$(TBSIM) bench
+
+# The scale figure of a verifier network (configs/network-bench.yaml: 100 tasks, 10
+# verifiers, 3 solvers, in one process): tasks/s, messages/s, disputes, peak memory.
+# Figures only; it takes minutes, so `make bench` leaves it out.
+bench-network: deps guests build
+	$(TBSIM) bench --only network
 
 include guests/linux/linux.mk
 
