@@ -118,13 +118,13 @@ k-sweep: deps guests build
 # QEMU's (net of its start-up, which is printed on its own line) and with the same C built
 # natively by the host's `cc -O2` (guests/native/hosted.c; skipped with a line when there
 # is no cc), then commitment costs, checkpoint memory at 2 GiB of guest RAM, the dispute
-# overhead, signatures, the ledger, and the Linux workload when built.
+# overhead, signatures, the ledger, the Linux workload when built, and the 100-task network.
 bench: test-deps guests build
 	$(TBSIM) bench
 
-# The scale figure of a verifier network (configs/network-bench.yaml: 100 tasks, 10
-# verifiers, 3 solvers, in one process): tasks/s, messages/s, disputes, peak memory.
-# Figures only; it takes minutes, so `make bench` leaves it out.
+# The scale figures of a verifier network alone (configs/network-bench.yaml: 100 tasks,
+# 10 verifiers, 3 solvers, in one process): tasks/s, messages/s, disputes, peak memory.
+# Figures only; `make bench` prints them last.
 bench-network: deps guests build
 	$(TBSIM) bench --only network
 

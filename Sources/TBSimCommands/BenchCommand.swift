@@ -7,19 +7,18 @@ import Transport
 
 /// `tbsim bench`: prints performance figures (never pass/fail): machine MIPS on
 /// CPU-bound guests and the wall-time ratio against QEMU, commitment costs, the
-/// dispute overhead of the game, and (on its own: it takes minutes) the scale of a
-/// 100-task network.
+/// dispute overhead of the game, and the scale of a 100-task network.
 public struct BenchCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Print performance figures: machine MIPS (vs QEMU), commitment costs, dispute overhead, network scale.",
         discussion: "Build with `swift build -c release` (or use `make bench`): debug builds are ~50x slower. "
-            + "`--only network` (or `make bench-network`) plays the 100 tasks × 10 verifiers × 3 solvers network; `all` leaves it out, as it takes minutes.")
+            + "`network` plays the 100 tasks × 10 verifiers × 3 solvers network of --network-config (`make bench-network` runs it alone).")
 
     /// Which figures to print (`--only`).
     public enum Section: String, ExpressibleByArgument, CaseIterable { case machine, commitment, checkpoints, game, signatures, chain, linux, network, all }
 
-    @Option(help: "Which figures: machine (with the native build), commitment, checkpoints, game, signatures, chain, linux (needs `make guest-linux`), network (minutes; not part of all) or all.")
+    @Option(help: "Which figures: machine (with the native build), commitment, checkpoints, game, signatures, chain, linux (needs `make guest-linux`), network or all.")
     public var only: Section = .all
 
     /// The network scenario `--only network` plays (a `population:` file).
@@ -61,8 +60,7 @@ public struct BenchCommand: ParsableCommand {
         if only == .chain || only == .all { try chainFigures() }
         let haveLinux = FileManager.default.fileExists(atPath: "build/linux/Image")
         if only == .linux || (only == .all && haveLinux) { try linuxFigures() }
-        if only == .network { try networkFigures() }
-        if only == .all { print("(network scale: `tbsim bench --only network` or `make bench-network`; it takes minutes)") }
+        if only == .network || only == .all { try networkFigures() }
     }
 
     /// The seed workload: boot → shell → script → halt, against QEMU on the same images,
