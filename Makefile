@@ -21,7 +21,7 @@ TBSIM      := .build/release/tbsim
 RUN_PACKAGES  := libzmq3-dev libsqlite3-dev pkg-config
 TEST_PACKAGES := $(RUN_PACKAGES) qemu-system-misc device-tree-compiler sqlite3 iproute2
 
-.PHONY: all deps test-deps guests guests-check build run test test-fast bench clean challenge-sweep k-sweep
+.PHONY: all deps test-deps guests guests-check build run test test-fast bench bench-network clean challenge-sweep k-sweep
 
 all: build guests
 
@@ -118,9 +118,15 @@ k-sweep: deps guests build
 # QEMU's (net of its start-up, which is printed on its own line) and with the same C built
 # natively by the host's `cc -O2` (guests/native/hosted.c; skipped with a line when there
 # is no cc), then commitment costs, checkpoint memory at 2 GiB of guest RAM, the dispute
-# overhead, signatures, the ledger, and the Linux workload when built.
+# overhead, signatures, the ledger, the Linux workload when built, and the 100-task network.
 bench: test-deps guests build
 	$(TBSIM) bench
+
+# The scale figures of a verifier network alone (configs/network-bench.yaml: 100 tasks,
+# 10 verifiers, 3 solvers, in one process): tasks/s, messages/s, disputes, peak memory.
+# Figures only; `make bench` prints them last.
+bench-network: deps guests build
+	$(TBSIM) bench --only network
 
 include guests/linux/linux.mk
 

@@ -22,7 +22,8 @@ public final class StateTree {
     var outputHashed = 0
 
     /// Binds a tree to `storage` and hashes all of it (a cold root). All-zero pages cost a
-    /// scan, not a hash.
+    /// scan, not a hash; pages the storage knows were never written (`zeroOutsideDirty`)
+    /// are zero subtrees without a read.
     public init(_ storage: MachineStorage) {
         self.storage = storage
         coreNodes = .allocate(capacity: 256)
@@ -40,7 +41,8 @@ public final class StateTree {
         let ramPages = storage.ramSize / StateLayout.pageSize
         ram.setPageCount(ramPages)
         let ramBase = UnsafeRawPointer(storage.ram)
-        ram.rehash(pages: Array(0..<ramPages)) { hashPage(ramBase + $0 * StateLayout.pageSize) }
+        let written = storage.zeroOutsideDirty ? dirtyRAMPages() : Array(0..<ramPages)
+        ram.rehash(pages: written) { hashPage(ramBase + $0 * StateLayout.pageSize) }
 
         let inputBytes = storage.input
         let inputPages = (inputBytes.count + StateLayout.pageSize - 1) / StateLayout.pageSize
@@ -120,7 +122,8 @@ public final class StateTree {
         }
     }
 
-    func refreshRAM() {
+    /// The RAM pages written since the storage's last `clearDirty()`, ascending.
+    func dirtyRAMPages() -> [Int] {
         let pages = storage.ramSize / StateLayout.pageSize
         var dirty: [Int] = []
         for w in 0..<storage.dirtyWordCount {
@@ -131,6 +134,11 @@ public final class StateTree {
                 bits &= bits - 1
             }
         }
+        return dirty
+    }
+
+    func refreshRAM() {
+        let dirty = dirtyRAMPages()
         if dirty.isEmpty { return }
         let base = UnsafeRawPointer(storage.ram)
         ram.rehash(pages: dirty) { hashPage(base + $0 * StateLayout.pageSize) }

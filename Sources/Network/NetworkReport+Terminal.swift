@@ -9,7 +9,7 @@ extension NetworkReport {
         var lines = ["\(scenario): network of \(parties.filter { $0.role == "solver" }.count) solver(s), "
                      + "\(parties.filter { $0.role == "verifier" }.count) verifier(s), seed \(seed), "
                      + (mode == .processes ? "every game over role processes" : "every game in one process")]
-        lines.append("  tasks \(n.tasks) (played \(n.tasksPlayed), completed \(n.tasksCompleted)), disputes \(n.disputes), "
+        lines.append("  tasks \(n.tasks) (played \(n.tasksPlayed), completed \(n.tasksCompleted)), disputes \(n.disputes), messages \(g(n.messages)), "
                      + "verifier participation \(n.participationBps / 100).\(String(format: "%02d", n.participationBps % 100)) %")
         lines.append("  cheats \(n.cheats) (caught \(n.cheatsCaught)), forced errors \(n.forcedErrors) (caught \(n.forcedErrorsCaught)), "
                      + "wrong results accepted \(n.wrongResultsAccepted)")

@@ -61,6 +61,9 @@ public struct NetworkFigures: Codable, Equatable, Sendable {
     public var forcedErrorsCaught: Int
     /// Disputes played over all tasks.
     public var disputes: Int
+    /// Frames delivered between the judge and the parties over all tasks' games (both
+    /// directions): the network's message load.
+    public var messages: Int
     /// Gas over all tasks, and its wei.
     public var gas: UInt64
     public var gasWei: UInt64
@@ -81,7 +84,7 @@ public struct NetworkFigures: Codable, Equatable, Sendable {
         case tasks, tasksPlayed = "tasks_played", tasksCompleted = "tasks_completed"
         case wrongResultsAccepted = "wrong_results_accepted", wrongResults = "wrong_results", cheats
         case cheatsCaught = "cheats_caught", forcedErrors = "forced_errors", forcedErrorsCaught = "forced_errors_caught"
-        case disputes, gas, gasWei = "gas_wei", computeWei = "compute_wei", costPerTaskWei = "cost_per_task_wei"
+        case disputes, messages, gas, gasWei = "gas_wei", computeWei = "compute_wei", costPerTaskWei = "cost_per_task_wei"
         case runOnceCostPerTaskWei = "run_once_cost_per_task_wei", jackpotWei = "jackpot_wei", participation
         case participationBps = "participation_bps", burnedWei = "burned_wei"
     }
@@ -159,6 +162,8 @@ public struct TaskRecord: Codable, Equatable, Sendable {
     public var wrongResult: Bool
     public var winner: String?
     public var disputes: Int
+    /// Frames delivered between the judge and the parties in this task's game (0 when not played).
+    public var messages: Int
     public var gas: UInt64
     /// Verifiers paid from the jackpot for catching a forced error, and how much each.
     public var jackpotPaidTo: [String]
@@ -168,7 +173,7 @@ public struct TaskRecord: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case task, block, program, solver, notPlayed = "not_played", forcedError = "forced_error", cheated, verifiers
-        case accepted, wrongResult = "wrong_result", winner, disputes, gas, jackpotPaidTo = "jackpot_paid_to"
+        case accepted, wrongResult = "wrong_result", winner, disputes, messages, gas, jackpotPaidTo = "jackpot_paid_to"
         case jackpotPaidWei = "jackpot_paid_wei", jackpotWei = "jackpot_wei"
     }
 
@@ -180,7 +185,7 @@ public struct TaskRecord: Codable, Equatable, Sendable {
         try c.encode(forcedError, forKey: .forcedError); try c.encode(cheated, forKey: .cheated)
         try c.encode(verifiers, forKey: .verifiers); try c.encode(accepted, forKey: .accepted)
         try c.encode(wrongResult, forKey: .wrongResult); try c.encode(winner, forKey: .winner)
-        try c.encode(disputes, forKey: .disputes); try c.encode(gas, forKey: .gas)
+        try c.encode(disputes, forKey: .disputes); try c.encode(messages, forKey: .messages); try c.encode(gas, forKey: .gas)
         try c.encode(jackpotPaidTo, forKey: .jackpotPaidTo); try c.encode(jackpotPaidWei, forKey: .jackpotPaidWei)
         try c.encode(jackpotWei, forKey: .jackpotWei)
     }

@@ -58,8 +58,9 @@ struct NetworkState {
     var participation: [Int] = []
     var jackpotOverTime: [UInt64]
     var checks = 0
-    /// The honest claim of each program, computed once.
-    let honestClaims: [Claim]
+    /// The honest claim of each program, computed once, when the program is first drawn
+    /// (a program no task draws is never run).
+    var honestClaims: [Claim?]
     var disputes = 0, gas: UInt64 = 0, solverInstructions: UInt64 = 0
     /// Plays each task's game.
     let player: NetworkRun.Player
@@ -88,13 +89,26 @@ struct NetworkState {
         order = [NetworkLedger.taskGiver] + pop.solvers.map(\.name) + pop.verifiers.map(\.name)
         ledger = NetworkLedger(balances: balances, jackpot: pop.incentives.jackpotInitialWei)
         jackpotOverTime = [ledger.jackpot]
-        honestClaims = try pop.programs.map { task in
-            do {
-                return try MachineOracle(boot: { try task.boot() }, maxSteps: task.maxSteps, checkpointBudgetBytes: 1 << 24).finalClaim()
-            } catch {
-                throw NetworkError("program \(task.imageFile) does not run: \(error)")
-            }
+        // Every program boots (a bad one is reported before any task is played); each is
+        // run when first drawn.
+        for task in pop.programs {
+            do { _ = try task.boot() } catch { throw NetworkError("program \(task.imageFile) does not run: \(error)") }
         }
+        honestClaims = Array(repeating: nil, count: pop.programs.count)
+    }
+
+    /// The honest claim of program `index`: its run to the end, once.
+    mutating func honestClaim(_ index: Int) throws -> Claim {
+        if let claim = honestClaims[index] { return claim }
+        let task = pop.programs[index]
+        let claim: Claim
+        do {
+            claim = try MachineOracle(boot: { try task.boot() }, maxSteps: task.maxSteps, checkpointBudgetBytes: 1 << 24).finalClaim()
+        } catch {
+            throw NetworkError("program \(task.imageFile) does not run: \(error)")
+        }
+        honestClaims[index] = claim
+        return claim
     }
 
     /// What a party needs to take part: its deposit and the gas reserve.
@@ -114,7 +128,7 @@ struct NetworkState {
         var record = TaskRecord(task: number, block: UInt64(index) &* pop.arrivalEveryBlocks,
                                 program: (task.imageFile as NSString).lastPathComponent, solver: nil, notPlayed: nil,
                                 forcedError: false, cheated: false, verifiers: [], accepted: false, wrongResult: false,
-                                winner: nil, disputes: 0, gas: 0, jackpotPaidTo: [], jackpotPaidWei: 0, jackpotWei: 0)
+                                winner: nil, disputes: 0, messages: 0, gas: 0, jackpotPaidTo: [], jackpotPaidWei: 0, jackpotWei: 0)
         defer { finish(record) }
         let inc = pop.incentives
         let posted = inc.rewardWei + inc.taxWei
@@ -157,7 +171,7 @@ struct NetworkState {
         record.verifiers = colluders + others
         participation.append(record.verifiers.count)
 
-        let honest = honestClaims[programIndex]
+        let honest = try honestClaim(programIndex)
         var faults: [FaultSpec] = []
         if wrong {
             // A bit of RAM far from anything the program touches, flipped after a drawn
@@ -204,6 +218,7 @@ struct NetworkState {
         record.winner = g.outcome.winner.map(roster.name(of:))
         record.wrongResult = g.claim.map { $0 != honest } ?? false
         record.disputes = g.disputes.count
+        record.messages = g.messages
         record.gas = g.gas.totalGas
         disputes += g.disputes.count
         gas += g.gas.totalGas
@@ -310,7 +325,7 @@ struct NetworkState {
             cheats: played.filter(\.cheated).count, cheatsCaught: played.filter { $0.cheated && !$0.accepted }.count,
             forcedErrors: played.filter(\.forcedError).count,
             forcedErrorsCaught: played.filter { $0.forcedError && !$0.accepted }.count,
-            disputes: disputes, gas: gas, gasWei: ledger.gasPaid, computeWei: ledger.computePaid,
+            disputes: disputes, messages: played.reduce(0) { $0 + $1.messages }, gas: gas, gasWei: ledger.gasPaid, computeWei: ledger.computePaid,
             costPerTaskWei: played.isEmpty ? 0 : cost / UInt64(played.count),
             runOnceCostPerTaskWei: played.isEmpty ? 0 : solverInstructions / UInt64(played.count) &* pop.verifyPriceWeiPerInstruction,
             jackpotWei: jackpotOverTime, participation: participation,

@@ -6,18 +6,24 @@ import RISCV
 import Transport
 
 /// `tbsim bench`: prints performance figures (never pass/fail): machine MIPS on
-/// CPU-bound guests and the wall-time ratio against QEMU, commitment costs, and the
-/// dispute overhead of the game.
+/// CPU-bound guests and the wall-time ratio against QEMU, commitment costs, the
+/// dispute overhead of the game, and the scale of a 100-task network.
 public struct BenchCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Print performance figures: machine MIPS (vs QEMU), commitment costs, dispute overhead.",
-        discussion: "Build with `swift build -c release` (or use `make bench`): debug builds are ~50x slower.")
+        abstract: "Print performance figures: machine MIPS (vs QEMU), commitment costs, dispute overhead, network scale.",
+        discussion: "Build with `swift build -c release` (or use `make bench`): debug builds are ~50x slower. "
+            + "`network` plays the 100 tasks × 10 verifiers × 3 solvers network of --network-config (`make bench-network` runs it alone).")
 
-    public enum Section: String, ExpressibleByArgument, CaseIterable { case machine, commitment, checkpoints, game, signatures, chain, linux, all }
+    /// Which figures to print (`--only`).
+    public enum Section: String, ExpressibleByArgument, CaseIterable { case machine, commitment, checkpoints, game, signatures, chain, linux, network, all }
 
-    @Option(help: "Which figures: machine (with the native build), commitment, checkpoints, game, signatures, chain, linux (needs `make guest-linux`) or all.")
+    @Option(help: "Which figures: machine (with the native build), commitment, checkpoints, game, signatures, chain, linux (needs `make guest-linux`), network or all.")
     public var only: Section = .all
+
+    /// The network scenario `--only network` plays (a `population:` file).
+    @Option(name: .customLong("network-config"), help: "The network scenario the network figures play.")
+    public var networkConfig: String = "configs/network-bench.yaml"
 
     @Option(name: .customLong("checkpoint-ram"), help: "Guest RAM in MiB for the checkpoint figures.")
     public var checkpointRAMMiB: UInt64 = 2048
@@ -54,6 +60,7 @@ public struct BenchCommand: ParsableCommand {
         if only == .chain || only == .all { try chainFigures() }
         let haveLinux = FileManager.default.fileExists(atPath: "build/linux/Image")
         if only == .linux || (only == .all && haveLinux) { try linuxFigures() }
+        if only == .network || only == .all { try networkFigures() }
     }
 
     /// The seed workload: boot → shell → script → halt, against QEMU on the same images,

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import RISCV
 @testable import Commitment
@@ -88,4 +89,42 @@ struct StateTreeTests {
     machine.run(steps: 1_000)
     #expect(tree.root() == StateTree(machine.storage.copy()).root())
     #expect(tree.root() != clone.root())
+}
+
+/// A booted machine's first root reads only the pages the boot images and the run wrote
+/// (the rest of its RAM is known to be zero), and equals the root of a full scan of the
+/// same state — at boot, after a run with no tree bound, and on the Linux-style path
+/// where firmware is loaded raw.
+@Test(arguments: ["hello", "sha256", "counters", "vm"])
+func aBootedMachinesFirstRootMatchesAFullScan(_ name: String) throws {
+    guard let machine = try Guests.machine(name) else {
+        Issue.record("missing build/guests/\(name).elf: run `make guests`"); return
+    }
+    let storage = machine.storage
+    #expect(storage.zeroOutsideDirty)
+    #expect(storage.pagesWrittenSinceMark().count < 64, "boot marked \(storage.pagesWrittenSinceMark().count) pages")
+    // `copy()` does not know what was written, so its cold root reads every page.
+    let atBoot = StateTree(storage.copy()).root()
+    #expect(!storage.copy().zeroOutsideDirty)
+
+    let booted = try #require(try Guests.machine(name))
+    #expect(StateTree(booted.storage).root() == atBoot)
+    #expect(!booted.storage.zeroOutsideDirty, "a root clears the dirty bits, and with them what was known")
+
+    machine.run(steps: 5_000)
+    let full = StateTree(storage.copy()).root()
+    #expect(storage.zeroOutsideDirty)
+    #expect(StateTree(storage).root() == full)
+}
+
+/// The Linux path's images (raw firmware, kernel, initrd, device tree) are marked as
+/// written too: the first root equals a full scan's.
+@Test func linuxStyleImagesAreMarkedWritten() throws {
+    let elf = try #require(FileManager.default.contents(atPath: Guests.path("hello")), "run `make guests`")
+    let kernel = (0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 1) }
+    let initrd = (0..<9_000).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ 5) }
+    let image = BootImage(program: [UInt8](elf), programIsRaw: true, kernel: kernel, initrd: initrd, ramSize: 16 << 20)
+    let machine = try Machine(image)
+    #expect(machine.storage.zeroOutsideDirty)
+    #expect(StateTree(machine.storage).root() == StateTree(machine.storage.copy()).root())
 }

@@ -47,6 +47,12 @@ public final class MachineStorage {
         blockCacheIfMade = c
         return c
     }
+    /// True while every RAM page outside `dirtyPages` is all zeros: the storage came fresh
+    /// from `calloc` and every write since marked its page (`trackWritesExactly()`). A cold
+    /// root then hashes the dirty pages only and never reads the rest: reading an untouched
+    /// page of a mostly unused RAM faults in host memory for nothing (a 128 MiB machine is
+    /// 32 768 page faults). The first `clearDirty()` ends it.
+    package private(set) var zeroOutsideDirty = false
     public private(set) var input: [UInt8]
     public var output: [UInt8] = []
     /// Output length at the last `clearDirty()`.
@@ -96,6 +102,16 @@ public final class MachineStorage {
         codePages.deallocate()
     }
 
+    /// For the owner of a storage just allocated and not yet written: from now on every
+    /// write marks its page (the step semantics, the engines, `markPageDirty`,
+    /// `withMutableRAM`), so the allocation's all-dirty bitmap is cleared and
+    /// `zeroOutsideDirty` holds. Not for storage that anything may have written through
+    /// the raw `ram` pointer without marking.
+    package func trackWritesExactly() {
+        dirtyPages.update(repeating: 0, count: dirtyWordCount)
+        zeroOutsideDirty = true
+    }
+
     /// A deep copy (used for checkpoints).
     public func copy() -> MachineStorage {
         let c = MachineStorage(ramSize: ramSize, input: input)
@@ -111,6 +127,7 @@ public final class MachineStorage {
     /// Forgets what was written so far (called after the commitment layer re-hashed). The
     /// pages stay in the mark (`pagesWrittenSinceMark()`).
     public func clearDirty() {
+        zeroOutsideDirty = false
         for w in 0..<dirtyWordCount {
             markedPages[w] |= dirtyPages[w]
             dirtyPages[w] = 0
@@ -149,6 +166,7 @@ public final class MachineStorage {
     /// for a checkpoint restore that has just made RAM equal to a state whose page hashes
     /// the bound tree now holds.
     package func clearDirtyAndMark(outputClean: Int) {
+        zeroOutsideDirty = false
         dirtyPages.update(repeating: 0, count: dirtyWordCount)
         markedPages.update(repeating: 0, count: dirtyWordCount)
         outputCleanLength = outputClean
@@ -190,6 +208,29 @@ public final class MachineStorage {
             ramEditedOutsideSemantics()
         }
         return try body(UnsafeMutableRawBufferPointer(start: ram, count: ramSize))
+    }
+
+    /// Runs `body` over RAM for writing when it can say where it wrote: it returns its
+    /// result and the byte ranges (RAM offsets) it wrote, and only their pages are marked
+    /// dirty (every page when it throws). Caches derived from RAM are dropped as by
+    /// `withMutableRAM`. For the boot loader, whose images cover a few pages of a large RAM.
+    package func withMutableRAM<R>(markingWritten body: (UnsafeMutableRawBufferPointer) throws -> (R, [Range<Int>])) rethrows -> R {
+        defer { ramEditedOutsideSemantics() }
+        let outcome: (R, [Range<Int>])
+        do {
+            outcome = try body(UnsafeMutableRawBufferPointer(start: ram, count: ramSize))
+        } catch {
+            dirtyPages.update(repeating: ~0, count: dirtyWordCount)
+            throw error
+        }
+        let (result, written) = outcome
+        for range in written where !range.isEmpty {
+            precondition(range.lowerBound >= 0 && range.upperBound <= ramSize, "written range outside RAM")
+            for page in (range.lowerBound / MachineStorage.pageSize)...((range.upperBound - 1) / MachineStorage.pageSize) {
+                dirtyPages[page >> 6] |= 1 << UInt64(page & 63)
+            }
+        }
+        return result
     }
 
     /// Marks RAM page `page` as written (for code that edits RAM through `withMutableRAM`

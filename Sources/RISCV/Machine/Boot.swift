@@ -5,11 +5,20 @@ public enum Boot {
     /// Where a kernel goes when the program is firmware (OpenSBI fw_jump's default).
     public static let kernelOffset: UInt64 = 0x20_0000
 
+    /// Marks dirty only the pages the images and the device tree cover, so a machine whose
+    /// storage tracks writes exactly keeps the rest of its RAM unread until used.
     static func load(_ image: BootImage, into storage: MachineStorage) throws {
-        try storage.withMutableRAM { ram in try load(image, into: storage, ram: ram) }
+        try storage.withMutableRAM(markingWritten: { ram in
+            var written: [Range<Int>] = []
+            try load(image, into: storage, ram: ram, written: &written)
+            return ((), written)
+        })
     }
 
-    private static func load(_ image: BootImage, into storage: MachineStorage, ram: UnsafeMutableRawBufferPointer) throws {
+    /// Loads `image`; `written` receives every RAM byte range it writes (offsets from the
+    /// start of RAM).
+    private static func load(_ image: BootImage, into storage: MachineStorage, ram: UnsafeMutableRawBufferPointer,
+                             written: inout [Range<Int>]) throws {
         let ramBase = MachineMap.ramBase
         let ramSize = image.ramSize
         var entry: UInt64
@@ -21,11 +30,16 @@ public enum Boot {
             image.program.withUnsafeBytes { src in
                 ram.baseAddress!.copyMemory(from: src.baseAddress!, byteCount: image.program.count)
             }
+            written.append(0..<image.program.count)
             entry = ramBase
             programEnd = ramBase + UInt64(image.program.count)
         } else {
             let elf = try ELFImage.parse(image.program, ramBase: ramBase, ramSize: ramSize)
             elf.place(into: ram, ramBase: ramBase)
+            for segment in elf.segments {
+                let start = Int(segment.physicalAddress - ramBase)
+                written.append(start..<start + Int(segment.memorySize))
+            }
             entry = elf.entry
             programEnd = elf.segments.map { $0.physicalAddress + $0.memorySize }.max() ?? ramBase
         }
@@ -45,6 +59,7 @@ public enum Boot {
             kernel.withUnsafeBytes { src in
                 ram.baseAddress!.advanced(by: Int(kernelOffset)).copyMemory(from: src.baseAddress!, byteCount: kernel.count)
             }
+            written.append(Int(kernelOffset)..<Int(kernelOffset) + kernel.count)
             nextStage = at
             reservedTop = max(reservedTop, at + UInt64(kernel.count))
         }
@@ -72,10 +87,12 @@ public enum Boot {
             initrd.withUnsafeBytes { src in
                 ram.baseAddress!.advanced(by: Int(range.start - ramBase)).copyMemory(from: src.baseAddress!, byteCount: initrd.count)
             }
+            written.append(Int(range.start - ramBase)..<Int(range.start - ramBase) + initrd.count)
         }
         fdt.withUnsafeBytes { src in
             ram.baseAddress!.advanced(by: Int(fdtAddress - ramBase)).copyMemory(from: src.baseAddress!, byteCount: fdt.count)
         }
+        written.append(Int(fdtAddress - ramBase)..<Int(fdtAddress - ramBase) + fdt.count)
         if image.kernel == nil { nextStage = 0 }
         writeResetROM(storage, entry: entry, fdt: fdtAddress, nextStage: nextStage)
         entry = MachineMap.romBase

@@ -57,6 +57,9 @@ public final class Machine {
             throw MachineError("input is \(input.count) bytes; the tape holds at most \(MachineStorage.tapeCapacity)")
         }
         let storage = try MachineStorage(allocating: Int(image.ramSize), input: input)
+        // Nothing else has this storage yet: from here on every write is marked, so the
+        // first root reads only the pages the boot images and the run wrote.
+        storage.trackWritesExactly()
         try Boot.load(image, into: storage)
         self.init(storage: storage)
     }
