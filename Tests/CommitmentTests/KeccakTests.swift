@@ -68,6 +68,23 @@ struct KeccakTests {
         #expect(Keccak.hash(l, r).digest == Keccak.hash(bytes))
         #expect(Node(l.digest) == l)
     }
+
+    /// The batched node hash (the vector permutation when the CPU has one) is the scalar
+    /// one, for every batch size around the vector widths, on varied lanes.
+    @Test func batchedNodeHashesAreTheScalarOnes() {
+        #expect(MemoryLayout<Node>.size == 32 && MemoryLayout<Node>.stride == 32)
+        var x: UInt64 = 0x9e37_79b9_7f4a_7c15
+        func next() -> UInt64 { x ^= x << 13; x ^= x >> 7; x ^= x << 17; return x }
+        for count in 0...41 {
+            let pairs = (0..<(2 * count)).map { i in i % 5 == 3 ? Node.zero : Node(next(), next(), next(), next()) }
+            var batched = [Node](repeating: .zero, count: count), scalar = batched
+            pairs.withUnsafeBufferPointer { p in
+                batched.withUnsafeMutableBufferPointer { Keccak.hashPairs(p.baseAddress!, into: $0.baseAddress!, count: count) }
+                scalar.withUnsafeMutableBufferPointer { Keccak.hashPairsOneByOne(p.baseAddress!, into: $0.baseAddress!, count: count) }
+            }
+            #expect(batched == scalar, "batch of \(count), vector width \(Keccak.batchWidth)")
+        }
+    }
 }
 
 extension KeccakState {
