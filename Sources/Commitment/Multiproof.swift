@@ -57,8 +57,7 @@ struct MultiproofWalk {
     /// The siblings of all groups, back to back, each group's in canonical order.
     private var siblingNodes: [Node] = []
     private var groups: [Group] = []
-    private var scratch: [UInt64] = []
-    /// One level's batch: the pairs to hash, where each result goes, and the results.
+    /// Room for one level's batch: the pairs to hash, where each result goes, the results.
     private var pairs: [Node] = []
     private var destinations: [Destination] = []
     private var results: [Node] = []
@@ -107,12 +106,12 @@ struct MultiproofWalk {
     }
 
     private mutating func walk<S: SiblingSource>(_ leaves: [ProofLeaf], mode: Mode, siblings: inout S) -> (pre: Node, post: Node)? {
-        if mode != .post { memo.removeAll(keepingCapacity: true) }
         entries.removeAll(keepingCapacity: true)
         siblingNodes.removeAll(keepingCapacity: true)
         groups.removeAll(keepingCapacity: true)
 
         // 1. The frontiers, and every sibling in canonical order.
+        var parents = 0
         var i = 0
         while i < leaves.count {
             let region = leaves[i].region
@@ -124,7 +123,7 @@ struct MultiproofWalk {
             }
             var g = Group(region: region, levels: StateLayout.depth(region), start: start, count: entries.count - start,
                           siblingStart: siblingNodes.count)
-            guard takeSiblings(&g, siblings: &siblings) else { return nil }
+            guard takeSiblings(&g, parents: &parents, siblings: &siblings) else { return nil }
             groups.append(g)
         }
         if groups.isEmpty { return nil }
@@ -135,128 +134,179 @@ struct MultiproofWalk {
         }
         var top = Group(region: 4, levels: StateLayout.topLevels, start: topStart, count: regionGroups,
                         siblingStart: siblingNodes.count)
-        guard takeSiblings(&top, siblings: &siblings) else { return nil }
+        guard takeSiblings(&top, parents: &parents, siblings: &siblings) else { return nil }
+        groups.append(top)
 
-        // 2. Hash the regions level by level, all at once, then the top tree.
-        var memoPos = 0
-        var deepest = 0
-        for g in groups { deepest = max(deepest, g.levels) }
-        for level in 0..<deepest {
-            for g in 0..<regionGroups where level < groups[g].levels {
-                var group = groups[g]
-                reduceLevel(&group, mode: mode, memoPos: &memoPos)
-                groups[g] = group
+        // 2. Hash the regions level by level, all at once, then the top tree. A level has at
+        // most one parent per entry, each hashed at most twice (pre and post).
+        if mode != .post {
+            memo.removeAll(keepingCapacity: true)
+            memo.append(contentsOf: repeatElement(.zero, count: parents))
+        }
+        precondition(memo.count == parents, "a post-state walk follows the pre-state walk over the same leaves")
+        let room = 2 * entries.count
+        if results.count < room {
+            results.append(contentsOf: repeatElement(.zero, count: room - results.count))
+            pairs.append(contentsOf: repeatElement(.zero, count: 2 * room - pairs.count))
+            destinations.append(contentsOf: repeatElement(Destination(entry: 0, memo: 0, pre: false, post: false),
+                                                          count: room - destinations.count))
+        }
+        let groupList = groups
+        var hashed = 0
+        let root = entries.withUnsafeMutableBufferPointer { e in
+            siblingNodes.withUnsafeBufferPointer { sib in
+                memo.withUnsafeMutableBufferPointer { m in
+                    pairs.withUnsafeMutableBufferPointer { p in
+                        results.withUnsafeMutableBufferPointer { r in
+                            destinations.withUnsafeMutableBufferPointer { d in
+                                var b = Batcher(entries: e.baseAddress!, siblings: sib.baseAddress, memo: m.baseAddress,
+                                                pairs: p.baseAddress!, results: r.baseAddress!, destinations: d.baseAddress!,
+                                                mode: mode)
+                                let root = b.run(groupList, regionGroups: regionGroups)
+                                hashed = b.hashes
+                                return root
+                            }
+                        }
+                    }
+                }
             }
-            hashBatch()
         }
-        for g in 0..<regionGroups {
-            let regionRoot = entries[groups[g].start]
-            entries[topStart + g] = Entry(index: UInt64(groups[g].region), pre: regionRoot.pre, post: regionRoot.post,
-                                          changed: regionRoot.changed)
-        }
-        for _ in 0..<top.levels {
-            reduceLevel(&top, mode: mode, memoPos: &memoPos)
-            hashBatch()
-        }
-        return (entries[topStart].pre, entries[topStart].post)
+        hashes += hashed
+        return root
     }
 
     /// Takes from `source`, in canonical order, every sibling `g`'s leaves need (from their
-    /// positions alone); false when the source runs out.
-    private mutating func takeSiblings<S: SiblingSource>(_ g: inout Group, siblings source: inout S) -> Bool {
-        scratch.removeAll(keepingCapacity: true)
-        for k in 0..<g.count { scratch.append(entries[g.start + k].index) }
-        for level in 0..<g.levels {
-            var r = 0, w = 0
-            let n = scratch.count
-            while r < n {
-                let index = scratch[r]
-                if index & 1 == 0 && r + 1 < n && scratch[r + 1] == index + 1 {
-                    r += 2
-                } else {
-                    guard let s = source.next(region: g.region, level: level, index: index ^ 1) else { return false }
-                    siblingNodes.append(s)
-                    r += 1
+    /// positions alone), and counts the parents the walk will compute; false when the
+    /// source runs out.
+    private mutating func takeSiblings<S: SiblingSource>(_ g: inout Group, parents: inout Int, siblings source: inout S) -> Bool {
+        let start = g.start, count = g.count
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { buf in
+            let scratch = buf.baseAddress!
+            for k in 0..<count { scratch[k] = entries[start + k].index }
+            var n = count
+            for level in 0..<g.levels {
+                var r = 0, w = 0
+                while r < n {
+                    let index = scratch[r]
+                    if index & 1 == 0 && r + 1 < n && scratch[r + 1] == index + 1 {
+                        r += 2
+                    } else {
+                        guard let s = source.next(region: g.region, level: level, index: index ^ 1) else { return false }
+                        siblingNodes.append(s)
+                        r += 1
+                    }
+                    scratch[w] = index >> 1
+                    w += 1
                 }
-                scratch[w] = index >> 1
-                w += 1
+                n = w
+                parents += w
             }
-            scratch.removeLast(n - w)
+            return true
         }
-        return true
+    }
+}
+
+/// The hashing half of a walk, over the walk's buffers: each level of every group is
+/// reduced in place, its pairs queued, and the queue hashed as one batch.
+private struct Batcher {
+    let entries: UnsafeMutablePointer<MultiproofWalk.Entry>
+    let siblings: UnsafePointer<Node>?
+    let memo: UnsafeMutablePointer<Node>?
+    let pairs: UnsafeMutablePointer<Node>
+    let results: UnsafeMutablePointer<Node>
+    let destinations: UnsafeMutablePointer<MultiproofWalk.Destination>
+    let mode: MultiproofWalk.Mode
+    var queued = 0
+    var memoPos = 0
+    var hashes = 0
+
+    /// Reduces `groups` (the regions, then the top tree) to the root: pre- and post-state.
+    mutating func run(_ groups: [MultiproofWalk.Group], regionGroups: Int) -> (pre: Node, post: Node) {
+        var gs = groups
+        var deepest = 0
+        for g in 0..<regionGroups { deepest = max(deepest, gs[g].levels) }
+        for level in 0..<deepest {
+            for g in 0..<regionGroups where level < gs[g].levels { reduceLevel(&gs[g]) }
+            hashBatch()
+        }
+        var top = gs[regionGroups]
+        for g in 0..<regionGroups {
+            let regionRoot = entries[gs[g].start]
+            entries[top.start + g] = MultiproofWalk.Entry(index: UInt64(gs[g].region), pre: regionRoot.pre,
+                                                          post: regionRoot.post, changed: regionRoot.changed)
+        }
+        for _ in 0..<top.levels {
+            reduceLevel(&top)
+            hashBatch()
+        }
+        return (entries[top.start].pre, entries[top.start].post)
     }
 
     /// Reduces `g`'s frontier by one level in place: each parent's index and changed flag
     /// now, its nodes once the batch is hashed (or, in a `.post` walk, from the memo when
     /// nothing below it changed).
-    private mutating func reduceLevel(_ g: inout Group, mode: Mode, memoPos: inout Int) {
+    mutating func reduceLevel(_ g: inout MultiproofWalk.Group) {
         var r = 0, w = 0
         let n = g.count
+        let f = entries + g.start
         while r < n {
-            let e = entries[g.start + r]
-            let left: Entry, right: Entry
-            if e.index & 1 == 0 && r + 1 < n && entries[g.start + r + 1].index == e.index + 1 {
-                left = e; right = entries[g.start + r + 1]; r += 2
+            let e = f[r]
+            let left: MultiproofWalk.Entry, right: MultiproofWalk.Entry
+            if e.index & 1 == 0 && r + 1 < n && f[r + 1].index == e.index + 1 {
+                left = e; right = f[r + 1]; r += 2
             } else {
-                let s = siblingNodes[g.siblingStart + g.siblingCursor]
+                let s = siblings![g.siblingStart + g.siblingCursor]
                 g.siblingCursor += 1
-                let sib = Entry(index: e.index ^ 1, pre: s, post: s, changed: false)
+                let sib = MultiproofWalk.Entry(index: e.index ^ 1, pre: s, post: s, changed: false)
                 if e.index & 1 == 0 { left = e; right = sib } else { left = sib; right = e }
                 r += 1
             }
             let changed = left.changed || right.changed
             let slot = g.start + w
-            var parent = Entry(index: e.index >> 1, pre: .zero, post: .zero, changed: changed)
+            var parent = MultiproofWalk.Entry(index: e.index >> 1, pre: .zero, post: .zero, changed: changed)
             switch mode {
             case .pre:
-                queue(left.pre, right.pre, Destination(entry: slot, memo: memoPos, pre: true, post: false))
-                memo.append(.zero)
+                queue(left.pre, right.pre, .init(entry: slot, memo: memoPos, pre: true, post: false))
             case .post:
                 if changed {
-                    queue(left.post, right.post, Destination(entry: slot, memo: memoPos, pre: false, post: true))
+                    queue(left.post, right.post, .init(entry: slot, memo: memoPos, pre: false, post: true))
                 } else {
-                    parent.post = memo[memoPos]
+                    parent.post = memo![memoPos]
                 }
             case .both:
-                queue(left.pre, right.pre, Destination(entry: slot, memo: memoPos, pre: true, post: !changed))
-                memo.append(.zero)
-                if changed { queue(left.post, right.post, Destination(entry: slot, memo: memoPos, pre: false, post: true)) }
+                queue(left.pre, right.pre, .init(entry: slot, memo: memoPos, pre: true, post: !changed))
+                if changed { queue(left.post, right.post, .init(entry: slot, memo: memoPos, pre: false, post: true)) }
             }
             memoPos += 1
-            entries[slot] = parent
+            f[w] = parent
             w += 1
         }
         g.count = w
     }
 
-    @inline(__always) private mutating func queue(_ left: Node, _ right: Node, _ d: Destination) {
-        pairs.append(left)
-        pairs.append(right)
-        destinations.append(d)
+    @inline(__always) mutating func queue(_ left: Node, _ right: Node, _ d: MultiproofWalk.Destination) {
+        pairs[2 * queued] = left
+        pairs[2 * queued + 1] = right
+        destinations[queued] = d
+        queued += 1
     }
 
     /// Hashes the pairs queued by this level's `reduceLevel` calls and puts each result
     /// where it belongs (a pre-state node also into the memo).
-    private mutating func hashBatch() {
-        let n = destinations.count
+    mutating func hashBatch() {
+        let n = queued
         if n == 0 { return }
-        if results.count < n { results.append(contentsOf: repeatElement(.zero, count: n - results.count)) }
-        pairs.withUnsafeBufferPointer { p in
-            results.withUnsafeMutableBufferPointer { o in
-                Keccak.hashPairs(p.baseAddress!, into: o.baseAddress!, count: n)
-            }
-        }
+        Keccak.hashPairs(pairs, into: results, count: n)
         for k in 0..<n {
             let d = destinations[k]
             if d.pre {
                 entries[d.entry].pre = results[k]
-                memo[d.memo] = results[k]
+                memo![d.memo] = results[k]
             }
             if d.post { entries[d.entry].post = results[k] }
         }
         hashes += n
-        pairs.removeAll(keepingCapacity: true)
-        destinations.removeAll(keepingCapacity: true)
+        queued = 0
     }
 }
 
@@ -342,8 +392,8 @@ public enum StepProofFormat {
         }
         if readLE(b, 6, 2) != 0 { throw VerifyError("\(what): reserved field at byte 6 is not zero") }
         try need(8, headerSize - 8, "header")
-        let pre = Digest(bytes: b[8..<40])
-        let post = Digest(bytes: b[40..<72])
+        let pre = b.withUnsafeBytes { Node(loading: $0.baseAddress! + 8).digest }
+        let post = b.withUnsafeBytes { Node(loading: $0.baseAddress! + 40).digest }
         let leafCount = Int(readLE(b, 72, 2))
         let siblingCount = Int(readLE(b, 74, 2))
         if leafCount == 0 { throw VerifyError("\(what): leaf count at byte 72 is 0 (a step always reads the halt flag)") }

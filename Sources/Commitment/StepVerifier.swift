@@ -133,11 +133,12 @@ public struct StepProofChecker {
     /// Verifies `proof`; when `pre` / `post` are given, also requires the proven roots to
     /// be those (the roots the game agreed on).
     public mutating func check(_ proof: [UInt8], pre: Digest? = nil, post: Digest? = nil) throws(VerifyError) -> StepVerdict {
-        let d = try StepProofFormat.decode(proof)
+        var d = try StepProofFormat.decode(proof)
         walk.hashes = 0
         if let pre, pre != d.pre { throw VerifyError("proof is for pre-state \(d.pre), not the disputed \(pre)") }
         if let post, post != d.post { throw VerifyError("proof claims post-state \(d.post), not the disputed \(post)") }
         var leaves = d.leaves
+        d.leaves = [] // the replay writes post-values into `leaves`: no copy-on-write
 
         // The step is replayed over the opened leaves first, so that one walk can hash the
         // pre- and post-values together; what the replay finds is reported only after the
