@@ -54,7 +54,7 @@ let package = Package(
         ]),
         .executableTarget(name: "tbsim", dependencies: ["TBSimCommands"]),
         .testTarget(name: "RISCVTests", dependencies: ["RISCV"], exclude: ["oracle"]),
-        .testTarget(name: "CommitmentTests", dependencies: ["Commitment", "TestSupport"]),
+        .testTarget(name: "CommitmentTests", dependencies: ["Commitment", "CKeccak", "TestSupport"]),
         .testTarget(name: "GameTests", dependencies: ["Game", "Roles", "Report", "Scenario", "Transport", "TestSupport"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Game"]),

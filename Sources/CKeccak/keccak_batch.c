@@ -113,9 +113,31 @@ void tbsim_keccak_node_pairs(const uint64_t *in, uint64_t *out, size_t n) {
     }
 }
 
+int tbsim_keccak_node_pairs_variant(int variant, const uint64_t *in, uint64_t *out, size_t n) {
+    __builtin_cpu_init();
+    int avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl");
+    if (variant == 1 && !__builtin_cpu_supports("avx2")) return 0;
+    if ((variant == 2 || variant == 3) && !avx512) return 0;
+    if (variant < 1 || variant > 3) return 0;
+    size_t width = variant == 3 ? 8 : 4;
+    while (n > 0) {
+        size_t m = n < width ? n : width;
+        if (variant == 1) block4_avx2(in, out, m);
+        else if (variant == 2) block4_avx512(in, out, m);
+        else block8_avx512(in, out, m);
+        in += 8 * m; out += 4 * m; n -= m;
+    }
+    return 1;
+}
+
 #else
 
 int tbsim_keccak_batch_width(void) { return 0; }
+
+int tbsim_keccak_node_pairs_variant(int variant, const uint64_t *in, uint64_t *out, size_t n) {
+    (void)variant; (void)in; (void)out; (void)n;
+    return 0;
+}
 
 void tbsim_keccak_node_pairs(const uint64_t *in, uint64_t *out, size_t n) {
     (void)in; (void)out; (void)n;

@@ -1,4 +1,5 @@
 import Testing
+import CKeccak
 @testable import Commitment
 
 /// Vectors: keccak256("") is Ethereum's published empty hash; the others come from a
@@ -83,6 +84,17 @@ struct KeccakTests {
                 scalar.withUnsafeMutableBufferPointer { Keccak.hashPairsOneByOne(p.baseAddress!, into: $0.baseAddress!, count: count) }
             }
             #expect(batched == scalar, "batch of \(count), vector width \(Keccak.batchWidth)")
+            // Every vector implementation this CPU can run, not only the one it picks.
+            for variant in 1...3 where count > 0 {
+                var out = [Node](repeating: .zero, count: count)
+                let ran = pairs.withUnsafeBytes { p in
+                    out.withUnsafeMutableBytes { o in
+                        tbsim_keccak_node_pairs_variant(Int32(variant), p.baseAddress!.assumingMemoryBound(to: UInt64.self),
+                                                        o.baseAddress!.assumingMemoryBound(to: UInt64.self), count)
+                    }
+                }
+                if ran != 0 { #expect(out == scalar, "batch of \(count), variant \(variant)") }
+            }
         }
     }
 }

@@ -18,4 +18,9 @@ int tbsim_keccak_batch_width(void);
 /// batch width above 0. `in` and `out` may not overlap.
 void tbsim_keccak_node_pairs(const uint64_t *in, uint64_t *out, size_t n);
 
+/// The same with one particular implementation, so the tests can hold each to the Swift
+/// permutation on a CPU that has several: 1 = AVX2 (4 lanes), 2 = AVX-512 (4 lanes),
+/// 3 = AVX-512 (8 lanes). Returns 0, computing nothing, when this CPU (or build) lacks it.
+int tbsim_keccak_node_pairs_variant(int variant, const uint64_t *in, uint64_t *out, size_t n);
+
 #endif
