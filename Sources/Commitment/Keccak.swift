@@ -1,3 +1,5 @@
+import CKeccak
+
 /// keccak256 exactly as Ethereum uses it: Keccak[c = 512] with the original Keccak padding
 /// (domain byte 0x01, not SHA-3's 0x06), 136-byte rate, 32-byte output.
 ///
@@ -45,6 +47,35 @@ public enum Keccak {
         s.a16 = 0x8000_0000_0000_0000
         s.permute()
         return Node(s.a0, s.a1, s.a2, s.a3)
+    }
+}
+
+extension Keccak {
+    /// How many nodes the CPU's vector permutation hashes at once (8 with AVX-512, 4 with
+    /// AVX2), or 0 when there is none and every node is hashed by `permute()` alone.
+    static let batchWidth = Int(tbsim_keccak_batch_width())
+
+    /// `out[i] = hash(pairs[2i], pairs[2i + 1])` for i in 0..<count: the same function as
+    /// `hash(_:_:)`, computed several nodes at a time by the vector permutation of the
+    /// `CKeccak` target when the CPU has one (the tree's levels are made of independent
+    /// nodes). `pairs` and `out` must not overlap.
+    @inline(__always)
+    static func hashPairs(_ pairs: UnsafePointer<Node>, into out: UnsafeMutablePointer<Node>, count: Int) {
+        if batchWidth > 0 {
+            UnsafeRawPointer(pairs).withMemoryRebound(to: UInt64.self, capacity: 8 * count) { p in
+                UnsafeMutableRawPointer(out).withMemoryRebound(to: UInt64.self, capacity: 4 * count) { o in
+                    tbsim_keccak_node_pairs(p, o, count)
+                }
+            }
+        } else {
+            hashPairsOneByOne(pairs, into: out, count: count)
+        }
+    }
+
+    /// `hashPairs` with the scalar permutation only (the fallback, and the reference the
+    /// tests hold the vector path to).
+    static func hashPairsOneByOne(_ pairs: UnsafePointer<Node>, into out: UnsafeMutablePointer<Node>, count: Int) {
+        for i in 0..<count { out[i] = hash(pairs[2 * i], pairs[2 * i + 1]) }
     }
 }
 

@@ -27,86 +27,286 @@ struct RecordedSiblings: SiblingSource {
     }
 }
 
-/// Computes a root from opened leaves and sibling hashes. The walk fixes the canonical
+/// Computes roots from opened leaves and sibling hashes. The walk fixes the canonical
 /// sibling order every proof uses: region by region (0…3, then the top tree as "region"
 /// 4), within a region level by level from the leaves up, within a level by ascending
 /// index. A node is a sibling exactly when it is needed and not computable from the
 /// opened leaves, so shared siblings appear once.
 ///
-/// `walk(post: false)` hashes the pre-values and remembers every inner node; the
-/// following `walk(post: true)` hashes the post-values and reuses the remembered node
+/// `root(post: false)` hashes the pre-values and remembers every inner node; the
+/// following `root(post: true)` hashes the post-values and reuses the remembered node
 /// wherever nothing below it changed, so a step that writes little costs little.
+/// `roots` does both in one walk (the verifier, which knows the post-values before it
+/// walks).
+///
+/// Which nodes are siblings depends only on the leaves' positions, so a walk first takes
+/// every sibling from the source in the canonical order, and only then hashes: level by
+/// level, all regions at once, so the independent nodes of one level (the paths of
+/// different leaves and regions, pre- and post-state) are hashed together
+/// (`Keccak.hashPairs`). The nodes computed, and so `hashes`, are the same as hashing
+/// path by path: every pre-state parent, and every post-state parent with a changed leaf
+/// below it.
 struct MultiproofWalk {
     /// Node hashes (keccak256 of two children) computed by the walks since this was last
     /// reset: what an on-chain verifier pays KECCAK256 for.
     var hashes = 0
+    /// Every inner node of the last pre-state walk, in the order the walk computed them.
     private var memo: [Node] = []
-    private var frontier: [Entry] = []
-    private var top: [Entry] = []
+    /// The frontiers of all groups, back to back.
+    private var entries: [Entry] = []
+    /// The siblings of all groups, back to back, each group's in canonical order.
+    private var siblingNodes: [Node] = []
+    private var groups: [Group] = []
+    /// Room for one level's batch: the pairs to hash, where each result goes, the results.
+    private var pairs: [Node] = []
+    private var destinations: [Destination] = []
+    private var results: [Node] = []
+
+    /// Which roots a walk computes.
+    enum Mode { case pre, post, both }
 
     struct Entry {
         var index: UInt64
-        var node: Node
+        var pre: Node
+        var post: Node
+        /// Whether a leaf below changed (then `post` is hashed, else it is `pre`).
         var changed: Bool
     }
 
-    /// The root over `leaves` (sorted by region, then index; distinct), or nil when the
-    /// sibling source runs out.
+    /// Where a hashed pair's result goes: `entries[entry].pre` (and the memo slot), its
+    /// `.post`, or both (a parent of an unchanged subtree in a `.both` walk).
+    struct Destination {
+        var entry: Int
+        var memo: Int
+        var pre: Bool
+        var post: Bool
+    }
+
+    /// A region (or the top tree) being reduced: its frontier is `entries[start..<start + count]`,
+    /// its siblings `siblingNodes[siblingStart + siblingCursor...]`.
+    struct Group {
+        var region: Int
+        var levels: Int
+        var start: Int
+        var count: Int
+        var siblingStart: Int
+        var siblingCursor = 0
+    }
+
+    /// The root over `leaves` (sorted by region, then index; distinct) of their pre-values
+    /// (`post` false) or post-values, or nil when the sibling source runs out.
     mutating func root<S: SiblingSource>(_ leaves: [ProofLeaf], post: Bool, siblings: inout S) -> Node? {
-        if !post { memo.removeAll(keepingCapacity: true) }
-        var memoPos = 0
-        top.removeAll(keepingCapacity: true)
+        guard let r = walk(leaves, mode: post ? .post : .pre, siblings: &siblings) else { return nil }
+        return post ? r.post : r.pre
+    }
+
+    /// Both roots over `leaves` in one walk, or nil when the sibling source runs out.
+    mutating func roots<S: SiblingSource>(_ leaves: [ProofLeaf], siblings: inout S) -> (pre: Node, post: Node)? {
+        walk(leaves, mode: .both, siblings: &siblings)
+    }
+
+    private mutating func walk<S: SiblingSource>(_ leaves: [ProofLeaf], mode: Mode, siblings: inout S) -> (pre: Node, post: Node)? {
+        entries.removeAll(keepingCapacity: true)
+        siblingNodes.removeAll(keepingCapacity: true)
+        groups.removeAll(keepingCapacity: true)
+
+        // 1. The frontiers, and every sibling in canonical order.
+        var parents = 0
         var i = 0
         while i < leaves.count {
             let region = leaves[i].region
-            frontier.removeAll(keepingCapacity: true)
+            let start = entries.count
             while i < leaves.count && leaves[i].region == region {
                 let l = leaves[i]
-                frontier.append(Entry(index: l.index, node: post ? l.post : l.pre, changed: post && l.post != l.pre))
+                entries.append(Entry(index: l.index, pre: l.pre, post: l.post, changed: mode != .pre && l.post != l.pre))
                 i += 1
             }
-            guard Self.reduce(&frontier, memo: &memo, region: region, levels: StateLayout.depth(region), post: post,
-                              memoPos: &memoPos, hashes: &hashes, siblings: &siblings) else { return nil }
-            top.append(Entry(index: UInt64(region), node: frontier[0].node, changed: frontier[0].changed))
+            var g = Group(region: region, levels: StateLayout.depth(region), start: start, count: entries.count - start,
+                          siblingStart: siblingNodes.count)
+            guard takeSiblings(&g, parents: &parents, siblings: &siblings) else { return nil }
+            groups.append(g)
         }
-        guard !top.isEmpty, Self.reduce(&top, memo: &memo, region: 4, levels: StateLayout.topLevels, post: post,
-                                       memoPos: &memoPos, hashes: &hashes, siblings: &siblings) else { return nil }
-        return top[0].node
+        if groups.isEmpty { return nil }
+        let regionGroups = groups.count
+        let topStart = entries.count
+        for g in 0..<regionGroups {
+            entries.append(Entry(index: UInt64(groups[g].region), pre: .zero, post: .zero, changed: false))
+        }
+        var top = Group(region: 4, levels: StateLayout.topLevels, start: topStart, count: regionGroups,
+                        siblingStart: siblingNodes.count)
+        guard takeSiblings(&top, parents: &parents, siblings: &siblings) else { return nil }
+        groups.append(top)
+
+        // 2. Hash the regions level by level, all at once, then the top tree. A level has at
+        // most one parent per entry, each hashed at most twice (pre and post).
+        if mode != .post {
+            memo.removeAll(keepingCapacity: true)
+            memo.append(contentsOf: repeatElement(.zero, count: parents))
+        }
+        precondition(memo.count == parents, "a post-state walk follows the pre-state walk over the same leaves")
+        let room = 2 * entries.count
+        if results.count < room {
+            results.append(contentsOf: repeatElement(.zero, count: room - results.count))
+            pairs.append(contentsOf: repeatElement(.zero, count: 2 * room - pairs.count))
+            destinations.append(contentsOf: repeatElement(Destination(entry: 0, memo: 0, pre: false, post: false),
+                                                          count: room - destinations.count))
+        }
+        let groupList = groups
+        var hashed = 0
+        let root = entries.withUnsafeMutableBufferPointer { e in
+            siblingNodes.withUnsafeBufferPointer { sib in
+                memo.withUnsafeMutableBufferPointer { m in
+                    pairs.withUnsafeMutableBufferPointer { p in
+                        results.withUnsafeMutableBufferPointer { r in
+                            destinations.withUnsafeMutableBufferPointer { d in
+                                var b = Batcher(entries: e.baseAddress!, siblings: sib.baseAddress, memo: m.baseAddress,
+                                                pairs: p.baseAddress!, results: r.baseAddress!, destinations: d.baseAddress!,
+                                                mode: mode)
+                                let root = b.run(groupList, regionGroups: regionGroups)
+                                hashed = b.hashes
+                                return root
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        hashes += hashed
+        return root
     }
 
-    /// Hashes `f` up `levels` levels in place; false when a sibling is missing.
-    private static func reduce<S: SiblingSource>(_ f: inout [Entry], memo: inout [Node], region: Int, levels: Int,
-                                                 post: Bool, memoPos: inout Int, hashes: inout Int, siblings: inout S) -> Bool {
-        for level in 0..<levels {
-            var r = 0, w = 0
-            let n = f.count
-            while r < n {
-                let e = f[r]
-                let left: Entry, right: Entry
-                if e.index & 1 == 0 && r + 1 < n && f[r + 1].index == e.index + 1 {
-                    left = e; right = f[r + 1]; r += 2
-                } else {
-                    guard let s = siblings.next(region: region, level: level, index: e.index ^ 1) else { return false }
-                    let sib = Entry(index: e.index ^ 1, node: s, changed: false)
-                    if e.index & 1 == 0 { left = e; right = sib } else { left = sib; right = e }
-                    r += 1
+    /// Takes from `source`, in canonical order, every sibling `g`'s leaves need (from their
+    /// positions alone), and counts the parents the walk will compute; false when the
+    /// source runs out.
+    private mutating func takeSiblings<S: SiblingSource>(_ g: inout Group, parents: inout Int, siblings source: inout S) -> Bool {
+        let start = g.start, count = g.count
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { buf in
+            let scratch = buf.baseAddress!
+            for k in 0..<count { scratch[k] = entries[start + k].index }
+            var n = count
+            for level in 0..<g.levels {
+                var r = 0, w = 0
+                while r < n {
+                    let index = scratch[r]
+                    if index & 1 == 0 && r + 1 < n && scratch[r + 1] == index + 1 {
+                        r += 2
+                    } else {
+                        guard let s = source.next(region: g.region, level: level, index: index ^ 1) else { return false }
+                        siblingNodes.append(s)
+                        r += 1
+                    }
+                    scratch[w] = index >> 1
+                    w += 1
                 }
-                let changed = left.changed || right.changed
-                let parent: Node
-                if post && !changed {
-                    parent = memo[memoPos]
-                } else {
-                    parent = Keccak.hash(left.node, right.node)
-                    hashes += 1
-                    if !post { memo.append(parent) }
-                }
-                memoPos += 1
-                f[w] = Entry(index: e.index >> 1, node: parent, changed: changed)
-                w += 1
+                n = w
+                parents += w
             }
-            f.removeLast(n - w)
+            return true
         }
-        return true
+    }
+}
+
+/// The hashing half of a walk, over the walk's buffers: each level of every group is
+/// reduced in place, its pairs queued, and the queue hashed as one batch.
+private struct Batcher {
+    let entries: UnsafeMutablePointer<MultiproofWalk.Entry>
+    let siblings: UnsafePointer<Node>?
+    let memo: UnsafeMutablePointer<Node>?
+    let pairs: UnsafeMutablePointer<Node>
+    let results: UnsafeMutablePointer<Node>
+    let destinations: UnsafeMutablePointer<MultiproofWalk.Destination>
+    let mode: MultiproofWalk.Mode
+    var queued = 0
+    var memoPos = 0
+    var hashes = 0
+
+    /// Reduces `groups` (the regions, then the top tree) to the root: pre- and post-state.
+    mutating func run(_ groups: [MultiproofWalk.Group], regionGroups: Int) -> (pre: Node, post: Node) {
+        var gs = groups
+        var deepest = 0
+        for g in 0..<regionGroups { deepest = max(deepest, gs[g].levels) }
+        for level in 0..<deepest {
+            for g in 0..<regionGroups where level < gs[g].levels { reduceLevel(&gs[g]) }
+            hashBatch()
+        }
+        var top = gs[regionGroups]
+        for g in 0..<regionGroups {
+            let regionRoot = entries[gs[g].start]
+            entries[top.start + g] = MultiproofWalk.Entry(index: UInt64(gs[g].region), pre: regionRoot.pre,
+                                                          post: regionRoot.post, changed: regionRoot.changed)
+        }
+        for _ in 0..<top.levels {
+            reduceLevel(&top)
+            hashBatch()
+        }
+        return (entries[top.start].pre, entries[top.start].post)
+    }
+
+    /// Reduces `g`'s frontier by one level in place: each parent's index and changed flag
+    /// now, its nodes once the batch is hashed (or, in a `.post` walk, from the memo when
+    /// nothing below it changed).
+    mutating func reduceLevel(_ g: inout MultiproofWalk.Group) {
+        var r = 0, w = 0
+        let n = g.count
+        let f = entries + g.start
+        while r < n {
+            let e = f[r]
+            let left: MultiproofWalk.Entry, right: MultiproofWalk.Entry
+            if e.index & 1 == 0 && r + 1 < n && f[r + 1].index == e.index + 1 {
+                left = e; right = f[r + 1]; r += 2
+            } else {
+                let s = siblings![g.siblingStart + g.siblingCursor]
+                g.siblingCursor += 1
+                let sib = MultiproofWalk.Entry(index: e.index ^ 1, pre: s, post: s, changed: false)
+                if e.index & 1 == 0 { left = e; right = sib } else { left = sib; right = e }
+                r += 1
+            }
+            let changed = left.changed || right.changed
+            let slot = g.start + w
+            var parent = MultiproofWalk.Entry(index: e.index >> 1, pre: .zero, post: .zero, changed: changed)
+            switch mode {
+            case .pre:
+                queue(left.pre, right.pre, .init(entry: slot, memo: memoPos, pre: true, post: false))
+            case .post:
+                if changed {
+                    queue(left.post, right.post, .init(entry: slot, memo: memoPos, pre: false, post: true))
+                } else {
+                    parent.post = memo![memoPos]
+                }
+            case .both:
+                queue(left.pre, right.pre, .init(entry: slot, memo: memoPos, pre: true, post: !changed))
+                if changed { queue(left.post, right.post, .init(entry: slot, memo: memoPos, pre: false, post: true)) }
+            }
+            memoPos += 1
+            f[w] = parent
+            w += 1
+        }
+        g.count = w
+    }
+
+    @inline(__always) mutating func queue(_ left: Node, _ right: Node, _ d: MultiproofWalk.Destination) {
+        pairs[2 * queued] = left
+        pairs[2 * queued + 1] = right
+        destinations[queued] = d
+        queued += 1
+    }
+
+    /// Hashes the pairs queued by this level's `reduceLevel` calls and puts each result
+    /// where it belongs (a pre-state node also into the memo).
+    mutating func hashBatch() {
+        let n = queued
+        if n == 0 { return }
+        Keccak.hashPairs(pairs, into: results, count: n)
+        for k in 0..<n {
+            let d = destinations[k]
+            if d.pre {
+                entries[d.entry].pre = results[k]
+                memo![d.memo] = results[k]
+            }
+            if d.post { entries[d.entry].post = results[k] }
+        }
+        hashes += n
+        queued = 0
     }
 }
 
@@ -192,8 +392,8 @@ public enum StepProofFormat {
         }
         if readLE(b, 6, 2) != 0 { throw VerifyError("\(what): reserved field at byte 6 is not zero") }
         try need(8, headerSize - 8, "header")
-        let pre = Digest(bytes: b[8..<40])
-        let post = Digest(bytes: b[40..<72])
+        let pre = b.withUnsafeBytes { Node(loading: $0.baseAddress! + 8).digest }
+        let post = b.withUnsafeBytes { Node(loading: $0.baseAddress! + 40).digest }
         let leafCount = Int(readLE(b, 72, 2))
         let siblingCount = Int(readLE(b, 74, 2))
         if leafCount == 0 { throw VerifyError("\(what): leaf count at byte 72 is 0 (a step always reads the halt flag)") }
@@ -250,15 +450,13 @@ public enum StepProofFormat {
 }
 
 /// Reads the sibling stream of a decoded proof: a 0 bit yields the zero subtree of the
-/// position asked for, a 1 bit the next written-out hash. Every sibling handed out is
-/// also recorded for the post-state walk.
+/// position asked for, a 1 bit the next written-out hash.
 struct DecodedSiblings: SiblingSource {
     let bytes: [UInt8]
     let count: Int
     let bitmapOffset: Int
     var hashOffset: Int
     var cursor = 0
-    var recorded: [Node] = []
 
     mutating func next(region: Int, level: Int, index: UInt64) -> Node? {
         guard cursor < count else { return nil }
@@ -271,7 +469,6 @@ struct DecodedSiblings: SiblingSource {
             node = bytes.withUnsafeBytes { Node(loading: $0.baseAddress! + hashOffset) }
             hashOffset += 32
         }
-        recorded.append(node)
         return node
     }
 }

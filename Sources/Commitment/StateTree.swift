@@ -110,15 +110,22 @@ public final class StateTree {
         }
         if changed.isEmpty { return }
         coreShadow.update(from: core, count: CoreLayout.count)
-        while changed[0] > 1 {
-            var parents: [Int] = []
-            parents.reserveCapacity(changed.count)
-            for h in changed where parents.last != h >> 1 {
-                let p = h >> 1
-                coreNodes[p] = Keccak.hash(coreNodes[2 * p], coreNodes[2 * p + 1])
-                parents.append(p)
+        // Each level's changed parents are independent: hash them together.
+        withUnsafeTemporaryAllocation(of: Node.self, capacity: 3 * 64) { buf in
+            let pairs = buf.baseAddress!, out = pairs + 128
+            while changed[0] > 1 {
+                var parents: [Int] = []
+                parents.reserveCapacity(changed.count)
+                for h in changed where parents.last != h >> 1 {
+                    let p = h >> 1
+                    pairs[2 * parents.count] = coreNodes[2 * p]
+                    pairs[2 * parents.count + 1] = coreNodes[2 * p + 1]
+                    parents.append(p)
+                }
+                Keccak.hashPairs(pairs, into: out, count: parents.count)
+                for (i, p) in parents.enumerated() { coreNodes[p] = out[i] }
+                changed = parents
             }
-            changed = parents
         }
     }
 
@@ -253,7 +260,8 @@ func leafOfBytes(_ bytes: [UInt8], index: Int) -> Node {
 }
 
 /// Root of one 4 KiB page (128 leaves). A page of zeros is recognised by a scan and costs
-/// no hashing; pairs of zero subtrees inside a page are skipped the same way.
+/// no hashing; pairs of zero subtrees inside a page are skipped the same way. The nodes of
+/// each level are independent, so they are hashed in batches (`hashLevel`).
 func hashPage(_ p: UnsafeRawPointer) -> Node {
     var any: UInt64 = 0
     var i = 0
@@ -264,23 +272,48 @@ func hashPage(_ p: UnsafeRawPointer) -> Node {
         if any != 0 { break }
     }
     if any == 0 { return zeroHashes[StateLayout.pageLevels] }
-    return withUnsafeTemporaryAllocation(of: Node.self, capacity: 64) { buf in
-        let b = buf.baseAddress!
-        let z1 = zeroHashes[1]
-        for j in 0..<64 {
-            let l = Node(loading: p + 64 * j)
-            let r = Node(loading: p + 64 * j + 32)
-            b[j] = l.isZero && r.isZero ? z1 : Keccak.hash(l, r)
+    // b: the 128 leaves, then each level written over the front of the one below it.
+    return withUnsafeTemporaryAllocation(of: Node.self, capacity: 128 + 128 + 64) { buf in
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 64) { d in
+            let b = buf.baseAddress!
+            let pairs = b + 128, out = b + 256
+            for j in 0..<128 { b[j] = Node(loading: p + 32 * j) }
+            var width = 64
+            var level = 0
+            while width >= 1 {
+                hashLevel(b, width: width, level: level, pairs: pairs, out: out, dest: d.baseAddress!)
+                width >>= 1
+                level += 1
+            }
+            return b[0]
         }
-        var width = 32
-        var level = 1
-        while width >= 1 {
-            for j in 0..<width { b[j] = hashPair(b[2 * j], b[2 * j + 1], level: level) }
-            width >>= 1
-            level += 1
-        }
-        return b[0]
     }
+}
+
+/// One level of a subtree in place: `nodes[j] = hashPair(nodes[2j], nodes[2j + 1], level:)`
+/// for j in 0..<width. Pairs of zero subtrees become the next zero hash without hashing;
+/// the others are gathered into `pairs` (room for 2 × width nodes) and hashed together
+/// into `out` (room for width); `dest` (room for width) holds where each result goes.
+@inline(__always)
+func hashLevel(_ nodes: UnsafeMutablePointer<Node>, width: Int, level: Int,
+               pairs: UnsafeMutablePointer<Node>, out: UnsafeMutablePointer<Node>, dest: UnsafeMutablePointer<Int>) {
+    let z = zeroHashes[level], zNext = zeroHashes[level + 1]
+    var n = 0
+    // Slot j is written only after pairs 0…j were read, so working in place is safe.
+    for j in 0..<width {
+        let l = nodes[2 * j], r = nodes[2 * j + 1]
+        if l == z && r == z {
+            nodes[j] = zNext
+        } else {
+            pairs[2 * n] = l
+            pairs[2 * n + 1] = r
+            dest[n] = j
+            n += 1
+        }
+    }
+    if n == 0 { return }
+    Keccak.hashPairs(pairs, into: out, count: n)
+    for k in 0..<n { nodes[dest[k]] = out[k] }
 }
 
 /// Root of page `page` of a byte string that is zero beyond its end.
@@ -332,6 +365,29 @@ struct PageLevels {
         }
     }
 
+    /// `levels[k][q] = hashPair(children of q)` for each q in `parents`, the non-zero
+    /// pairs hashed together (`Keccak.hashPairs`).
+    private mutating func hashParents(_ parents: [Int], level k: Int, childLevel below: Int) {
+        let z = zeroHashes[below], zNext = zeroHashes[below + 1]
+        withUnsafeTemporaryAllocation(of: Node.self, capacity: 3 * parents.count) { buf in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: parents.count) { d in
+                let pairs = buf.baseAddress!, out = pairs + 2 * parents.count, dest = d.baseAddress!
+                var n = 0
+                for q in parents {
+                    let l = node(level: k - 1, index: 2 * q), r = node(level: k - 1, index: 2 * q + 1)
+                    if l == z && r == z {
+                        levels[k][q] = zNext
+                    } else {
+                        pairs[2 * n] = l; pairs[2 * n + 1] = r; dest[n] = q
+                        n += 1
+                    }
+                }
+                Keccak.hashPairs(pairs, into: out, count: n)
+                for i in 0..<n { levels[k][dest[i]] = out[i] }
+            }
+        }
+    }
+
     /// Re-hashes `pages` (ascending, distinct) with `hash` and then their ancestors.
     mutating func rehash(pages: [Int], _ hash: (Int) -> Node) {
         if pages.isEmpty { return }
@@ -342,9 +398,7 @@ struct PageLevels {
             parents.reserveCapacity(current.count)
             for i in current where parents.last != i >> 1 { parents.append(i >> 1) }
             let below = StateLayout.pageLevels + k - 1
-            for q in parents {
-                levels[k][q] = hashPair(node(level: k - 1, index: 2 * q), node(level: k - 1, index: 2 * q + 1), level: below)
-            }
+            hashParents(parents, level: k, childLevel: below)
             current = parents
         }
     }

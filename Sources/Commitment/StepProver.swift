@@ -25,10 +25,9 @@ public enum StepProver {
 
         var source = TreeSiblings(tree: tree)
         var walk = MultiproofWalk()
-        let computedPre = walk.root(leaves, post: false, siblings: &source)
-        precondition(computedPre == pre, "multiproof pre-root disagrees with the state tree")
-        var recorded = RecordedSiblings(nodes: source.siblings.map(\.node))
-        let post = walk.root(leaves, post: true, siblings: &recorded)!
+        let roots = walk.roots(leaves, siblings: &source)
+        precondition(roots?.pre == pre, "multiproof pre-root disagrees with the state tree")
+        let post = roots!.post
         let bytes = StepProofFormat.encode(pre: pre.digest, post: post.digest, leaves: leaves, siblings: source.siblings)
         machine.step()
         return StepProof(bytes: bytes, pre: pre.digest, post: post.digest)
@@ -64,12 +63,21 @@ struct TreeSiblings: SiblingSource {
         if let hit = pages.first(where: { $0.key == key }) { return hit.nodes }
         var nodes = [Node](repeating: .zero, count: 256)
         for i in 0..<128 { nodes[128 + i] = tree.leaf(region: region, index: page << 7 | UInt64(i)) }
-        var level = 0
-        var start = 64
-        while start >= 1 {
-            for h in start..<(2 * start) { nodes[h] = hashPair(nodes[2 * h], nodes[2 * h + 1], level: level) }
-            start >>= 1
-            level += 1
+        // Level by level in a work buffer (each level's nodes hashed together), copied out
+        // into the heap.
+        withUnsafeTemporaryAllocation(of: Node.self, capacity: 128 + 128 + 64) { buf in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 64) { dest in
+                let work = buf.baseAddress!, pairs = work + 128, out = work + 256
+                for i in 0..<128 { work[i] = nodes[128 + i] }
+                var width = 64
+                var level = 0
+                while width >= 1 {
+                    hashLevel(work, width: width, level: level, pairs: pairs, out: out, dest: dest.baseAddress!)
+                    for j in 0..<width { nodes[width + j] = work[j] }
+                    width >>= 1
+                    level += 1
+                }
+            }
         }
         pages.append((key, nodes))
         return nodes

@@ -133,37 +133,43 @@ public struct StepProofChecker {
     /// Verifies `proof`; when `pre` / `post` are given, also requires the proven roots to
     /// be those (the roots the game agreed on).
     public mutating func check(_ proof: [UInt8], pre: Digest? = nil, post: Digest? = nil) throws(VerifyError) -> StepVerdict {
-        let d = try StepProofFormat.decode(proof)
+        var d = try StepProofFormat.decode(proof)
         walk.hashes = 0
         if let pre, pre != d.pre { throw VerifyError("proof is for pre-state \(d.pre), not the disputed \(pre)") }
         if let post, post != d.post { throw VerifyError("proof claims post-state \(d.post), not the disputed \(post)") }
         var leaves = d.leaves
+        d.leaves = [] // the replay writes post-values into `leaves`: no copy-on-write
+
+        // The step is replayed over the opened leaves first, so that one walk can hash the
+        // pre- and post-values together; what the replay finds is reported only after the
+        // pre-root checks, in the order the steps below are documented (docs/STATE.md).
+        let replayed: Result<Bool, VerifyError>
+        do throws(VerifyError) { replayed = .success(try Self.replay(&leaves)) } catch { replayed = .failure(error) }
 
         // 1. The opened pre-values must reach the claimed pre-root.
         var siblings = DecodedSiblings(bytes: proof, count: d.siblingCount, bitmapOffset: d.bitmapOffset, hashOffset: d.hashesOffset)
-        guard let preRoot = walk.root(leaves, post: false, siblings: &siblings) else {
+        guard let roots = walk.roots(leaves, siblings: &siblings) else {
             throw VerifyError("proof has \(d.siblingCount) siblings; the opened leaves need more")
         }
         if siblings.cursor != d.siblingCount {
             throw VerifyError("proof has \(d.siblingCount) siblings; the opened leaves need only \(siblings.cursor)")
         }
-        if preRoot.digest != d.pre {
-            throw VerifyError("opened leaves and siblings give pre-root \(preRoot.digest), not the claimed \(d.pre)")
+        if roots.pre.digest != d.pre {
+            throw VerifyError("opened leaves and siblings give pre-root \(roots.pre.digest), not the claimed \(d.pre)")
         }
 
-        // 2. Replay the step over the opened leaves only.
-        let preHalted = try Self.replay(&leaves)
+        // 2. The step over the opened leaves only.
+        let preHalted = try replayed.get()
         let counter = CoreLayout.stepCount
         let counterLeaf = leaves.first { $0.region == StateLayout.core && $0.index == UInt64(counter / 4) }
         let preStepCount = counterLeaf.map { leaf in [leaf.pre.l0, leaf.pre.l1, leaf.pre.l2, leaf.pre.l3][counter % 4] }
 
         // 3. The written values with the same siblings give the post-root.
-        var recorded = RecordedSiblings(nodes: siblings.recorded)
-        let postRoot = walk.root(leaves, post: true, siblings: &recorded)!.digest
+        let postRoot = roots.post.digest
         if postRoot != d.post {
             throw VerifyError("replaying the step gives post-root \(postRoot), not the claimed \(d.post)")
         }
-        if preHalted && postRoot != preRoot.digest { throw VerifyError("a halted machine's step changed the state") }
+        if preHalted && postRoot != roots.pre.digest { throw VerifyError("a halted machine's step changed the state") }
         return StepVerdict(pre: d.pre, post: d.post, preHalted: preHalted, preStepCount: preStepCount,
                            proofSize: proof.count, nodeHashes: walk.hashes)
     }

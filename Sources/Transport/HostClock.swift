@@ -9,6 +9,14 @@ public func monotonicSeconds() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
+/// CPU seconds the calling thread has run: for benchmark figures on a shared machine,
+/// where wall time also counts the time other processes held the cores.
+public func threadCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
 /// Milliseconds on the host's monotonic clock (see `monotonicSeconds`).
 public func monotonicMilliseconds() -> Int {
     var ts = timespec()

@@ -1,4 +1,5 @@
 import Testing
+import CKeccak
 @testable import Commitment
 
 /// Vectors: keccak256("") is Ethereum's published empty hash; the others come from a
@@ -67,6 +68,34 @@ struct KeccakTests {
         let r = bytes.withUnsafeBytes { Node(loading: $0.baseAddress! + 32) }
         #expect(Keccak.hash(l, r).digest == Keccak.hash(bytes))
         #expect(Node(l.digest) == l)
+    }
+
+    /// The batched node hash (the vector permutation when the CPU has one) is the scalar
+    /// one, for every batch size around the vector widths, on varied lanes.
+    @Test func batchedNodeHashesAreTheScalarOnes() {
+        #expect(MemoryLayout<Node>.size == 32 && MemoryLayout<Node>.stride == 32)
+        var x: UInt64 = 0x9e37_79b9_7f4a_7c15
+        func next() -> UInt64 { x ^= x << 13; x ^= x >> 7; x ^= x << 17; return x }
+        for count in 0...41 {
+            let pairs = (0..<(2 * count)).map { i in i % 5 == 3 ? Node.zero : Node(next(), next(), next(), next()) }
+            var batched = [Node](repeating: .zero, count: count), scalar = batched
+            pairs.withUnsafeBufferPointer { p in
+                batched.withUnsafeMutableBufferPointer { Keccak.hashPairs(p.baseAddress!, into: $0.baseAddress!, count: count) }
+                scalar.withUnsafeMutableBufferPointer { Keccak.hashPairsOneByOne(p.baseAddress!, into: $0.baseAddress!, count: count) }
+            }
+            #expect(batched == scalar, "batch of \(count), vector width \(Keccak.batchWidth)")
+            // Every vector implementation this CPU can run, not only the one it picks.
+            for variant in 1...3 where count > 0 {
+                var out = [Node](repeating: .zero, count: count)
+                let ran = pairs.withUnsafeBytes { p in
+                    out.withUnsafeMutableBytes { o in
+                        tbsim_keccak_node_pairs_variant(Int32(variant), p.baseAddress!.assumingMemoryBound(to: UInt64.self),
+                                                        o.baseAddress!.assumingMemoryBound(to: UInt64.self), count)
+                    }
+                }
+                if ran != 0 { #expect(out == scalar, "batch of \(count), variant \(variant)") }
+            }
+        }
     }
 }
 
