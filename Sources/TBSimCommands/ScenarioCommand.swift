@@ -16,7 +16,9 @@ public struct ScenarioCommand: ParsableCommand {
         Prints a summary; --json and --html write the full report. The exit status is 0 when \
         every `expect:` of the scenario holds, 1 when one fails, 2 when the run itself failed. \
         Role logs go to --work-dir; without it they go to a fresh directory under /tmp that is \
-        removed after a successful run and kept (and named) when the run fails.
+        removed after a successful run and kept (and named) when the run fails. A network \
+        scenario (`population:`) plays every task's game so, one after another, each in \
+        WORK/task-N with its own judge, ledger and logs (docs/NETWORK.md).
         """)
 
     @Argument(help: "The scenario file (YAML). See docs/SCENARIOS.md.")
@@ -44,7 +46,7 @@ public struct ScenarioCommand: ParsableCommand {
     @Flag(help: "After the summary, print the moves table: the chain's ledger with each move's block, party, gas and the deadline it set.")
     public var moves = false
 
-    @Option(help: "Stop everything if the run takes longer than this many seconds.")
+    @Option(help: "Stop everything if the run (for a network scenario: one task's game) takes longer than this many seconds.")
     public var timeout: Double = 3600
 
     public init() {}
