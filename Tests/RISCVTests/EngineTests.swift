@@ -362,7 +362,7 @@ struct BlockEngineTests {
 struct EngineGuestLockstepTests {
     @Test(arguments: fastEngines)
     func guestsMatchTheReference(_ engine: Engine) throws {
-        for name in ["rvc", "traps", "vm", "atomics", "counters"] {
+        for name in ["rvc", "traps", "vm", "atomics", "counters", "triggers"] {
             let elf = try Guests.elf(name)
             let fast = try Machine(BootImage(program: elf), input: Guests.input(name))
             let reference = try Machine(BootImage(program: elf), input: Guests.input(name))

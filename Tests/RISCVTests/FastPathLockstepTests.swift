@@ -8,7 +8,7 @@ import Testing
 struct FastPathLockstepTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
-    static let guests = ["hello", "intops", "rvc", "atomics", "traps", "vm", "counters", "sha256", "fp", "sort"]
+    static let guests = ["hello", "intops", "rvc", "atomics", "traps", "vm", "counters", "sha256", "fp", "sort", "triggers"]
 
     @Test(arguments: guests)
     func fastPathMatchesTheReferenceStep(_ name: String) throws {

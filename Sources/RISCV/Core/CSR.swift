@@ -61,6 +61,7 @@ extension Hart {
         case 0x3A0: return s.read(L.pmpcfg0)
         case 0x3A2: return s.read(L.pmpcfg2)
         case 0x3B0...0x3BF: return s.read(L.pmpaddr + Int(addr - 0x3B0))
+        case 0x7A0...0x7A4: return triggerCSRRead(addr)
         case 0xB00: return mcycle()
         case 0xB02: return minstret()
         case 0xB03...0xB1F: return 0
@@ -126,6 +127,7 @@ extension Hart {
         case 0x3A0: s.write(L.pmpcfg0, v & 0x9f9f_9f9f_9f9f_9f9f)
         case 0x3A2: s.write(L.pmpcfg2, v & 0x9f9f_9f9f_9f9f_9f9f)
         case 0x3B0...0x3BF: s.write(L.pmpaddr + Int(addr - 0x3B0), v & ((1 << 54) - 1))
+        case 0x7A0...0x7A4: triggerCSRWrite(addr, v)
         // Zicsr: a write to a counter the instruction also increments "is done instead of
         // the increment", so the next read after `csrw minstret, X` sees X. `retire()`
         // still adds one to icount for the writing instruction (time and the step count

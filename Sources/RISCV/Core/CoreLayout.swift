@@ -50,6 +50,13 @@ public enum CoreLayout {
     /// in a halted state it is the step at which the machine halted. A claim's step count
     /// is bound by it: the halt proof reads it (docs/STATE.md, docs/GAME.md).
     public static let stepCount = 27
+    /// tdata1 of debug triggers 0 and 1 (two words), each stored XOR `Trigger.resetControl`
+    /// so that the reset value (an mcontrol that matches nothing) is the zero word. They sit
+    /// in the core leaf next to the step counter's, which every step opens anyway, because
+    /// every step that runs an instruction reads them (docs/STATE.md).
+    public static let triggerControl = 28
+    /// tselect: which trigger tdata1–tdata3 show (0 or 1).
+    public static let triggerSelect = 30
 
     /// Integer registers x0…x31 (x0 is always zero).
     public static let x = 32
@@ -106,6 +113,10 @@ public enum CoreLayout {
     /// Up to 32 bytes of the input gate's marker.
     public static let inputMarker = 272
     public static let inputMarkerWords = 4
+
+    /// tdata2 (the match address) of debug triggers 0 and 1 (two words); read only while
+    /// a trigger is armed.
+    public static let triggerAddress = 276
 }
 
 /// Fixed facts of the machine and its address map (QEMU `virt`).

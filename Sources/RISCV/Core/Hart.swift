@@ -42,6 +42,12 @@ public struct Hart<S: StateAccess> {
             return
         }
         let pc = s.read(L.pc)
+        // An execute trigger fires before the fetch; the instruction never started, so it
+        // is not counted (as QEMU's instruction count does not count it).
+        if triggersArmed() && executeTriggerFires(pc) {
+            takeTrap(Trap(Cause.breakpoint, 0), pc: pc)
+            return
+        }
         do throws(Trap) {
             let bits = try fetch(pc)
             let decoded = memo?.lookup(bits, place: pc) ?? Decoded.decode(bits)

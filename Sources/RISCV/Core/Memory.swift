@@ -96,7 +96,13 @@ extension Hart {
     @inline(__always) mutating func load(_ va: UInt64, _ size: Int) throws(Trap) -> UInt64 {
         if va & UInt64(size - 1) == 0 {
             let pa = try translate(va, .load)
+            if triggersArmed() { try checkDataTriggers(va, size, Trigger.load) }
             return try physLoad(pa, size, va: va)
+        }
+        if triggersArmed() {
+            // Every byte translates before the trigger looks at the whole access.
+            for i in 0..<size { _ = try translate(va &+ UInt64(i), .load) }
+            try checkDataTriggers(va, size, Trigger.load)
         }
         var value: UInt64 = 0
         for i in 0..<size {
@@ -112,6 +118,7 @@ extension Hart {
     @inline(__always) mutating func store(_ va: UInt64, _ size: Int, _ value: UInt64) throws(Trap) {
         if va & UInt64(size - 1) == 0 {
             let pa = try translate(va, .store)
+            if triggersArmed() { try checkDataTriggers(va, size, Trigger.store) }
             try physStore(pa, size, value, va: va)
             return
         }
@@ -120,6 +127,7 @@ extension Hart {
             let a = va &+ UInt64(i)
             try checkStorable(try translate(a, .store), va: a)
         }
+        if triggersArmed() { try checkDataTriggers(va, size, Trigger.store) }
         for i in 0..<size {
             let a = va &+ UInt64(i)
             try physStore(try translate(a, .store), 1, value >> (8 * UInt64(i)), va: a)

@@ -1,7 +1,8 @@
 /// The fast path of `Machine.run`: straight-line execution of plain instructions (integer
 /// ALU, branches, jumps, aligned RAM loads and stores) with pc and the instruction clock
 /// kept in registers, and Sv39 translations from a cache. It runs only while nothing it
-/// skips could matter — no interrupt able to fire, no counter inhibited — and hands
+/// skips could matter — no interrupt able to fire, no counter inhibited, no debug trigger
+/// armed — and hands
 /// every other instruction to the reference `Hart.stepRunning()`. Tests run every guest in lockstep
 /// against the reference step to show the two bit-identical (design invariant 1).
 struct FastRunner {
@@ -36,6 +37,9 @@ struct FastRunner {
     /// through instructions this path never runs (CSR writes, MMIO, traps, xRET, WFI).
     @inline(__always) func budget() -> UInt64 {
         if core[L.mcountinhibit] != 0 { return 0 }
+        // An armed debug trigger could fire on any fetch, load or store: the reference
+        // step checks each one (`Hart.triggersArmed()`).
+        if (core[L.triggerControl] | core[L.triggerControl + 1]) & Trigger.accessBits != 0 { return 0 }
         let priv = core[L.priv]
         let mstatus = core[L.mstatus]
         // M-mode with MPRV (data translated, fetch not) is left to the reference step.

@@ -15,6 +15,7 @@ extension Hart {
             guard Field.rs2(inst) == 0 else { throw illegal(inst) }
             if misaligned { throw Trap(Cause.loadMisaligned, addr) }
             let pa = try translate(addr, .load)
+            if triggersArmed() { try checkDataTriggers(addr, size, Trigger.load) }
             let off = try ramOffset(pa, size, va: addr, cause: Cause.loadAccessFault)
             let v = s.readRAM(off, size)
             s.write(L.reservationAddress, addr)
@@ -25,6 +26,8 @@ extension Hart {
             let ok = s.read(L.reservationValid) != 0 && s.read(L.reservationAddress) == addr
             if ok {
                 let pa = try translate(addr, .store)
+                // QEMU does SC as a compare-and-swap: load triggers see it too.
+                if triggersArmed() { try checkDataTriggers(addr, size, Trigger.load | Trigger.store) }
                 let off = try ramOffset(pa, size, va: addr, cause: Cause.storeAccessFault)
                 s.writeRAM(off, size, x(Field.rs2(inst)))
             }
@@ -33,6 +36,7 @@ extension Hart {
         default:
             if misaligned { throw Trap(Cause.storeMisaligned, addr) }
             let pa = try translate(addr, .store)
+            if triggersArmed() { try checkDataTriggers(addr, size, Trigger.load | Trigger.store) }
             let off = try ramOffset(pa, size, va: addr, cause: Cause.storeAccessFault)
             let raw = s.readRAM(off, size)
             let old = size == 4 ? sext32(raw) : raw

@@ -32,7 +32,7 @@ enum Guests {
     }()
 
     /// Small programs (well under a million instructions) used for run-twice determinism.
-    static let small: [String] = tested.filter { ["hello", "traps", "vm", "rvc", "atomics", "counters", "fp"].contains($0) }
+    static let small: [String] = tested.filter { ["hello", "traps", "vm", "rvc", "atomics", "counters", "fp", "triggers"].contains($0) }
 
     static func elfURL(_ name: String) -> URL { build.appendingPathComponent("\(name).elf") }
     static func inputURL(_ name: String) -> URL? {
@@ -91,10 +91,11 @@ struct GuestRun: Sendable {
     /// The icount core word (instructions counted, trapping ones included).
     var retired: UInt64
     var instret: UInt64
-    /// Exceptions that counted no instruction (fetch faults).
+    /// Exceptions that counted no instruction (fetch faults, execute triggers).
     var exceptions: UInt64
-    /// Exceptions raised by instruction fetch (access or page fault): QEMU never starts
-    /// such an instruction, so its count leaves them out.
+    /// Exceptions raised before the instruction started: by its fetch (access or page
+    /// fault) or by an execute trigger (a breakpoint that counted nothing; ebreak counts).
+    /// QEMU never starts such an instruction, so its count leaves them out.
     var fetchFaults: UInt64
     var interrupts: UInt64
     var core: [UInt64]
@@ -132,7 +133,8 @@ func runGuest(_ name: String, budget: UInt64 = Guests.stepBudget) throws -> Gues
                 interrupts += 1
             } else {
                 exceptions += 1
-                if cause == Cause.instructionPageFault || cause == Cause.instructionAccessFault { fetchFaults += 1 }
+                if cause == Cause.instructionPageFault || cause == Cause.instructionAccessFault
+                    || cause == Cause.breakpoint { fetchFaults += 1 }
             }
         }
     }
