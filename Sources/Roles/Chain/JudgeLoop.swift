@@ -339,11 +339,15 @@ public final class JudgeLoop: NodeLoop {
     /// fire only while the game is played; a resumed judge waiting for its parties takes
     /// transactions at its stopped clock, and holds those that need a later block.
     private func runChain() {
+        // A deadline the tick left where it was (nothing it could act on) is not retried
+        // in this call, so the loop always ends.
+        var spent: UInt64?
         while phase != .done {
             let now = chainTime
             let tx = [arrived.first, waiting.first].compactMap { $0 }.filter { $0.time <= now }.min()
-            if phase == .playing, let due = judge.nextDeadline(), due <= now, tx.map({ due <= $0.time }) ?? true {
+            if phase == .playing, let due = judge.nextDeadline(), due <= now, due != spent, tx.map({ due <= $0.time }) ?? true {
                 apply(.tick, at: Swift.max(due, judge.now))
+                if phase == .playing, judge.nextDeadline() == due { spent = due }
                 continue
             }
             guard let tx else { return }
