@@ -327,7 +327,7 @@ public struct JudgeStateMachine {
             self = before
             rejectedFrames = refused
             let owed = fee(g)
-            gasShort[sender, default: 0] = gasShort[sender, default: 0] &+ owed
+            addShort(sender, owed)
             return reject(sender, .cannotPayGas(fee: owed, balance: left))
         }
         return actions
@@ -631,8 +631,14 @@ public struct JudgeStateMachine {
         let paid = min(held, owed)
         balances[p] = held - paid
         gasPaid[p, default: 0] += paid
-        if paid < owed { gasShort[p, default: 0] = gasShort[p, default: 0] &+ (owed - paid) }
+        if paid < owed { addShort(p, owed - paid) }
         return true
+    }
+
+    /// Adds `amount` to `p`'s unpaid gas fees (saturating: refused moves are unbounded in number).
+    private mutating func addShort(_ p: PartyID, _ amount: UInt64) {
+        let (sum, overflow) = gasShort[p, default: 0].addingReportingOverflow(amount)
+        gasShort[p] = overflow ? .max : sum
     }
 
     /// Intrinsic gas of a transaction carrying `frame`: base + calldata.
@@ -672,7 +678,7 @@ public struct JudgeStateMachine {
         let g = gas.charged(used: txFixed(frame) + meter.used, refund: 0)
         // A sender that cannot pay for the revert has it not mined at all.
         guard payGas(sender, g, partial: false) else {
-            gasShort[sender, default: 0] = gasShort[sender, default: 0] &+ fee(g)
+            addShort(sender, fee(g))
             return
         }
         ledger.append(TimelineEntry(block: block(at: t), timeMs: t, party: sender, kind: .reverted, gas: g, bytes: frame.count,
