@@ -315,20 +315,14 @@ public struct JudgeStateMachine {
         guard let g = closeCharge() else { return actions }
         if g > gas.blockGasLimit {
             // It could never be included: undo it whole; nothing is charged.
-            let refused = rejectedFrames
-            self = before
-            rejectedFrames = refused
+            undo(to: before)
             return reject(sender, .overBlockGasLimit(gas: g, limit: gas.blockGasLimit))
         }
         let left = balances[sender] ?? 0
         if !payGas(sender, g, partial: false) {
             // Its sender cannot pay for it: not mined, nothing changes but the shortfall.
-            let refused = rejectedFrames
-            self = before
-            rejectedFrames = refused
-            let owed = fee(g)
-            addShort(sender, owed)
-            return reject(sender, .cannotPayGas(fee: owed, balance: left))
+            undo(to: before)
+            return reject(sender, .cannotPayGas(fee: fee(g), balance: left))
         }
         return actions
     }
@@ -621,18 +615,28 @@ public struct JudgeStateMachine {
     }
 
     /// With a gas price, takes the fee for `g` gas from `p`'s balance: all of it, or with
-    /// `partial` as much as `p` holds (the rest is `gasShort`). Without `partial`, takes
-    /// nothing and returns false when `p` cannot pay all of it. Paying writes no contract
-    /// slot (gas is paid by the protocol), so it costs no gas itself.
+    /// `partial` as much as `p` holds. What it cannot pay is `gasShort`. Without `partial`,
+    /// takes nothing and returns false when `p` cannot pay all of it. Paying writes no
+    /// contract slot (gas is paid by the protocol), so it costs no gas itself.
     private mutating func payGas(_ p: PartyID, _ g: UInt64, partial: Bool) -> Bool {
         guard config.gasPriceWei > 0 else { return true }
         let owed = fee(g), held = balances[p] ?? 0
-        guard held >= owed || partial else { return false }
-        let paid = min(held, owed)
+        let paid = held >= owed || partial ? min(held, owed) : 0
+        if paid < owed { addShort(p, owed - paid) }
+        guard paid == owed || partial else { return false }
         balances[p] = held - paid
         gasPaid[p, default: 0] += paid
-        if paid < owed { addShort(p, owed - paid) }
         return true
+    }
+
+    /// Undoes the transaction being handled, whole (it is not mined): the state is
+    /// `before`'s again but for what lives outside the game state proper — the refused
+    /// frames counted and the gas fees parties could not pay.
+    private mutating func undo(to before: JudgeStateMachine) {
+        let refused = rejectedFrames, short = gasShort
+        self = before
+        rejectedFrames = refused
+        gasShort = short
     }
 
     /// Adds `amount` to `p`'s unpaid gas fees (saturating: refused moves are unbounded in number).
@@ -677,10 +681,7 @@ public struct JudgeStateMachine {
     private mutating func chargeRevert(_ sender: PartyID, frame: [UInt8], at t: UInt64) {
         let g = gas.charged(used: txFixed(frame) + meter.used, refund: 0)
         // A sender that cannot pay for the revert has it not mined at all.
-        guard payGas(sender, g, partial: false) else {
-            addShort(sender, fee(g))
-            return
-        }
+        guard payGas(sender, g, partial: false) else { return }
         ledger.append(TimelineEntry(block: block(at: t), timeMs: t, party: sender, kind: .reverted, gas: g, bytes: frame.count,
                                     dispute: nil, lo: nil, hi: nil, deadline: nil))
     }
