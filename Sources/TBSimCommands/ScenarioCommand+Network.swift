@@ -18,6 +18,7 @@ extension ScenarioCommand {
             printError("tbsim: \(file): --work-dir holds role processes' logs and ledgers; with --in-process there are none")
             throw ExitCode(2)
         }
+        try requireCrossProcessBind(scenario.network)
         let reportToStdout = json == "-" || html == "-"
         let progress: (String) -> Void = quiet ? { _ in } : { printError("progress: " + $0) }
         let report: NetworkReport

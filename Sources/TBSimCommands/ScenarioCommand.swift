@@ -51,6 +51,15 @@ public struct ScenarioCommand: ParsableCommand {
 
     public init() {}
 
+    /// Over processes the judge's endpoint must be one other processes can reach: an
+    /// inproc:// bind is refused before any work (exit status 2).
+    func requireCrossProcessBind(_ network: NetworkSpec) throws {
+        guard !inProcess && !EndpointSyntax.crossesProcesses(network.judgeBind) else { return }
+        printError("tbsim: \(file): key `network.judge_bind`: \(network.judgeBind) cannot cross processes "
+                   + "(inproc:// lives inside one process); use tcp:// or ipc://, or play with --in-process")
+        throw ExitCode(2)
+    }
+
     /// Output paths are checked before anything is loaded or computed ("-" is standard output).
     public func validate() throws {
         if json == "-" && html == "-" { throw ValidationError("only one of --json and --html can go to standard output (-)") }
@@ -73,11 +82,7 @@ public struct ScenarioCommand: ParsableCommand {
         case let .game(s): spec = s
         case let .network(n): return try runNetwork(n, watch: watch)
         }
-        if !inProcess && !EndpointSyntax.crossesProcesses(spec.network.judgeBind) {
-            printError("tbsim: \(file): key `network.judge_bind`: \(spec.network.judgeBind) cannot cross processes "
-                       + "(inproc:// lives inside one process); use tcp:// or ipc://, or play with --in-process")
-            throw ExitCode(2)
-        }
+        try requireCrossProcessBind(spec.network)
         let log: (String) -> Void = quiet ? { _ in } : { printError($0) }
         let result: RunResult
         let wall: Double
