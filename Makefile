@@ -92,7 +92,7 @@ test: test-deps guests guest-linux
 # role processes or the CLI (ShippedScenarioTests, ChainCrashTests, NetworkNamespaceTests, ImpersonationTests, KeyFileTests, CLITests), boots Linux (LinuxGuestTests,
 # the Linux lockstep, the QEMU Linux and OpenSBI boots) or runs QEMU (matchesQEMU, the
 # QEMU device tree), and the four 100 M-instruction bench guests.
-FAST_SKIP := ShippedScenarioTests|ChainCrashTests|NetworkNamespaceTests|SweepCommandTests|ImpersonationTests|KeyFileTests|LinuxGuestTests|CLITests|BootingLinux|GuestTests/matchesQEMU|AgreeWithQEMUVirt|BootsWithOurTree
+FAST_SKIP := ShippedScenarioTests|NetworkProcessTests|ChainCrashTests|NetworkNamespaceTests|SweepCommandTests|ImpersonationTests|KeyFileTests|LinuxGuestTests|CLITests|BootingLinux|GuestTests/matchesQEMU|AgreeWithQEMUVirt|BootsWithOurTree
 EMPTY :=
 COMMA := ,
 FAST_GUESTS := $(subst $(EMPTY) $(EMPTY),$(COMMA),$(strip $(filter-out bench_%,$(PROGRAMS))))

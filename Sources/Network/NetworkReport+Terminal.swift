@@ -8,7 +8,7 @@ extension NetworkReport {
         func g<T: BinaryInteger>(_ x: T) -> String { ReportFormat.grouped(x) }
         var lines = ["\(scenario): network of \(parties.filter { $0.role == "solver" }.count) solver(s), "
                      + "\(parties.filter { $0.role == "verifier" }.count) verifier(s), seed \(seed), "
-                     + (mode == .processes ? "every game over role processes" : "every game in one process")]
+                     + (mode == .processes ? "one chain process hosting every game, one process per party" : "every game in one process")]
         lines.append("  tasks \(n.tasks) (played \(n.tasksPlayed), completed \(n.tasksCompleted)), disputes \(n.disputes), messages \(g(n.messages)), "
                      + "verifier participation \(n.participationBps / 100).\(String(format: "%02d", n.participationBps % 100)) %")
         lines.append("  cheats \(n.cheats) (caught \(n.cheatsCaught)), forced errors \(n.forcedErrors) (caught \(n.forcedErrorsCaught)), "
@@ -25,6 +25,9 @@ extension NetworkReport {
                          + " " + lpad(g(p.netWei), 16) + " " + lpad(g(p.incomeWei), 16) + " " + lpad(g(p.gasWei), 16)
                          + " " + lpad(g(p.computeWei), 16) + " " + lpad(g(p.depositsLostWei), 12)
                          + (p.insolvent ? "  INSOLVENT" : "") + (p.skipped.isEmpty ? "" : "  skipped \(p.skipped.count)"))
+        }
+        for e in processEvents {
+            lines.append("  process \(e.process) \(e.how) at \(String(format: "%.1f", e.atSeconds)) s; the games it was drawn for afterwards went on without it")
         }
         lines.append("  money conserved to the wei after each of \(money.checks) tasks: \(money.conserved ? "yes" : "NO") (\(g(money.totalWei)) wei)")
         if expectations.failures.isEmpty {

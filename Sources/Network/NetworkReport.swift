@@ -1,4 +1,5 @@
 import Foundation
+import Report
 import Scenario
 
 /// What a network run measured: the network's figures, every party's P&L and every
@@ -26,10 +27,13 @@ public struct NetworkReport: Codable, Equatable, Sendable {
     public var expectations: ExpectationOutcome
     /// Host seconds the run took (not deterministic).
     public var wallSeconds: Double
+    /// Party processes that ended before the network did (over processes only): the
+    /// games they were drawn for afterwards went on without them.
+    public var processEvents: [ProcessEvent] = []
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", kind, scenario, file, seed, generator, mode, network, parties, tasks, money
-        case expectations, wallSeconds = "wall_seconds"
+        case expectations, wallSeconds = "wall_seconds", processEvents = "process_events"
     }
 }
 

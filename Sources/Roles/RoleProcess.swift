@@ -10,20 +10,24 @@ public enum RoleProcess {
     /// How long a party waits in silence before it concludes the judge is gone: `first`
     /// until the judge first speaks (it waits for every party to join), `then` after
     /// each message (`GameSetup.lastPossibleDeadlineMs`).
-    struct SilenceLimit {
-        var first: UInt64
-        var then: UInt64
+    public struct SilenceLimit {
+        public var first: UInt64
+        public var then: UInt64
+        /// Limits in ms.
+        public init(first: UInt64, then: UInt64) { self.first = first; self.then = then }
     }
 
     /// Runs `loop` until it is done, waiting on its socket at most until its next
     /// wake-up. Throws if the process that started this one goes away, or if nothing
-    /// arrives for longer than `silence` allows.
-    static func drive(_ loop: any NodeLoop, clock: () -> UInt64, silence: SilenceLimit? = nil) throws {
+    /// arrives for longer than `silence` allows. `each` runs once per turn of the loop.
+    public static func drive(_ loop: any NodeLoop, clock: () -> UInt64, silence: SilenceLimit? = nil,
+                             each: () -> Void = {}) throws {
         let parent = getppid()
         var lastHeard = clock()
         var heard = false
         while !loop.isDone {
             if getppid() != parent { throw RoleError("the launcher went away") }
+            each()
             let now = clock()
             if let silence {
                 let limit = heard ? silence.then : silence.first
@@ -116,7 +120,7 @@ public enum RoleProcess {
     /// Writes `data` to `path` whole or not at all (a temporary file renamed into place), so
     /// the launcher, reading while this process runs or after it was killed, never sees part
     /// of it. Returns whether it worked.
-    static func writeWhole(_ data: Data, to path: String) -> Bool {
+    public static func writeWhole(_ data: Data, to path: String) -> Bool {
         let tmp = path + ".tmp"
         return FileManager.default.createFile(atPath: tmp, contents: data) && rename(tmp, path) == 0
     }

@@ -26,9 +26,7 @@ public final class ScenarioLauncher {
     /// own run until every party joined, then the chain's status.
     public var progress: (String) -> Void = { _ in }
 
-    private var children: [(name: String, process: Process)] = []
-    /// Set once everything is being stopped; children started after that are killed.
-    private var stopping = false
+    private let group: ProcessGroup
     private let lock = NSLock()
 
     public init(spec: ScenarioSpec, scenarioFile: String, executable: String, workDirectory: String,
@@ -38,6 +36,7 @@ public final class ScenarioLauncher {
         self.executable = executable
         self.workDirectory = workDirectory
         self.log = log
+        group = ProcessGroup(executable: executable, workDirectory: workDirectory)
     }
 
     /// The outcome of one launch.
@@ -134,12 +133,11 @@ public final class ScenarioLauncher {
             }
             if isInterrupted { throw Interrupted() }
             if clock.seconds > timeoutSeconds { throw failure("the run took longer than \(Int(timeoutSeconds)) s", judge: nil) }
-            for c in children where c.name != "judge" && !c.process.isRunning && !seen.contains(c.name) {
+            for c in group.all where c.name != "judge" && !c.process.isRunning && !seen.contains(c.name) {
                 seen.insert(c.name)
-                let status = c.process.terminationStatus
                 // A party leaves with status 0 once the judge sends it home.
-                if c.process.terminationReason == .exit && status == 0 { continue }
-                let how = c.process.terminationReason == .uncaughtSignal ? "killed by signal \(status)" : "exited with status \(status)"
+                if c.process.terminationReason == .exit && c.process.terminationStatus == 0 { continue }
+                let how = ProcessGroup.ending(of: c.process)
                 // Before the game began, no game can start without it: that is a failed run.
                 guard gameStarted else { throw failure("\(c.name) \(how) before the game began", judge: c.name) }
                 events.append(ProcessEvent(process: c.name, atSeconds: clock.seconds, how: how))
@@ -156,8 +154,7 @@ public final class ScenarioLauncher {
             throw failure("the judge failed (exit status \(judge.terminationStatus))", judge: judgeLog)
         }
         // Parties leave after reporting their metrics; give them a moment, then stop them.
-        let grace = Stopwatch()
-        while children.contains(where: { $0.process.isRunning }) && grace.seconds < 5 { usleep(20_000) }
+        group.waitForAll(seconds: 5)
         let data = try Data(contentsOf: URL(fileURLWithPath: resultFile))
         let result = try JSONDecoder().decode(RunResult.self, from: data)
         return Run(result: result, wallSeconds: clock.seconds, processEvents: events)
@@ -188,40 +185,13 @@ public final class ScenarioLauncher {
     private var startedFile: String { workDirectory + "/judge.started" }
 
     private func start(_ name: String, _ arguments: [String], log logName: String? = nil) throws -> Process {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        let logPath = workDirectory + "/\(logName ?? name).log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        p.standardOutput = handle
-        p.standardError = handle
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        lock.lock()
-        children.append((name, p))
-        let late = stopping
-        lock.unlock()
-        // A signal arrived while this child was starting: it goes too.
-        if late { kill(p.processIdentifier, SIGKILL) }
-        return p
+        try group.start(name, arguments, log: logName)
     }
 
     private func failure(_ what: String, judge name: String?) -> RoleError {
-        var text = what
-        if let name, let tail = try? String(contentsOfFile: workDirectory + "/\(name).log", encoding: .utf8) {
-            let lines = tail.split(separator: "\n", omittingEmptySubsequences: false).suffix(15)
-            text += "\n--- last lines of \(workDirectory)/\(name).log ---\n" + lines.joined(separator: "\n")
-        }
-        return RoleError(text)
+        group.failure(what, log: name)
     }
 
     /// Stops every child still running: SIGTERM, then SIGKILL after a short grace.
-    public func stopAll() {
-        lock.lock(); stopping = true; let all = children; lock.unlock()
-        for c in all where c.process.isRunning { c.process.terminate() }
-        let grace = Stopwatch()
-        while all.contains(where: { $0.process.isRunning }) && grace.seconds < 2 { usleep(10_000) }
-        for c in all where c.process.isRunning { kill(c.process.processIdentifier, SIGKILL) }
-    }
+    public func stopAll() { group.stopAll() }
 }

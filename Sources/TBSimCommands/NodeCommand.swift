@@ -2,6 +2,7 @@ import ArgumentParser
 import Commitment
 import Foundation
 import Game
+import Network
 import Roles
 import Scenario
 
@@ -9,10 +10,20 @@ extension Role: ExpressibleByArgument {}
 
 /// `tbsim node --role judge|solver|verifier`: one role of a scenario in this process.
 /// `tbsim scenario` starts these; they can also be started by hand on different hosts.
+/// Given a network file, the judge is the network's chain (every task's game, the
+/// incentive layer) and a solver or verifier is that party for every task it is drawn for.
 public struct NodeCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "node",
-        abstract: "Run one role (judge, solver or verifier) of a scenario in this process.")
+        abstract: "Run one role (judge, solver or verifier) of a scenario or network in this process.",
+        discussion: """
+            With a single game's scenario, the judge plays that game and each party joins it.
+            With a network file (`population:`), the judge is the network's chain: it waits for every \
+            party of the population, plays every task's game on one socket and writes the network \
+            report; each solver or verifier is one long-lived process playing every task it is drawn \
+            for. Every process needs the same files at the same paths relative to its working \
+            directory (docs/NETWORK.md, "Roles on other hosts").
+            """)
 
     @Option(help: "The role to play: judge, solver or verifier.")
     public var role: Role
@@ -35,8 +46,11 @@ public struct NodeCommand: ParsableCommand {
     @Option(help: "Judge: keep the chain's latest progress line (block, phase, each dispute's round and who is to move) in this file.")
     public var statusFile: String?
 
-    @Option(help: "Judge: write the result (game report and party metrics) to this file.")
+    @Option(help: "Judge: write the result (game report and party metrics; for a network, the network report as JSON) to this file.")
     public var result: String = "tbsim-result.json"
+
+    @Option(help: ArgumentHelp("Network judge: where each task's game keeps its scenario and ledger (task-N/).", valueName: "DIR"))
+    public var workDir: String = "tbsim-network"
 
     @Option(help: ArgumentHelp("Judge: the chain's ledger (SQLite). Every change of the chain is committed there before the judge acts on it; if the file already holds this scenario's chain, the judge replays it and resumes the game.",
                                valueName: "PATH"))
@@ -86,9 +100,13 @@ public struct NodeCommand: ParsableCommand {
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
         unblockStopSignals()
-        let spec = try loadScenario(file)
         let log: (String) -> Void = { line in printError(line) }
         let digest = scenarioDigest.flatMap { Digest(hex: $0) }
+        let spec: ScenarioSpec
+        switch try loadScenarioFile(file) {
+        case let .game(s): spec = s
+        case let .network(n): return try runNetwork(n, digest: digest, log: log)
+        }
         do {
             let signingKey = try key.map(KeygenCommand.readKey)
             switch role {
@@ -103,6 +121,30 @@ public struct NodeCommand: ParsableCommand {
             }
         } catch {
             printError("tbsim node (\(role.rawValue)): \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// A role of a network: the chain, or one long-lived party.
+    private func runNetwork(_ network: NetworkScenario, digest: Digest?, log: @escaping (String) -> Void) throws {
+        do {
+            if key != nil { throw RoleError("--key: a network's accounts are derived from its seed; key files are for single games") }
+            if ledger != nil { throw RoleError("--ledger: a network's chain keeps each task's ledger in --work-dir/task-N/ledger.sqlite") }
+            switch role {
+            case .judge:
+                try NetworkChain.run(scenario: network, file: file, expectedDigest: digest, bind: bind ?? network.network.judgeBind,
+                                     endpointFile: endpointFile, resultFile: result, workDirectory: workDir,
+                                     tbsimVersion: TBSimVersion.current, log: log)
+            case .solver, .verifier:
+                guard let name else { throw RoleError("--name is required for a network's --role \(role.rawValue)") }
+                let accounts = NetworkAccounts(network)
+                if let r = accounts.role(of: name), r != role {
+                    throw RoleError("\(name) is a \(r.rawValue) of the network, not a \(role.rawValue)")
+                }
+                try NetworkPartyNode.run(scenario: network, file: file, expectedDigest: digest, name: name, connect: connect!, log: log)
+            }
+        } catch {
+            printError("tbsim node (\(role.rawValue), network): \(error)")
             throw ExitCode(1)
         }
     }

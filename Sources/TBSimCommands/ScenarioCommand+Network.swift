@@ -5,13 +5,13 @@ import Roles
 import Scenario
 
 extension ScenarioCommand {
-    /// Plays a network scenario (`population:`): every task a real game, over role
-    /// processes (a judge, the solver and each verifier that verifies, over ZeroMQ) or
+    /// Plays a network scenario (`population:`): every task a real game, over processes
+    /// (one chain hosting every game, one long-lived process per party, over ZeroMQ) or
     /// with `--in-process` on the in-memory network (docs/NETWORK.md). Options that mean
     /// nothing for a network are refused with the reason, never ignored.
     func runNetwork(_ scenario: NetworkScenario, watch: InterruptWatch) throws {
         if let ledger {
-            printError("tbsim: \(file): --ledger \(ledger): a network plays one chain per task's game; over processes each keeps its ledger in --work-dir/task-N/ledger.sqlite (one judge hosting every task is not yet built; docs/NETWORK.md)")
+            printError("tbsim: \(file): --ledger \(ledger): a network's chain keeps each task's game's ledger in --work-dir/task-N/ledger.sqlite (docs/NETWORK.md)")
             throw ExitCode(2)
         }
         if inProcess, workDir != nil {
@@ -24,21 +24,22 @@ extension ScenarioCommand {
         let report: NetworkReport
         let dir = workDir ?? NSTemporaryDirectory() + "tbsim-\(getpid())-\(scenario.name)"
         do {
-            let player: NetworkRun.Player
             if inProcess {
-                player = NetworkRun.inProcess
+                report = try NetworkRun.play(scenario, file: file, generator: "tbsim \(TBSimVersion.current)",
+                                             mode: .inProcess, progress: progress)
             } else {
                 let log: (String) -> Void = quiet ? { _ in } : { printError($0) }
-                player = NetworkRun.overProcesses(executable: currentExecutable(), workDirectory: dir, timeoutSeconds: timeout,
-                                                  log: log) { launcher in
-                    watch.onInterrupt(launcher.map { l in { l.interrupt() } })
-                }
+                let launcher = NetworkLauncher(scenario: scenario, file: file, executable: currentExecutable(),
+                                               workDirectory: dir, log: log)
+                launcher.timeoutSeconds = timeout
+                launcher.progress = progress
                 if !quiet {
-                    printError("running \(scenario.name) over processes: each task's judge, solver and verifiers are their own processes" + (workDir != nil ? "; logs and ledgers in \(dir)" : ""))
+                    printError("running \(scenario.name) over processes: one chain hosting every task's game, one process per party" + (workDir != nil ? "; logs and ledgers in \(dir)" : ""))
                 }
+                watch.onInterrupt { launcher.interrupt() }
+                defer { watch.onInterrupt(nil) }
+                report = try launcher.run()
             }
-            report = try NetworkRun.play(scenario, file: file, generator: "tbsim \(TBSimVersion.current)",
-                                         mode: inProcess ? .inProcess : .processes, player: player, progress: progress)
             // Logs of a run that worked are kept only when asked for (--work-dir).
             if !inProcess, workDir == nil { try? FileManager.default.removeItem(atPath: dir) }
         } catch is ScenarioLauncher.Interrupted {

@@ -91,10 +91,10 @@ struct ShippedScenarioTests {
 
     /// The multi-process network run end to end: the first three tasks of
     /// network-collusion (task 2: the solver cheats, its shill and the honest verifier
-    /// both challenge) with every game's judge, solver and verifiers as their own
-    /// processes over ZeroMQ. The report is the in-process one but for `mode` and the
-    /// wall time — the money, every party's P&L, every task's story — and each task's
-    /// chain ledger is kept in the work directory.
+    /// both challenge) over processes: one chain process hosting every task's game and
+    /// one long-lived process per party, over ZeroMQ. The report is the in-process one
+    /// but for `mode` and the wall time — the money, every party's P&L, every task's
+    /// story — and each task's chain ledger is kept in the work directory.
     @Test func aNetworkPlaysTheSameOverProcesses() throws {
         let dir = try makeTemporaryDirectory("network-processes")
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -104,7 +104,10 @@ struct ShippedScenarioTests {
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         let r = try runTBSim(["scenario", file, "--json", dir + "/processes.json", "--work-dir", dir + "/work"])
         #expect(r.status == 0, "exit \(r.status)\n\(r.stdout)\n\(r.stderr)")
-        #expect(r.stdout.contains("every game over role processes"), "\(r.stdout)")
+        #expect(r.stdout.contains("one chain process hosting every game"), "\(r.stdout)")
+        // One process per role of the network, not per task.
+        let logs = try FileManager.default.contentsOfDirectory(atPath: dir + "/work").filter { $0.hasSuffix(".log") }.sorted()
+        #expect(logs == ["chain.log", "crooked.log", "honest.log", "shill.log"])
         let q = try runTBSim(["scenario", file, "--in-process", "--quiet", "--json", dir + "/in-process.json"])
         #expect(q.status == 0, "\(q.stderr)")
         func load(_ name: String) throws -> [String: Any] {
@@ -112,8 +115,9 @@ struct ShippedScenarioTests {
         }
         var over = try load("processes.json"), inProcess = try load("in-process.json")
         #expect(over["mode"] as? String == "processes" && inProcess["mode"] as? String == "in_process")
+        #expect((over["process_events"] as? [Any])?.isEmpty == true, "no party process died")
         #expect((over["network"] as? [String: Any])?["disputes"] as? Int == 2, "task 2's two disputes")
-        for key in ["mode", "wall_seconds"] { over[key] = nil; inProcess[key] = nil }
+        for key in ["mode", "wall_seconds", "process_events"] { over[key] = nil; inProcess[key] = nil }
         #expect(NSDictionary(dictionary: over).isEqual(to: inProcess), "the two modes' reports differ")
         for task in 1...3 {
             #expect(FileManager.default.fileExists(atPath: dir + "/work/task-\(task)/ledger.sqlite"), "task \(task)'s chain ledger")

@@ -241,6 +241,8 @@ public final class JudgeLoop: NodeLoop {
             enqueue(tx)
         case .control(.welcome)?:
             stray("welcome from a party", from)
+        case .control(.task)?, .control(.networkDone)?, .control(.alive)?:
+            stray("a network's message on a game's channel", from)
         case nil:
             // Not even a wire frame: the chain hears it as an undecodable transaction.
             guard !isJoining else { return stray("garbage before the game started", "from \(from)") }
@@ -280,6 +282,28 @@ public final class JudgeLoop: NodeLoop {
 
     private var isJoining: Bool { if case .joining = phase { return true } else { return false } }
 
+    /// True until the task is posted (every party joined, or `beginWithoutMissing`).
+    public var isWaitingForParties: Bool { isJoining }
+
+    /// Parties of the roster that have not said hello.
+    public var missing: [String] { roster.parties.filter { connection[$0.id] == nil }.map(\.name) }
+
+    /// Posts the task now, with the parties that joined: a network's chain does this when
+    /// the others are presumed gone (their processes died), and the game's timeouts then
+    /// decide as for any party that does not move. Does nothing unless still joining.
+    public func beginWithoutMissing() {
+        guard isJoining else { return }
+        note("\(missing.joined(separator: ", ")) did not join; the game goes on without them")
+        begin(at: clock())
+    }
+
+    private func begin(at now: UInt64) {
+        origin = now
+        phase = .playing
+        onGameStart()
+        apply(.start, at: 0)
+    }
+
     private func poll() {
         defer { if onStatus != nil { reportStatus() } }
         runChain()
@@ -288,12 +312,8 @@ public final class JudgeLoop: NodeLoop {
         switch phase {
         case let .joining(since):
             if connection.count == roster.parties.count {
-                origin = now
-                phase = .playing
-                onGameStart()
-                apply(.start, at: 0)
+                begin(at: now)
             } else if now &- since > timing.joinTimeoutMs {
-                let missing = roster.parties.filter { connection[$0.id] == nil }.map(\.name)
                 failure = RoleError("parties \(missing) did not join within \(timing.joinTimeoutMs / 1000) s")
                 phase = .done
             }

@@ -50,6 +50,15 @@ public enum ControlMessage: Equatable, Sendable {
     /// first, +1 per resume from the ledger) and the last transaction nonce the chain
     /// holds from the party. A party re-sends the moves a restarted judge lost.
     case welcome(incarnation: UInt64, lastTransactionNonce: UInt64)
+    /// A network's chain to a party it drew for task `number`: the task's game as a
+    /// scenario (YAML, the text the chain keeps as `task-N/scenario.yaml`), played on
+    /// channel `number` (`ChannelMux`).
+    case task(number: UInt32, scenario: String)
+    /// A network's chain to every party: every task is over; leave.
+    case networkDone
+    /// A network party to its chain, about once a second: this process still runs (it
+    /// may be computing its run of a task); a party silent for long is presumed gone.
+    case alive
 
     /// The control message's body.
     public func encode() -> [UInt8] {
@@ -68,6 +77,12 @@ public enum ControlMessage: Equatable, Sendable {
             if let c = m.ownClaim { w.claim(c) }
         case let .welcome(incarnation, last):
             w.u8(4); w.u64(incarnation); w.u64(last)
+        case let .task(number, scenario):
+            w.u8(5); w.u32(number); w.string(scenario)
+        case .networkDone:
+            w.u8(6)
+        case .alive:
+            w.u8(7)
         }
         return w.out
     }
@@ -100,6 +115,12 @@ public enum ControlMessage: Equatable, Sendable {
             m = .metrics(metrics)
         case 4:
             m = .welcome(incarnation: try r.u64("welcome.incarnation"), lastTransactionNonce: try r.u64("welcome.last_nonce"))
+        case 5:
+            m = .task(number: try r.u32("task.number"), scenario: try r.string("task.scenario"))
+        case 6:
+            m = .networkDone
+        case 7:
+            m = .alive
         case let tag:
             throw GameMessageError(.unknownTag(tag), at: 0)
         }

@@ -1,0 +1,204 @@
+import Commitment
+import Foundation
+import Game
+import Roles
+import Scenario
+import Transport
+
+/// The network's chain as one process (`tbsim node --role judge NETWORK.yaml`): it binds
+/// one endpoint, waits for every party of the population to join, then plays the network
+/// (`NetworkRun.play`: the incentive layer, its draws and its money) and hosts every
+/// task's game itself, each on its own channel of the one socket (`ChannelMux`), each
+/// with its own ledger in `workDirectory/task-N/`. The parties are long-lived processes
+/// (`NetworkPartyNode`), each acting for every task it is drawn for. The report is written
+/// as JSON to `resultFile`.
+public enum NetworkChain {
+    /// How the chain waits for its parties.
+    public struct Timing: Sendable {
+        /// Longest wait for every party of the population to join the network.
+        public var joinTimeoutMs: UInt64 = 600_000
+        /// A party not heard from for this long (no join, no `alive`) is presumed gone: a
+        /// task's game then begins without it and its timeouts decide.
+        public var livenessMs: UInt64 = 15_000
+        /// The defaults.
+        public init() {}
+    }
+
+    /// Runs the chain; see the type. `expectedDigest` is the network's digest as the
+    /// launcher read it (nil: not checked).
+    public static func run(scenario: NetworkScenario, file: String, expectedDigest: Digest?, bind: String,
+                           endpointFile: String?, resultFile: String, workDirectory: String, timing: Timing = Timing(),
+                           tbsimVersion: String, log: @escaping (String) -> Void) throws {
+        let accounts = NetworkAccounts(scenario)
+        if let expectedDigest, expectedDigest != accounts.chainID {
+            throw RoleError("network \(file) differs from the one the launcher read (digest \(accounts.chainID), expected \(expectedDigest)); was it edited during the run?")
+        }
+        try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
+        let context = try ZMQContext()
+        let hub = try ZMQHub(name: GameSetup.judgeName, context: context)
+        defer { hub.close() }
+        let endpoint = try hub.bind(endpoint: bind)
+        log("chain listening on \(endpoint) for \(accounts.names.count) parties")
+        if let endpointFile, !RoleProcess.writeWhole(Data(endpoint.utf8), to: endpointFile) {
+            throw RoleError("cannot write \(endpointFile)")
+        }
+        let mux = ChannelMux(hub)
+        let wall = Stopwatch()
+        let lobby = NetworkLobby(endpoint: mux.open(ChannelMux.network), accounts: accounts,
+                                 clock: { wall.milliseconds }, livenessMs: timing.livenessMs, log: log)
+        let parent = getppid()
+        while lobby.joinedCount < accounts.names.count {
+            if getppid() != parent { throw RoleError("the launcher went away") }
+            if wall.milliseconds > timing.joinTimeoutMs {
+                throw RoleError("parties \(lobby.notJoined.joined(separator: ", ")) did not join the network within \(timing.joinTimeoutMs / 1000) s")
+            }
+            _ = lobby.pump(timeoutMilliseconds: 50)
+        }
+        log("every party joined")
+        let host = GameHost(accounts: accounts, mux: mux, lobby: lobby, workDirectory: workDirectory,
+                            tbsimVersion: tbsimVersion, parent: parent, log: log)
+        let report = try NetworkRun.play(scenario, file: file, generator: "tbsim \(tbsimVersion)", mode: .processes,
+                                         player: host.play, progress: { log("progress: " + $0) })
+        lobby.finish()
+        // Let the last messages leave before the socket closes.
+        usleep(300_000)
+        guard RoleProcess.writeWhole(try report.jsonData(), to: resultFile) else {
+            throw RoleError("cannot write result file \(resultFile)")
+        }
+    }
+}
+
+/// Plays one task's game inside the chain process: its judge on the task's channel, its
+/// parties told by the lobby.
+struct GameHost {
+    let accounts: NetworkAccounts
+    let mux: ChannelMux
+    let lobby: NetworkLobby
+    let workDirectory: String
+    let tbsimVersion: String
+    let parent: pid_t
+    let log: (String) -> Void
+
+    func play(_ game: ScenarioSpec, _ task: Int) throws -> RunResult {
+        let dir = workDirectory + "/task-\(task)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let file = dir + "/scenario.yaml"
+        let yaml = game.yaml
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: file))
+        // Play what the parties will read.
+        let spec = try ScenarioLoader.parse(yaml: yaml, file: file, baseDirectory: "")
+        let setup = accounts.setup(spec)
+        let initialRoot = StateTree(try spec.task.boot().storage).root()
+        let ledgerPath = dir + "/ledger.sqlite"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: ledgerPath + suffix) }
+        let ledger = try setup.openLedger(path: ledgerPath, initialRoot: initialRoot, tbsimVersion: tbsimVersion)
+        defer { ledger.journal.ledger.close() }
+        let channel = UInt32(task)
+        defer { mux.close(channel) }
+        let clock = RunningClock()
+        clock.onGap = { ms in log("task \(task): this process did not run for \(ms) ms (stopped or starved); the chain clock did not count it") }
+        let loop = try setup.judgeLoop(endpoint: mux.open(channel), initialRoot: initialRoot, clock: { clock.milliseconds },
+                                       journal: ledger.journal, log: { log("task \(task): " + $0) })
+        for p in setup.roster.parties { lobby.announce(task: channel, scenario: yaml, to: p.name) }
+        while !loop.isDone {
+            if getppid() != parent { throw RoleError("the launcher went away") }
+            lobby.drain()
+            // A drawn party whose process is gone will never join: the game goes on
+            // without it, as a real chain's would.
+            if loop.isWaitingForParties, !loop.missing.isEmpty, loop.missing.allSatisfy(lobby.isGone) {
+                loop.beginWithoutMissing()
+            }
+            let now = clock.milliseconds
+            var wait: UInt64 = 50
+            if let w = loop.nextWakeup { wait = min(wait, w > now ? w - now : 0) }
+            _ = loop.pump(timeoutMilliseconds: Int(wait))
+        }
+        if let failure = loop.failure { throw failure }
+        return loop.result()
+    }
+}
+
+/// The network's own channel on the chain's side: who joined (by a hello signed for the
+/// network's chain id, binding the connection it came on), who is still alive, and the
+/// messages that tell parties about tasks and the end.
+final class NetworkLobby {
+    private let endpoint: ChannelEndpoint
+    private let accounts: NetworkAccounts
+    private var hellos: SignedInbox
+    private let clock: () -> UInt64
+    private let livenessMs: UInt64
+    private let log: (String) -> Void
+    private var connection: [String: String] = [:]
+    private var account: [String: String] = [:]
+    private var lastHeard: [String: UInt64] = [:]
+    /// Frames that were not the protocol's.
+    private(set) var strayFrames = 0
+
+    init(endpoint: ChannelEndpoint, accounts: NetworkAccounts, clock: @escaping () -> UInt64, livenessMs: UInt64,
+         log: @escaping (String) -> Void) {
+        self.endpoint = endpoint; self.accounts = accounts; self.clock = clock; self.livenessMs = livenessMs; self.log = log
+        hellos = SignedInbox(book: AccountBook(chainID: accounts.chainID, keys: accounts.book.keys.filter { $0.key != .judge }),
+                             domain: .hello)
+    }
+
+    var joinedCount: Int { connection.count }
+    var notJoined: [String] { accounts.names.filter { connection[$0] == nil } }
+
+    /// Whether `name` is presumed gone: never joined, or silent for longer than the liveness limit.
+    func isGone(_ name: String) -> Bool {
+        guard connection[name] != nil, let heard = lastHeard[name] else { return true }
+        return clock() &- heard > livenessMs
+    }
+
+    /// Handles at most one frame, waiting up to `timeoutMilliseconds`.
+    func pump(timeoutMilliseconds: Int) -> Bool {
+        guard let e = try? endpoint.receive(timeoutMilliseconds: timeoutMilliseconds) else { return false }
+        handle(e)
+        return true
+    }
+
+    /// Handles every frame already there (a bounded number).
+    func drain() {
+        var n = 0
+        while n < 1_000, pump(timeoutMilliseconds: 0) { n += 1 }
+    }
+
+    private func handle(_ e: Envelope) {
+        switch WireFrame.decode(e.payload) {
+        case let .control(.hello(envelope))?:
+            guard case let .success(a) = hellos.admit(envelope), let h = HelloPayload.decode(a.payload),
+                  accounts.id(of: h.name) == a.party, h.scenario == accounts.chainID else {
+                strayFrames += 1
+                return
+            }
+            if let previous = connection[h.name], previous != e.from { account[previous] = nil }
+            if connection[h.name] == nil { log("\(h.name) joined the network") }
+            connection[h.name] = e.from
+            account[e.from] = h.name
+            lastHeard[h.name] = clock()
+            send(.welcome(incarnation: 1, lastTransactionNonce: 0), to: e.from)
+        case .control(.alive)?:
+            guard let name = account[e.from] else { strayFrames += 1; return }
+            lastHeard[name] = clock()
+        default:
+            strayFrames += 1
+        }
+    }
+
+    /// Tells `name` it plays task `task`, whose game is `scenario`.
+    func announce(task: UInt32, scenario: String, to name: String) {
+        guard let c = connection[name] else { return }
+        send(.task(number: task, scenario: scenario), to: c)
+    }
+
+    /// Tells every party the network is over.
+    func finish() {
+        for c in connection.values.sorted() { send(.networkDone, to: c) }
+    }
+
+    private func send(_ m: ControlMessage, to conn: String) {
+        do { try endpoint.send(to: conn, WireFrame.control(m).encode()) } catch {
+            log("send to \(conn) failed: \(error)")
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+import TestSupport
+import Transport
+
+/// A network over real processes when a party process dies mid-network: the chain
+/// notices it is gone (no `alive` for the liveness limit), begins each later game it is
+/// drawn for without it, and those games' timeouts decide; the run still ends, with the
+/// honest side winning, the money conserved and the death in the report.
+@Suite(.serialized)
+struct NetworkProcessTests {
+    /// network-collusion cut to `tasks` tasks, without its expectations.
+    func network(tasks: Int, in dir: String) throws -> String {
+        var text = try String(contentsOfFile: packageRoot + "/scenarios/network-collusion.yaml", encoding: .utf8)
+        text = String(text[..<text.range(of: "\nexpect:")!.lowerBound]).replacingOccurrences(of: "tasks: 12", with: "tasks: \(tasks)")
+        let file = dir + "/network.yaml"
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    /// The colluding verifier is killed once task 1 is over; task 2 is the first the
+    /// solver cheats in and its shill is drawn for. The game goes on without the shill,
+    /// the honest verifier challenges alone and wins.
+    @Test func aColluderKilledMidNetworkLeavesItsGamesToTheRules() throws {
+        let dir = try makeTemporaryDirectory("network-kill")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = try network(tasks: 3, in: dir)
+        let work = dir + "/work", json = dir + "/report.json"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try #require(tbsimBinary()))
+        p.arguments = ["scenario", file, "--work-dir", work, "--json", json]
+        p.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
+        p.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        FileManager.default.createFile(atPath: dir + "/stderr", contents: nil)
+        p.standardError = FileHandle(forWritingAtPath: dir + "/stderr")
+        try p.run()
+        // Once the chain has finished task 1, kill the shill.
+        let w = Stopwatch()
+        var killed = false
+        while p.isRunning && w.seconds < 300 && !killed {
+            let log = (try? String(contentsOfFile: work + "/chain.log", encoding: .utf8)) ?? ""
+            if log.contains("progress: task 1:") {
+                for pid in processes(mentioning: work) {
+                    let cmd = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline").map { String(decoding: $0, as: UTF8.self) } ?? ""
+                    if cmd.contains("--name\u{0}shill\u{0}") { kill(pid, SIGKILL); killed = true }
+                }
+            }
+            usleep(20_000)
+        }
+        #expect(killed, "the shill's process was not found before task 2")
+        p.waitUntilExit()
+        let err = (try? String(contentsOfFile: dir + "/stderr", encoding: .utf8)) ?? ""
+        #expect(p.terminationStatus == 0, "exit \(p.terminationStatus): \(err)")
+        #expect(processes(mentioning: work).isEmpty, "processes left behind")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        let events = try #require(report["process_events"] as? [[String: Any]])
+        #expect(events.count == 1 && events.first?["process"] as? String == "shill" && events.first?["how"] as? String == "killed by signal 9",
+                "\(events)")
+        let money = try #require(report["money"] as? [String: Any])
+        #expect(money["conserved"] as? Bool == true && money["checks"] as? Int == 3)
+        let network = try #require(report["network"] as? [String: Any])
+        #expect(network["tasks"] as? Int == 3 && network["wrong_results_accepted"] as? Int == 0)
+        // Task 2: the shill was drawn but never joined; the honest verifier's dispute alone decided.
+        let tasks = try #require(report["tasks"] as? [[String: Any]])
+        let two = tasks[1]
+        #expect(two["cheated"] as? Bool == true && (two["verifiers"] as? [String])?.contains("shill") == true)
+        #expect(two["accepted"] as? Bool == false && two["winner"] as? String == "honest" && two["disputes"] as? Int == 1, "\(two)")
+        let chainLog = try String(contentsOfFile: work + "/chain.log", encoding: .utf8)
+        #expect(chainLog.contains("task 2: shill did not join; the game goes on without them"), "\(chainLog.suffix(2000))")
+    }
+}
