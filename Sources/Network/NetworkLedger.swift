@@ -50,12 +50,25 @@ public struct NetworkLedger: Equatable, Sendable {
     /// Whether the money sums to what it started with, to the wei.
     public var isConserved: Bool { sum == total }
 
-    /// The task giver puts `amount` into escrow; false (nothing moves) when it cannot pay.
-    public mutating func escrowFromTaskGiver(_ amount: UInt64) -> Bool {
-        guard balance(Self.taskGiver) >= amount else { return false }
-        balances[Self.taskGiver, default: 0] -= amount
+    /// The task giver puts `amount` into escrow and pays `gasFee` for the posting
+    /// transaction; false (nothing moves) when it cannot pay both.
+    public mutating func escrowFromTaskGiver(_ amount: UInt64, gasFee: UInt64 = 0) -> Bool {
+        let (due, over) = amount.addingReportingOverflow(gasFee)
+        guard !over, balance(Self.taskGiver) >= due else { return false }
+        balances[Self.taskGiver, default: 0] -= due
         escrow += amount
+        gasPaid += gasFee
         return true
+    }
+
+    /// Gives the task giver back an escrowed `amount` and the gas fee of a posting that
+    /// was not carried out (no solver could take the task: the posting reverts, as a
+    /// contract's would before any state changed, and costs nothing).
+    public mutating func refundPosting(_ amount: UInt64, gasFee: UInt64) {
+        precondition(amount <= escrow && gasFee <= gasPaid, "refunding \(amount) + \(gasFee) wei of a posting")
+        escrow -= amount
+        gasPaid -= gasFee
+        balances[Self.taskGiver, default: 0] += amount + gasFee
     }
 
     /// Pays `amount` out of escrow to `name`.

@@ -68,7 +68,7 @@ public struct NetworkFigures: Codable, Equatable, Sendable {
     /// Frames delivered between the judge and the parties over all tasks' games (both
     /// directions): the network's message load.
     public var messages: Int
-    /// Gas over all tasks, and its wei.
+    /// Gas over all tasks (each game's and the task giver's posting), and its wei.
     public var gas: UInt64
     public var gasWei: UInt64
     public var computeWei: UInt64
@@ -168,6 +168,7 @@ public struct TaskRecord: Codable, Equatable, Sendable {
     public var disputes: Int
     /// Frames delivered between the judge and the parties in this task's game (0 when not played).
     public var messages: Int
+    /// The game's gas plus the task giver's posting (`TaskPosting`).
     public var gas: UInt64
     /// Verifiers paid from the jackpot for catching a forced error, and how much each.
     public var jackpotPaidTo: [String]

@@ -132,12 +132,15 @@ struct NetworkState {
         defer { finish(record) }
         let inc = pop.incentives
         let posted = inc.rewardWei + inc.taxWei
-        guard ledger.escrowFromTaskGiver(posted) else {
-            record.notPlayed = "the task giver cannot pay the reward and tax (\(posted) wei)"
+        // The task giver's own transaction: posting the task costs it gas too.
+        let postingGas = TaskPosting.gas(scenario.gas), postingFee = TaskPosting.fee(scenario.gas, price: pop.gasPriceWei)
+        guard ledger.escrowFromTaskGiver(posted, gasFee: postingFee) else {
+            record.notPlayed = "the task giver cannot pay the reward and tax (\(posted) wei) and the posting's gas (\(postingFee) wei)"
             skip(NetworkLedger.taskGiver, task: number, record.notPlayed!)
             return
         }
         parties[NetworkLedger.taskGiver]!.spentWei += posted
+        parties[NetworkLedger.taskGiver]!.gasWei += postingFee
         // The lottery among solvers that can cover the solver deposit.
         var eligible: [NetworkParty<SolverStrategy>] = []
         for s in pop.solvers {
@@ -145,8 +148,9 @@ struct NetworkState {
             else { skip(s.name, task: number, parties[s.name]!.insolvent ? "insolvent (could not pay its gas)" : "cannot cover the solver deposit and gas reserve") }
         }
         guard !eligible.isEmpty else {
-            ledger.payFromEscrow(posted, to: NetworkLedger.taskGiver)
+            ledger.refundPosting(posted, gasFee: postingFee)
             parties[NetworkLedger.taskGiver]!.spentWei -= posted
+            parties[NetworkLedger.taskGiver]!.gasWei -= postingFee
             record.notPlayed = "no solver can cover the solver deposit"
             return
         }
@@ -219,9 +223,11 @@ struct NetworkState {
         record.wrongResult = g.claim.map { $0 != honest } ?? false
         record.disputes = g.disputes.count
         record.messages = g.messages
-        record.gas = g.gas.totalGas
+        let (taskGas, over) = g.gas.totalGas.addingReportingOverflow(postingGas)
+        record.gas = over ? .max : taskGas
         disputes += g.disputes.count
-        gas += g.gas.totalGas
+        let (total, over2) = gas.addingReportingOverflow(record.gas)
+        gas = over2 ? .max : total
         var lost: [String: UInt64] = [:]
         for d in g.disputes {
             let challenger = roster.name(of: d.challenger)

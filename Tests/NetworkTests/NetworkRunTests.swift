@@ -119,6 +119,42 @@ struct NetworkRunTests {
         let broke = try NetworkRun.play(n)
         #expect(broke.network.tasksPlayed == 0 && broke.tasks[0].notPlayed?.contains("task giver") == true)
     }
+
+    /// The task giver pays for posting each task: the base fee, 104 bytes of calldata
+    /// and 4 fresh slots plus its balance update (116 064 gas under the default
+    /// schedule); a task giver that can pay the reward and tax but not that gas posts
+    /// nothing, and a posting no solver can take costs nothing.
+    @Test func theTaskGiverPaysGasForEveryPosting() throws {
+        let g = GasSchedule.default
+        #expect(TaskPosting.gas(g) == 21_000 + 104 * 16 + 4 * (2_100 + 20_000) + 2_100 + 2_900)
+        var n = Self.network(seed: 5, tasks: 3, solvers: [.honest], verifiers: [.always])
+        n.population.gasPriceWei = 7
+        let fee = TaskPosting.gas(g) * 7
+        let r = try NetworkRun.play(n)
+        let giver = try #require(r.parties.first { $0.role == "task_giver" })
+        #expect(r.network.tasksPlayed == 3 && giver.gasWei == 3 * fee)
+        #expect(giver.netWei == -Int64(3 * (fee + 5_000 + 1_000)), "the reward paid to the solver, the tax to the jackpot, and the gas")
+        #expect(r.tasks.allSatisfy { $0.gas > TaskPosting.gas(g) } && r.money.conserved)
+        // Enough for reward and tax, one wei short of the gas.
+        n.population.taskGiverBalanceWei = 6_000 + fee - 1
+        let short = try NetworkRun.play(n)
+        #expect(short.network.tasksPlayed == 0 && short.tasks[0].notPlayed?.contains("posting's gas") == true)
+        // No solver can cover its deposit: the posting reverts, nothing is charged.
+        n.population.taskGiverBalanceWei = 10_000_000
+        n.population.solvers[0].balanceWei = 1
+        let unplayed = try NetworkRun.play(n)
+        let idle = try #require(unplayed.parties.first { $0.role == "task_giver" })
+        #expect(unplayed.network.tasksPlayed == 0 && idle.gasWei == 0 && idle.netWei == 0 && unplayed.money.conserved)
+    }
+
+    /// The chain process writes its report as JSON and the launcher reads it back: the
+    /// round trip loses nothing.
+    @Test func theNetworkReportReadsBackAsWritten() throws {
+        let n = Self.network(seed: 9, tasks: 2, solvers: [.cheat(probability: 1)], verifiers: [.always])
+        let r = try NetworkRun.play(n)
+        let back = try JSONDecoder().decode(NetworkReport.self, from: r.jsonData())
+        #expect(back == r)
+    }
 }
 
 /// Every shipped network scenario, in process: its `expect.network` holds.
@@ -150,7 +186,7 @@ struct ShippedNetworkScenarioTests {
     let r = try NetworkRun.play(n)
     let o = try #require(try JSONSerialization.jsonObject(with: r.jsonData()) as? [String: Any])
     #expect(Set(o.keys) == ["schema_version", "kind", "scenario", "file", "seed", "generator", "mode", "network", "parties", "tasks",
-                            "money", "expectations", "wall_seconds"])
+                            "money", "expectations", "wall_seconds", "process_events"])
     let task = try #require((o["tasks"] as? [[String: Any]])?.first)
     #expect(task["solver"] is NSNull && task["winner"] is NSNull && task["not_played"] is String)
     #expect((o["parties"] as? [[String: Any]])?.allSatisfy { $0["net_wei"] is Int } == true)

@@ -1,0 +1,31 @@
+import Game
+
+/// The task giver's own transaction: posting a task to the chain. Its gas is counted as
+/// the judge counts a move's (docs/GAME.md, "Gas"): the base fee, the posting's calldata
+/// and the storage it writes.
+public enum TaskPosting {
+    /// What the posting carries: the task's initial state root (32 bytes: it commits to
+    /// the program and its input), its step limit (8), the reward and the tax (32 each,
+    /// as EVM words), every byte charged as non-zero.
+    public static let calldataBytes: UInt64 = 32 + 8 + 32 + 32
+
+    /// Fresh storage slots a posting fills: the task's initial root, its step limit, its
+    /// escrow (reward + tax) and its task giver.
+    public static let freshSlots: UInt64 = 4
+
+    /// The posting's gas under `gas`: base + calldata + each fresh slot read cold and
+    /// set + the task giver's balance read cold and reset (EIP-2929 / EIP-2200 prices, as
+    /// the judge meters every move). Saturating: a schedule past UInt64 costs "everything".
+    public static func gas(_ gas: GasSchedule) -> UInt64 {
+        func add(_ a: UInt64, _ b: UInt64) -> UInt64 { let (r, o) = a.addingReportingOverflow(b); return o ? .max : r }
+        func mul(_ a: UInt64, _ b: UInt64) -> UInt64 { let (r, o) = a.multipliedReportingOverflow(by: b); return o ? .max : r }
+        return add(add(gas.txBase, mul(calldataBytes, gas.calldataNonZeroByte)),
+                   add(mul(freshSlots, add(gas.sloadCold, gas.sstoreSet)), add(gas.sloadCold, gas.sstoreReset)))
+    }
+
+    /// The posting's fee in wei at `price` per gas (saturating).
+    public static func fee(_ gas: GasSchedule, price: UInt64) -> UInt64 {
+        let (r, o) = Self.gas(gas).multipliedReportingOverflow(by: price)
+        return o ? .max : r
+    }
+}
