@@ -26,10 +26,12 @@ public enum NetworkChain {
 
     /// Runs the chain; see the type. `expectedDigest` is the network's digest as the
     /// launcher read it (nil: not checked).
+    /// `key` is the chain's key file (needed when the network lists the judge's account).
     public static func run(scenario: NetworkScenario, file: String, expectedDigest: Digest?, bind: String,
-                           endpointFile: String?, resultFile: String, workDirectory: String, timing: Timing = Timing(),
-                           tbsimVersion: String, log: @escaping (String) -> Void) throws {
-        let accounts = NetworkAccounts(scenario)
+                           endpointFile: String?, resultFile: String, workDirectory: String, key: SigningKey? = nil,
+                           timing: Timing = Timing(), tbsimVersion: String, log: @escaping (String) -> Void) throws {
+        let accounts = NetworkAccounts(scenario, ownKeys: key.map { [GameSetup.judgeName: $0] } ?? [:])
+        try accounts.requireKey(for: GameSetup.judgeName)
         if let expectedDigest, expectedDigest != accounts.chainID {
             throw RoleError("network \(file) differs from the one the launcher read (digest \(accounts.chainID), expected \(expectedDigest)); was it edited during the run?")
         }
@@ -79,7 +81,8 @@ struct GameHost {
     let parent: pid_t
     let log: (String) -> Void
 
-    func play(_ game: ScenarioSpec, _ task: Int) throws -> RunResult {
+    func play(_ drawn: ScenarioSpec, _ task: Int) throws -> RunResult {
+        let game = accounts.posted(drawn)
         let dir = workDirectory + "/task-\(task)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let file = dir + "/scenario.yaml"

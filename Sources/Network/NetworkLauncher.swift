@@ -61,6 +61,9 @@ public final class NetworkLauncher {
         defer { group.stopAll() }
         let clock = Stopwatch()
         let accounts = NetworkAccounts(scenario)
+        guard accounts.foreignAccounts.isEmpty else {
+            throw RoleError("\(file): the network lists account keys for \(accounts.foreignAccounts.joined(separator: ", ")); start those roles with `tbsim node --key FILE`")
+        }
         let digest = accounts.chainID.hex
         let chain = try group.start("chain", ["node", "--role", "judge", file, "--bind", bind, "--endpoint-file", endpointFile,
                                               "--result", resultFile, "--work-dir", workDirectory,

@@ -19,15 +19,17 @@ import Transport
 public enum NetworkPartyNode {
     /// Runs party `name`; see the type. `silenceLimitMs`: how long the chain may say
     /// nothing at all before the party concludes it is gone.
+    /// `key` is the party's key file (needed when the network lists its account).
     public static func run(scenario: NetworkScenario, file: String, expectedDigest: Digest?, name: String, connect: String,
-                           silenceLimitMs: UInt64 = 3_600_000, log: @escaping (String) -> Void) throws {
-        let accounts = NetworkAccounts(scenario)
+                           key: SigningKey? = nil, silenceLimitMs: UInt64 = 3_600_000, log: @escaping (String) -> Void) throws {
+        let accounts = NetworkAccounts(scenario, ownKeys: key.map { [name: $0] } ?? [:])
         if let expectedDigest, expectedDigest != accounts.chainID {
             throw RoleError("network \(file) differs from the one the launcher read (digest \(accounts.chainID), expected \(expectedDigest)); was it edited during the run?")
         }
         guard let id = accounts.id(of: name) else {
             throw RoleError("no party named \(name) in the network (parties: \(accounts.names.joined(separator: ", ")))")
         }
+        try accounts.requireKey(for: name)
         let context = try ZMQContext()
         // The routing id is a random connection name: who the party is, its signed hello proves.
         let client = try ZMQClient(name: ZMQClient.randomConnectionName(), hubName: GameSetup.judgeName, context: context)

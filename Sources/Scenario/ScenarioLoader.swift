@@ -72,17 +72,23 @@ public enum ScenarioLoader {
             spec.expect = try parseExpectations(v, solver: spec.solver.name, verifiers: spec.verifiers.map(\.name))
         }
         if let v = top.optional("accounts") {
-            let m = try v.mapping(allowed: ["judge", spec.solver.name] + spec.verifiers.map(\.name),
-                                  what: "a mapping from party names (or `judge`) to Ed25519 public keys in hex")
-            for e in m.entries {
-                let hex = try e.value.nonEmptyString("an Ed25519 public key (64 hex digits, from `tbsim keygen`)")
-                guard AccountKey(hex: hex) != nil else {
-                    throw e.value.error("expected an Ed25519 public key (64 hex digits, from `tbsim keygen`), got \(hex.debugDescription)")
-                }
-                spec.accounts[e.name] = hex
-            }
+            spec.accounts = try parseAccounts(v, names: [spec.solver.name] + spec.verifiers.map(\.name))
         }
         return spec
+    }
+
+    /// `accounts:`: party names (of `names`, or `judge`) → Ed25519 public keys in hex.
+    static func parseAccounts(_ v: YAMLValue, names: [String]) throws -> [String: String] {
+        let m = try v.mapping(allowed: ["judge"] + names, what: "a mapping from party names (or `judge`) to Ed25519 public keys in hex")
+        var accounts: [String: String] = [:]
+        for e in m.entries {
+            let hex = try e.value.nonEmptyString("an Ed25519 public key (64 hex digits, from `tbsim keygen`)")
+            guard AccountKey(hex: hex) != nil else {
+                throw e.value.error("expected an Ed25519 public key (64 hex digits, from `tbsim keygen`), got \(hex.debugDescription)")
+            }
+            accounts[e.name] = hex
+        }
+        return accounts
     }
 
     /// Loads a gas schedule (e.g. configs/gas-default.yaml): a mapping of `GasSchedule`'s

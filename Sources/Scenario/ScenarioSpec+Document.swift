@@ -143,6 +143,10 @@ extension ScenarioSpec {
             let names = ([solver.name] + verifiers.map(\.name)).filter { b[$0] != nil }
             top.append(("starting_balances", .map(names.map { ($0, .integer(b[$0]!)) })))
         }
+        if !accounts.isEmpty {
+            let names = (["judge", solver.name] + verifiers.map(\.name)).filter { accounts[$0] != nil }
+            top.append(("accounts", .map(names.map { ($0, .string(accounts[$0]!)) })))
+        }
         var e: [(String, DocumentValue)] = []
         if let a = expect.accepted { e.append(("accepted", .bool(a))) }
         if let w = expect.winner { e.append(("winner", .string(w))) }

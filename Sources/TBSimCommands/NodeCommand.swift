@@ -128,12 +128,12 @@ public struct NodeCommand: ParsableCommand {
     /// A role of a network: the chain, or one long-lived party.
     private func runNetwork(_ network: NetworkScenario, digest: Digest?, log: @escaping (String) -> Void) throws {
         do {
-            if key != nil { throw RoleError("--key: a network's accounts are derived from its seed; key files are for single games") }
+            let signingKey = try key.map(KeygenCommand.readKey)
             if ledger != nil { throw RoleError("--ledger: a network's chain keeps each task's ledger in --work-dir/task-N/ledger.sqlite") }
             switch role {
             case .judge:
                 try NetworkChain.run(scenario: network, file: file, expectedDigest: digest, bind: bind ?? network.network.judgeBind,
-                                     endpointFile: endpointFile, resultFile: result, workDirectory: workDir,
+                                     endpointFile: endpointFile, resultFile: result, workDirectory: workDir, key: signingKey,
                                      tbsimVersion: TBSimVersion.current, log: log)
             case .solver, .verifier:
                 guard let name else { throw RoleError("--name is required for a network's --role \(role.rawValue)") }
@@ -141,7 +141,8 @@ public struct NodeCommand: ParsableCommand {
                 if let r = accounts.role(of: name), r != role {
                     throw RoleError("\(name) is a \(r.rawValue) of the network, not a \(role.rawValue)")
                 }
-                try NetworkPartyNode.run(scenario: network, file: file, expectedDigest: digest, name: name, connect: connect!, log: log)
+                try NetworkPartyNode.run(scenario: network, file: file, expectedDigest: digest, name: name, connect: connect!,
+                                           key: signingKey, log: log)
             }
         } catch {
             printError("tbsim node (\(role.rawValue), network): \(error)")

@@ -18,6 +18,11 @@ extension ScenarioCommand {
             printError("tbsim: \(file): --work-dir holds role processes' logs and ledgers; with --in-process there are none")
             throw ExitCode(2)
         }
+        let foreign = NetworkAccounts(scenario).foreignAccounts
+        if !foreign.isEmpty {
+            printError("tbsim: \(file): the network lists account keys for \(foreign.joined(separator: ", ")) under `accounts:`; tbsim cannot sign for them, so start each role by hand with `tbsim node --key FILE` (docs/NETWORK.md, \"Roles on other hosts\")")
+            throw ExitCode(2)
+        }
         try requireCrossProcessBind(scenario.network)
         let reportToStdout = json == "-" || html == "-"
         let progress: (String) -> Void = quiet ? { _ in } : { printError("progress: " + $0) }

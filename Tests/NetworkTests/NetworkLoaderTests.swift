@@ -1,3 +1,4 @@
+import Game
 import Scenario
 import Testing
 import TestSupport
@@ -41,14 +42,25 @@ struct NetworkLoaderTests {
         }
     }
 
-    /// `network:` is every task's game's network; `accounts:` is refused with the reason.
-    @Test func networkAppliesToEveryGameAndAccountsAreRefused() throws {
+    /// `network:` is every task's game's network; `accounts:` lists the account keys of
+    /// parties (or the chain) that sign with key files, naming only the population.
+    @Test func networkAppliesToEveryGameAndAccountsNameThePopulation() throws {
         guard case let .network(n) = try parse(Self.minimal + "\nnetwork: {latency_ms: 30, judge_bind: \"ipc:///tmp/j\"}\n") else {
             Issue.record("not a network"); return
         }
         #expect(n.network.latencyMs == 30 && n.network.judgeBind == "ipc:///tmp/j")
-        let e = failure(Self.minimal + "\naccounts: {}\n")
-        #expect(e?.key == "accounts" && e?.message.contains("derived from the seed") == true, "\(String(describing: e))")
+        let key = SigningKey.derived(scenarioSeed: 9, name: "k").account.hex
+        guard case let .network(listed) = try parse(Self.minimal + "\naccounts: {v: \(key), judge: \(key)}\n") else {
+            Issue.record("not a network"); return
+        }
+        #expect(listed.accounts == ["v": key, "judge": key])
+        // The listed accounts are part of what every process must agree on.
+        guard case let .network(plain) = try parse(Self.minimal) else { Issue.record("not a network"); return }
+        #expect(listed.digest != plain.digest)
+        let stranger = failure(Self.minimal + "\naccounts:\n  mallory: \(key)\n")
+        #expect(stranger?.key == "accounts.mallory" && stranger?.line == 7, "\(String(describing: stranger))")
+        let bad = failure(Self.minimal + "\naccounts: {s: 12}\n")
+        #expect(bad?.key == "accounts.s" && bad?.message.contains("64 hex digits") == true, "\(String(describing: bad))")
     }
 
     @Test func theSingleGameLoaderRefusesANetworkFile() {

@@ -193,3 +193,28 @@ struct ShippedNetworkScenarioTests {
     #expect(r.terminalSummary().contains("tasks 2 (played 0, completed 0)"))
     #expect(r.html().contains("<svg"))
 }
+
+/// Who signs for whom in a network over processes: listed accounts need their key files,
+/// the rest derive from the seed, and every task's game carries every account with it.
+@Test func networkAccountsAreListedOrDerivedAndTravelWithEachGame() throws {
+    var n = NetworkRunTests.network(seed: 4, tasks: 1, solvers: [.honest], verifiers: [.always, .never])
+    let own = SigningKey.derived(scenarioSeed: 77, name: "elsewhere")
+    n.accounts = ["v1": own.account.hex]
+    let chain = NetworkAccounts(n)
+    #expect(chain.foreignAccounts == ["v1"])
+    #expect(throws: (any Error).self) { try chain.requireKey(for: "v1") }
+    try chain.requireKey(for: "v0")
+    #expect(chain.account(of: "v0") == SigningKey.derived(scenarioSeed: 4, name: "v0").account)
+    let holder = NetworkAccounts(n, ownKeys: ["v1": own])
+    try holder.requireKey(for: "v1")
+    #expect(holder.foreignAccounts.isEmpty)
+    let wrong = NetworkAccounts(n, ownKeys: ["v1": SigningKey.derived(scenarioSeed: 78, name: "x")])
+    #expect(throws: (any Error).self) { try wrong.requireKey(for: "v1") }
+    #expect(chain.id(of: "s0") == PartyID(1) && chain.id(of: "v1") == PartyID(3) && chain.id(of: "judge") == nil)
+    // A posted game names every account of its judge and parties.
+    let game = ScenarioSpec(name: "g", seed: 1, task: NetworkRunTests.hello, game: n.game, gas: n.gas, network: n.network,
+                            solver: PartySpec(name: "s0"), verifiers: [PartySpec(name: "v1")])
+    let posted = chain.posted(game)
+    #expect(posted.accountKeys == ["judge": chain.account(of: "judge"), "s0": chain.account(of: "s0"), "v1": own.account])
+    #expect(holder.setup(posted).accounts == chain.setup(posted).accounts)
+}

@@ -123,6 +123,9 @@ struct ShippedScenarioTests {
             #expect(FileManager.default.fileExists(atPath: dir + "/work/task-\(task)/ledger.sqlite"), "task \(task)'s chain ledger")
             #expect(FileManager.default.fileExists(atPath: dir + "/work/task-\(task)/scenario.yaml"))
         }
+        // The disputed task's ledger stands on its own: its accounts are in its genesis.
+        let replay = try runTBSim(["replay", dir + "/work/task-2/ledger.sqlite"])
+        #expect(replay.status == 0, "\(replay.stdout)\(replay.stderr)")
     }
 
     func playBothModes(_ file: String) throws {

@@ -673,6 +673,11 @@ private func codingKeys<T: Encodable>(_ value: T) throws -> Set<String> {
                      challenge_order: [verifier-1]}
             """)
         #expect(try ScenarioLoader.parse(yaml: spec.yaml, file: "r.yaml", baseDirectory: "") == spec)
+        // Account keys too (a network's chain posts every task's game with its accounts).
+        let key = SigningKey.derived(scenarioSeed: 3, name: "v").account.hex
+        let listed = try parse("task: {program: a.elf}\naccounts: {judge: \(key), solver: \(key)}\n")
+        let back = try ScenarioLoader.parse(yaml: listed.yaml, file: "r.yaml", baseDirectory: "")
+        #expect(back == listed && back.accounts.count == 2 && back.digest == listed.digest)
     }
 
     /// A program whose stack lies past the RAM it is given is refused at load, naming the

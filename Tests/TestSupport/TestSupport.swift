@@ -80,3 +80,21 @@ public func processes(mentioning marker: String) -> [Int32] {
 /// SplitMix64, the tests' seeded generator: the simulator's own `SeededGenerator`, so
 /// every "random" case is reproducible.
 public typealias SplitMix64 = SeededGenerator
+
+/// Why network namespaces cannot be used here (nil: they can): the multi-host tests need
+/// root and `ip` (iproute2) and a kernel that lets this process create namespaces.
+public let namespaceProblem: String? = {
+    guard getuid() == 0 else { return "network namespaces need root (uid \(getuid()))" }
+    guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") || FileManager.default.isExecutableFile(atPath: "/sbin/ip") else {
+        return "no `ip` command: install iproute2 (make test-deps does)"
+    }
+    let name = "tbsim-probe-\(getpid())"
+    guard let add = try? runProgram(ipCommand, ["netns", "add", name]), add.status == 0 else {
+        return "`ip netns add` is not permitted here"
+    }
+    _ = try? runProgram(ipCommand, ["netns", "del", name])
+    return nil
+}()
+
+/// The `ip` command of iproute2.
+public let ipCommand = FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") ? "/usr/sbin/ip" : "/sbin/ip"

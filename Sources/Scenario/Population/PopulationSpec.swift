@@ -18,6 +18,10 @@ public struct NetworkScenario: Equatable, Codable, Sendable {
     /// Every task's game's network: the judge's endpoint over processes and the latency
     /// of every message (`network:`, as in a single game).
     public var network = NetworkSpec()
+    /// Account keys given by the network (`accounts:`), by party name or "judge" (the
+    /// chain): Ed25519 public keys in hex. A listed party signs with its own key file
+    /// (`tbsim node --key`); the others' keys derive from the seed and the name.
+    public var accounts: [String: String] = [:]
 
     public init(name: String, description: String = "", seed: UInt64 = 1, game: GameConfig = ScenarioSpec.defaultGame,
                 gas: GasSchedule = .default, population: PopulationSpec, expect: NetworkExpectations = NetworkExpectations()) {

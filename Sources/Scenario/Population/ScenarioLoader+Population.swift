@@ -39,9 +39,6 @@ extension ScenarioLoader {
                 throw v.error("`\(key)` describes one game; a network scenario (`population:`) draws its tasks from `population.programs` and its parties from `population.solvers` / `population.verifiers` — move it there or drop `population`")
             }
         }
-        if let v = top.present("accounts") {
-            throw v.error("`accounts` is not supported in a network scenario yet: every task's game signs with keys derived from the seed (docs/NETWORK.md)")
-        }
         let defaultName = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         let popNode = try top.required("population")
         var game = ScenarioSpec.defaultGame, gas = GasSchedule.default
@@ -53,6 +50,10 @@ extension ScenarioLoader {
         }
         try checkSettlementFits(game, gas, challengers: scenario.population.verifiers.count, at: popNode)
         if let v = top.optional("network") { scenario.network = try parseNetwork(v) }
+        if let v = top.optional("accounts") {
+            let p = scenario.population
+            scenario.accounts = try parseAccounts(v, names: p.solvers.map(\.name) + p.verifiers.map(\.name))
+        }
         if let v = top.optional("name") { scenario.name = try v.nonEmptyString() }
         if let v = top.optional("description") { scenario.description = try v.string() }
         if let v = top.optional("seed") { scenario.seed = try v.integer(UInt64.min...UInt64.max) }
