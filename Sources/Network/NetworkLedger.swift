@@ -1,13 +1,16 @@
 /// The network's money, in wei, across tasks: every account's balance, what the task
-/// giver holds in escrow for the task being played, the jackpot, and the three sinks —
+/// giver holds in escrow for the tasks being played, the bonds locked in open games
+/// (`GameBond`), the jackpot, and the three sinks —
 /// value burned by slashing, gas paid and compute paid. Their sum never changes
 /// (`isConserved`); every move goes through a method here, so no amount is created or
 /// lost by accident. Amounts are UInt64: the loader caps the network's total at 2^63.
 public struct NetworkLedger: Equatable, Sendable {
     /// Free balances by account name (the task giver is `NetworkLedger.taskGiver`).
     public private(set) var balances: [String: UInt64]
-    /// The task giver's reward and tax for the task in play.
+    /// The task giver's reward and tax for the tasks in play.
     public private(set) var escrow: UInt64 = 0
+    /// Bonds the participants of open games locked (each game's starting balances).
+    public private(set) var locked: UInt64 = 0
     /// Funded by the tax, paid to verifiers who catch a forced error.
     public private(set) var jackpot: UInt64
     /// Slashed deposits not paid to a winner.
@@ -45,7 +48,7 @@ public struct NetworkLedger: Equatable, Sendable {
 
     /// The sum of every account and sink, in wei; nil when it overflows (a bug that
     /// inflates money shows as a mismatch, not a trap).
-    public var sum: UInt64? { checkedSum(Array(balances.values) + [escrow, jackpot, burned, gasPaid, computePaid]) }
+    public var sum: UInt64? { checkedSum(Array(balances.values) + [escrow, locked, jackpot, burned, gasPaid, computePaid]) }
 
     /// Whether the money sums to what it started with, to the wei.
     public var isConserved: Bool { sum == total }
@@ -92,21 +95,29 @@ public struct NetworkLedger: Equatable, Sendable {
         balances[name, default: 0] += amount
     }
 
-    /// Takes a played game's settlement: the participants' balances as the judge left
-    /// them (`start` → `end`), what it burned and what each paid for gas from its balance.
-    /// The game itself conserves money, so Σ start = Σ end + burned + Σ gas paid; throws
-    /// otherwise.
+    /// Locks each participant's bond for a game it enters (`bonds`: name → wei); false
+    /// (nothing moves) when one of them cannot pay its bond.
+    public mutating func lockBonds(_ bonds: [String: UInt64]) -> Bool {
+        guard bonds.allSatisfy({ balance($0.key) >= $0.value }), let sum = checkedSum(Array(bonds.values)) else { return false }
+        for (name, b) in bonds { balances[name]! -= b }
+        locked += sum
+        return true
+    }
+
+    /// Takes a settled game: its participants entered with their bonds (`start`) and the
+    /// judge left them `end`; what it burned and what each paid for gas. The game itself
+    /// conserves money, so Σ start = Σ end + burned + Σ gas paid; throws otherwise. What is
+    /// left of each bond returns to its party's free balance.
     public mutating func settleGame(start: [String: UInt64], end: [String: UInt64], burned gameBurned: UInt64,
                                     gasPaid gamePaid: [String: UInt64] = [:]) throws {
         let before = checkedSum(Array(start.values))
         let after = checkedSum(Array(end.values) + [gameBurned] + Array(gamePaid.values))
-        guard before != nil, before == after, Set(start.keys) == Set(end.keys) else {
+        guard let before, before == after, Set(start.keys) == Set(end.keys) else {
             throw NetworkError("a game did not conserve money: \(before.map(String.init) ?? "overflow") wei at the start, \(after.map(String.init) ?? "overflow") at the end with the burned")
         }
-        for (name, s) in start {
-            guard balance(name) == s else { throw NetworkError("\(name) entered the game with \(s) wei but holds \(balance(name))") }
-            balances[name] = end[name]
-        }
+        guard before <= locked else { throw NetworkError("a game settled \(before) wei of bonds, but only \(locked) are locked") }
+        locked -= before
+        for (name, e) in end { balances[name, default: 0] += e }
         burned += gameBurned
         gasPaid += gamePaid.values.reduce(0, +)
     }

@@ -7,7 +7,7 @@ import Scenario
 /// `wall_seconds`. Keys are snake_case (docs/REPORT.md, "Network reports").
 public struct NetworkReport: Codable, Equatable, Sendable {
     /// Bumped when a key changes meaning or disappears.
-    public static let currentSchemaVersion = 2
+    public static let currentSchemaVersion = 3
 
     public var schemaVersion = NetworkReport.currentSchemaVersion
     /// Always "network": tells this report from a single game's.
@@ -173,13 +173,17 @@ public struct TaskRecord: Codable, Equatable, Sendable {
     /// Verifiers paid from the jackpot for catching a forced error, and how much each.
     public var jackpotPaidTo: [String]
     public var jackpotPaidWei: UInt64
-    /// The jackpot after the task.
+    /// The jackpot after the task settled.
     public var jackpotWei: UInt64
+    /// The network block its game settled in (its arrival block + the game's own
+    /// settlement block); null when not played. Games overlap: a task arrives while the
+    /// games of earlier ones are still open.
+    public var settledBlock: UInt64? = nil
 
     enum CodingKeys: String, CodingKey {
         case task, block, program, solver, notPlayed = "not_played", forcedError = "forced_error", cheated, verifiers
         case accepted, wrongResult = "wrong_result", winner, disputes, messages, gas, jackpotPaidTo = "jackpot_paid_to"
-        case jackpotPaidWei = "jackpot_paid_wei", jackpotWei = "jackpot_wei"
+        case jackpotPaidWei = "jackpot_paid_wei", jackpotWei = "jackpot_wei", settledBlock = "settled_block"
     }
 
     /// Writes every key, absent values as null, so the schema does not depend on the task.
@@ -192,7 +196,7 @@ public struct TaskRecord: Codable, Equatable, Sendable {
         try c.encode(wrongResult, forKey: .wrongResult); try c.encode(winner, forKey: .winner)
         try c.encode(disputes, forKey: .disputes); try c.encode(messages, forKey: .messages); try c.encode(gas, forKey: .gas)
         try c.encode(jackpotPaidTo, forKey: .jackpotPaidTo); try c.encode(jackpotPaidWei, forKey: .jackpotPaidWei)
-        try c.encode(jackpotWei, forKey: .jackpotWei)
+        try c.encode(jackpotWei, forKey: .jackpotWei); try c.encode(settledBlock, forKey: .settledBlock)
     }
 }
 

@@ -27,14 +27,18 @@ public enum NetworkRun {
                             progress: (String) -> Void = { _ in }) throws -> NetworkReport {
         let started = Date()
         var state = try NetworkState(scenario, player: player)
+        // Events in the order of the network's blocks: task n arrives in block
+        // (n − 1) × arrival_every_blocks; a game posted in block a that settles in its own
+        // block d settles in the network's block a + d. A game settling in a block is seen by
+        // a task arriving in that block. Each game is played when it is posted (it depends
+        // on nothing but its own bonds) and its money moves when it settles, so games
+        // overlap exactly as on a chain that holds them all at once.
         for index in 0..<scenario.population.tasks {
-            try state.playTask(index)
-            guard state.ledger.isConserved else {
-                throw NetworkError("money not conserved after task \(index + 1): \(state.ledger.sum.map(String.init) ?? "overflow") wei, expected \(state.ledger.total)")
-            }
-            state.checks += 1
-            progress(state.tasks.last.map(NetworkRun.describe) ?? "")
+            let arrival = UInt64(index) &* scenario.population.arrivalEveryBlocks
+            for done in try state.settle(through: arrival) { progress(NetworkRun.describe(done)) }
+            if let unplayed = try state.post(index, at: arrival) { progress(NetworkRun.describe(unplayed)) }
         }
+        for done in try state.settle(through: .max) { progress(NetworkRun.describe(done)) }
         var report = state.report(file: file, generator: generator, wallSeconds: Date().timeIntervalSince(started))
         report.mode = mode
         return report
@@ -64,6 +68,8 @@ struct NetworkState {
     var disputes = 0, gas: UInt64 = 0, solverInstructions: UInt64 = 0
     /// Plays each task's game.
     let player: NetworkRun.Player
+    /// Games posted and not yet settled, in the order they were posted.
+    var open: [OpenGame] = []
 
     var pop: PopulationSpec { scenario.population }
 
@@ -111,48 +117,72 @@ struct NetworkState {
         return claim
     }
 
-    /// What a party needs to take part: its deposit and the gas reserve.
-    func canCover(_ name: String, deposit: UInt64) -> Bool {
-        !(parties[name]?.insolvent ?? true) && ledger.balance(name) >= deposit &+ pop.gasReserveWei
+    /// What a party needs to take part: its bond for the game and the gas reserve, free.
+    func canCover(_ name: String, bond: UInt64) -> Bool {
+        let (need, o) = bond.addingReportingOverflow(pop.gasReserveWei)
+        return !(parties[name]?.insolvent ?? true) && !o && ledger.balance(name) >= need
     }
 
     mutating func skip(_ name: String, task: Int, _ why: String) {
         parties[name]?.skipped.append(Skip(task: task, why: why))
     }
 
-    mutating func playTask(_ index: Int) throws {
+    /// Task `index` arrives in network block `block`: the task giver posts it, a solver is
+    /// drawn, strategies decide, every participant locks its bond, and the game is played
+    /// (`player`); its money moves when it settles (`settle(through:)`). Returns the record
+    /// of a task that could not be played (it is finished at once), nil otherwise.
+    mutating func post(_ index: Int, at block: UInt64) throws -> TaskRecord? {
         let number = index + 1
         let draws = TaskDraws(seed: scenario.seed, index: index, verifiers: pop.verifiers.count)
         let programIndex = Int(draws.program % UInt64(pop.programs.count))
         let task = pop.programs[programIndex]
-        var record = TaskRecord(task: number, block: UInt64(index) &* pop.arrivalEveryBlocks,
+        var record = TaskRecord(task: number, block: block,
                                 program: (task.imageFile as NSString).lastPathComponent, solver: nil, notPlayed: nil,
                                 forcedError: false, cheated: false, verifiers: [], accepted: false, wrongResult: false,
                                 winner: nil, disputes: 0, messages: 0, gas: 0, jackpotPaidTo: [], jackpotPaidWei: 0, jackpotWei: 0)
-        defer { finish(record) }
+        func unplayed(_ why: String) throws -> TaskRecord {
+            record.notPlayed = why
+            participation.append(0)
+            try finish(record)
+            return tasks.last!
+        }
         let inc = pop.incentives
         let posted = inc.rewardWei + inc.taxWei
         // The task giver's own transaction: posting the task costs it gas too.
         let postingGas = TaskPosting.gas(scenario.gas), postingFee = TaskPosting.fee(scenario.gas, price: pop.gasPriceWei)
         guard ledger.escrowFromTaskGiver(posted, gasFee: postingFee) else {
-            record.notPlayed = "the task giver cannot pay the reward and tax (\(posted) wei) and the posting's gas (\(postingFee) wei)"
-            skip(NetworkLedger.taskGiver, task: number, record.notPlayed!)
-            return
+            let why = "the task giver cannot pay the reward and tax (\(posted) wei) and the posting's gas (\(postingFee) wei)"
+            skip(NetworkLedger.taskGiver, task: number, why)
+            return try unplayed(why)
         }
         parties[NetworkLedger.taskGiver]!.spentWei += posted
         parties[NetworkLedger.taskGiver]!.gasWei += postingFee
-        // The lottery among solvers that can cover the solver deposit.
+        let honest = try honestClaim(programIndex)
+        var game = scenario.game
+        // Every transaction's gas is paid from its sender's balance as it is mined.
+        game.gasPriceWei = pop.gasPriceWei
+        func bond(_ role: Role, deposit: UInt64, challengers: Int) -> UInt64 {
+            GameBond.wei(role: role, deposit: deposit, steps: honest.steps, challengers: challengers, config: game,
+                         gas: scenario.gas, price: pop.gasPriceWei)
+        }
+        // Who verifies: each verifier's strategy decides; those that cannot lock a
+        // challenger's bond sit out. Colluders come first (they challenge at once), then the
+        // others in population order, each held one block so the colluder's dispute is
+        // played first.
+        let verifierBond = bond(.verifier, deposit: game.challengerDeposit, challengers: 1)
+        // The lottery among solvers that can lock the solver's bond for as many challengers
+        // as there are verifiers.
+        let solverBondMost = bond(.solver, deposit: game.solverDeposit, challengers: pop.verifiers.count)
         var eligible: [NetworkParty<SolverStrategy>] = []
         for s in pop.solvers {
-            if canCover(s.name, deposit: scenario.game.solverDeposit) { eligible.append(s) }
-            else { skip(s.name, task: number, parties[s.name]!.insolvent ? "insolvent (could not pay its gas)" : "cannot cover the solver deposit and gas reserve") }
+            if canCover(s.name, bond: solverBondMost) { eligible.append(s) }
+            else { skip(s.name, task: number, parties[s.name]!.insolvent ? "insolvent (could not pay its gas)" : "cannot lock the solver's bond (deposit and gas) and the gas reserve") }
         }
         guard !eligible.isEmpty else {
             ledger.refundPosting(posted, gasFee: postingFee)
             parties[NetworkLedger.taskGiver]!.spentWei -= posted
             parties[NetworkLedger.taskGiver]!.gasWei -= postingFee
-            record.notPlayed = "no solver can cover the solver deposit"
-            return
+            return try unplayed("no solver can lock the solver's bond")
         }
         let solver = eligible[Int(draws.lottery % UInt64(eligible.count))]
         record.solver = solver.name
@@ -160,14 +190,12 @@ struct NetworkState {
         record.cheated = !record.forcedError && StrategyDecision.cheats(solver.strategy, draw: draws.cheat, recentVerifiers: participation)
         let wrong = record.forcedError || record.cheated
 
-        // Who verifies: colluders first (they challenge at once), then the others in
-        // population order, each held one block so the colluder's dispute is played first.
         var colluders: [String] = [], others: [String] = []
         for (i, v) in pop.verifiers.enumerated() {
             guard StrategyDecision.verifies(v.strategy, draw: draws.verify[i], jackpot: ledger.jackpot, solver: solver.name,
                                             solverCheats: record.cheated) else { continue }
-            guard canCover(v.name, deposit: scenario.game.challengerDeposit) else {
-                skip(v.name, task: number, parties[v.name]!.insolvent ? "insolvent (could not pay its gas)" : "cannot cover the challenger deposit and gas reserve")
+            guard canCover(v.name, bond: verifierBond) else {
+                skip(v.name, task: number, parties[v.name]!.insolvent ? "insolvent (could not pay its gas)" : "cannot lock a challenger's bond (deposit and gas) and the gas reserve")
                 continue
             }
             if case .colludingWith = v.strategy { colluders.append(v.name) } else { others.append(v.name) }
@@ -175,7 +203,6 @@ struct NetworkState {
         record.verifiers = colluders + others
         participation.append(record.verifiers.count)
 
-        let honest = try honestClaim(programIndex)
         var faults: [FaultSpec] = []
         if wrong {
             // A bit of RAM far from anything the program touches, flipped after a drawn
@@ -184,11 +211,8 @@ struct NetworkState {
             let address = MachineMap.ramBase + (task.ramMiB << 19)
             faults = [.corrupt(step: step, target: .memory(address: address), bit: 0)]
         }
-        var game = scenario.game
         // Truebit does not slash a solver for an error it was forced to post.
         if record.forcedError { game.solverDeposit = 0 }
-        // Every transaction's gas is paid from its sender's balance as it is mined.
-        game.gasPriceWei = pop.gasPriceWei
         let delay: UInt64 = colluders.isEmpty ? 0 : 1
         var spec = ScenarioSpec(name: "\(scenario.name)-task-\(number)", seed: scenario.seed ^ UInt64(number), task: task,
                                 game: game, gas: scenario.gas, network: scenario.network,
@@ -196,16 +220,47 @@ struct NetworkState {
                                 verifiers: colluders.map { PartySpec(name: $0, faults: [.verifier(.lieInBisection(fromRound: 1))]) }
                                     + others.map { PartySpec(name: $0, challengeDelayBlocks: delay) })
         let roster = Roster(spec)
-        var start: [String: UInt64] = [:]
-        for p in roster.parties { start[p.name] = ledger.balance(p.name) }
-        spec.startingBalances = start
+        // Every participant enters the game with its bond, locked until the game settles.
+        var bonds: [String: UInt64] = [:]
+        for p in roster.parties {
+            bonds[p.name] = p.role == .solver ? bond(.solver, deposit: game.solverDeposit, challengers: record.verifiers.count)
+                                              : verifierBond
+        }
+        guard ledger.lockBonds(bonds) else {
+            throw NetworkError("task \(number): a participant could not lock the bond it was found able to cover")
+        }
+        spec.startingBalances = bonds
         let result: RunResult
         do {
             result = try player(spec, number)
         } catch {
             throw NetworkError("task \(number) (\(record.program), solver \(solver.name)) could not be played: \(error)")
         }
-        let g = result.game
+        let (settles, o) = block.addingReportingOverflow(result.game.finalBlock)
+        open.append(OpenGame(index: index, settles: o ? .max : settles, record: record, result: result, roster: roster,
+                             bonds: bonds, honest: honest, game: game, postingGas: postingGas))
+        return nil
+    }
+
+    /// Settles every open game whose settlement block is at most `block`, in the order of
+    /// their settlement blocks (ties: the older task first); returns their records.
+    mutating func settle(through block: UInt64) throws -> [TaskRecord] {
+        var done: [TaskRecord] = []
+        while let next = open.enumerated().filter({ $0.element.settles <= block })
+            .min(by: { ($0.element.settles, $0.element.index) < ($1.element.settles, $1.element.index) }) {
+            open.remove(at: next.offset)
+            try settle(next.element)
+            done.append(tasks.last!)
+        }
+        return done
+    }
+
+    /// A game has settled: its balances come back, compute is charged, the reward, tax and
+    /// jackpot move, and the money is checked.
+    mutating func settle(_ o: OpenGame) throws {
+        var record = o.record
+        let g = o.result.game, roster = o.roster, inc = pop.incentives, game = o.game
+        let solver = record.solver!
         var end: [String: UInt64] = [:], gasPaid: [String: UInt64] = [:]
         for b in g.balances {
             let name = roster.name(of: b.party)
@@ -215,16 +270,17 @@ struct NetworkState {
             // Could not pay for a move (or a call made for it): insolvent from now on.
             if (b.gasShort ?? 0) > 0 { parties[name]!.insolvent = true }
         }
-        try ledger.settleGame(start: start, end: end, burned: g.burned, gasPaid: gasPaid)
+        try ledger.settleGame(start: o.bonds, end: end, burned: g.burned, gasPaid: gasPaid)
 
         // Income and deposits lost, per participant.
         record.accepted = g.outcome.accepted
         record.winner = g.outcome.winner.map(roster.name(of:))
-        record.wrongResult = g.claim.map { $0 != honest } ?? false
+        record.wrongResult = g.claim.map { $0 != o.honest } ?? false
         record.disputes = g.disputes.count
         record.messages = g.messages
-        let (taskGas, over) = g.gas.totalGas.addingReportingOverflow(postingGas)
+        let (taskGas, over) = g.gas.totalGas.addingReportingOverflow(o.postingGas)
         record.gas = over ? .max : taskGas
+        record.settledBlock = o.settles
         disputes += g.disputes.count
         let (total, over2) = gas.addingReportingOverflow(record.gas)
         gas = over2 ? .max : total
@@ -233,41 +289,41 @@ struct NetworkState {
             let challenger = roster.name(of: d.challenger)
             guard let w = d.winner else { continue }
             if w == d.challenger {
-                parties[challenger]!.disputesWon += 1; parties[solver.name]!.disputesLost += 1
-                lost[solver.name] = game.solverDeposit
+                parties[challenger]!.disputesWon += 1; parties[solver]!.disputesLost += 1
+                lost[solver] = game.solverDeposit
             } else {
-                parties[challenger]!.disputesLost += 1; parties[solver.name]!.disputesWon += 1
+                parties[challenger]!.disputesLost += 1; parties[solver]!.disputesWon += 1
                 lost[challenger, default: 0] += game.challengerDeposit
             }
         }
-        for name in start.keys.sorted() {
+        for name in o.bonds.keys.sorted() {
             // The game's own money moves: gas paid is counted apart (`gasWei`).
-            let delta = Int64(end[name]! + gasPaid[name]!) - Int64(start[name]!)
+            let delta = Int64(end[name]! + gasPaid[name]!) - Int64(o.bonds[name]!)
             var l = Int64(lost[name] ?? 0), income = delta + l
             if income < 0 { (l, income) = (-delta, 0) }
             parties[name]!.incomeWei += UInt64(income)
             parties[name]!.depositsLostWei += UInt64(l)
         }
-        parties[solver.name]!.tasks += 1
+        parties[solver]!.tasks += 1
         for v in record.verifiers { parties[v]!.tasks += 1 }
 
         // Compute at the price per instruction (gas was paid in the game); a party that
         // cannot pay all of it is insolvent from now on.
-        for m in result.parties {
+        for m in o.result.parties {
             let (cost, o) = m.stepsExecuted.multipliedReportingOverflow(by: pop.verifyPriceWeiPerInstruction)
             let owed = o ? UInt64.max : cost
             let paid = ledger.chargeCompute(m.name, owed)
             parties[m.name]!.computeWei += paid
             if paid < owed { parties[m.name]!.insolvent = true }
-            if m.name == solver.name { solverInstructions += m.stepsExecuted }
+            if m.name == solver { solverInstructions += m.stepsExecuted }
         }
 
         // The task giver's escrow: the reward to the solver of an accepted result (a
         // forced error is not the solver's fault), back to the task giver otherwise; the
         // tax into the jackpot.
         if record.accepted {
-            ledger.payFromEscrow(inc.rewardWei, to: solver.name)
-            parties[solver.name]!.incomeWei += inc.rewardWei
+            ledger.payFromEscrow(inc.rewardWei, to: solver)
+            parties[solver]!.incomeWei += inc.rewardWei
         } else {
             ledger.payFromEscrow(inc.rewardWei, to: NetworkLedger.taskGiver)
             parties[NetworkLedger.taskGiver]!.spentWei -= inc.rewardWei
@@ -292,19 +348,24 @@ struct NetworkState {
                 record.jackpotPaidWei = each
             }
         }
+        try finish(record)
     }
 
-    /// Records the task and every party's P&L after it.
-    mutating func finish(_ record: TaskRecord) {
+    /// Records a task that settled (or could not be played), every party's P&L after it,
+    /// and checks the money.
+    mutating func finish(_ record: TaskRecord) throws {
         var r = record
         r.jackpotWei = ledger.jackpot
-        if r.solver == nil { participation.append(0) }
         tasks.append(r)
         jackpotOverTime.append(ledger.jackpot)
         for name in order {
             let net = Int64(ledger.balance(name)) - Int64(parties[name]!.startWei)
             parties[name]!.netOverTime.append(net)
         }
+        guard ledger.isConserved else {
+            throw NetworkError("money not conserved after task \(r.task): \(ledger.sum.map(String.init) ?? "overflow") wei, expected \(ledger.total)")
+        }
+        checks += 1
     }
 
     func report(file: String, generator: String, wallSeconds: Double) -> NetworkReport {
@@ -313,6 +374,8 @@ struct NetworkState {
             ps[i].endWei = ledger.balance(ps[i].name)
             ps[i].netWei = Int64(ps[i].endWei) - Int64(ps[i].startWei)
         }
+        // In the order of the tasks (they finished in the order they settled).
+        let tasks = self.tasks.sorted { $0.task < $1.task }
         let played = tasks.filter { $0.solver != nil }
         let wrong = played.filter { $0.accepted && $0.wrongResult && !$0.forcedError }.map { t -> WrongResult in
             let why: String
@@ -344,4 +407,21 @@ struct NetworkState {
                              expectations: ExpectationOutcome(passed: failures.isEmpty, failures: failures),
                              wallSeconds: wallSeconds)
     }
+}
+
+/// A game posted and not yet settled: what its settlement needs.
+struct OpenGame {
+    /// The task's index (0-based).
+    let index: Int
+    /// The network block it settles in: its arrival block + its own settlement block.
+    let settles: UInt64
+    let record: TaskRecord
+    let result: RunResult
+    let roster: Roster
+    /// Each participant's bond (its starting balance in the game).
+    let bonds: [String: UInt64]
+    let honest: Claim
+    /// The rules it was played under (a forced error's solver deposit is 0).
+    let game: GameConfig
+    let postingGas: UInt64
 }

@@ -17,15 +17,11 @@ public enum TaskPosting {
     /// set + the task giver's balance read cold and reset (EIP-2929 / EIP-2200 prices, as
     /// the judge meters every move). Saturating: a schedule past UInt64 costs "everything".
     public static func gas(_ gas: GasSchedule) -> UInt64 {
-        func add(_ a: UInt64, _ b: UInt64) -> UInt64 { let (r, o) = a.addingReportingOverflow(b); return o ? .max : r }
-        func mul(_ a: UInt64, _ b: UInt64) -> UInt64 { let (r, o) = a.multipliedReportingOverflow(by: b); return o ? .max : r }
-        return add(add(gas.txBase, mul(calldataBytes, gas.calldataNonZeroByte)),
-                   add(mul(freshSlots, add(gas.sloadCold, gas.sstoreSet)), add(gas.sloadCold, gas.sstoreReset)))
+        (Saturating(gas.txBase) + Saturating(calldataBytes) * gas.calldataNonZeroByte
+            + Saturating(freshSlots) * (Saturating(gas.sloadCold) + gas.sstoreSet).value
+            + (Saturating(gas.sloadCold) + gas.sstoreReset)).value
     }
 
     /// The posting's fee in wei at `price` per gas (saturating).
-    public static func fee(_ gas: GasSchedule, price: UInt64) -> UInt64 {
-        let (r, o) = Self.gas(gas).multipliedReportingOverflow(by: price)
-        return o ? .max : r
-    }
+    public static func fee(_ gas: GasSchedule, price: UInt64) -> UInt64 { (Saturating(Self.gas(gas)) * price).value }
 }

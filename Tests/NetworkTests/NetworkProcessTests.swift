@@ -34,12 +34,13 @@ struct NetworkProcessTests {
         FileManager.default.createFile(atPath: dir + "/stderr", contents: nil)
         p.standardError = FileHandle(forWritingAtPath: dir + "/stderr")
         try p.run()
-        // Once the chain has finished task 1, kill the shill.
+        // Once task 1's game has settled (its judge logs it), kill the shill: task 2 is
+        // posted after that game has ended.
         let w = Stopwatch()
         var killed = false
         while p.isRunning && w.seconds < 300 && !killed {
             let log = (try? String(contentsOfFile: work + "/chain.log", encoding: .utf8)) ?? ""
-            if log.contains("progress: task 1:") {
+            if log.split(separator: "\n").contains(where: { $0.hasPrefix("task 1: [") && $0.contains("] settled:") }) {
                 for pid in processes(mentioning: work) {
                     let cmd = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline").map { String(decoding: $0, as: UTF8.self) } ?? ""
                     if cmd.contains("--name\u{0}shill\u{0}") { kill(pid, SIGKILL); killed = true }

@@ -1,6 +1,7 @@
 import Foundation
 import Game
 import Network
+import Roles
 import Scenario
 import Testing
 import TestSupport
@@ -19,8 +20,8 @@ struct NetworkRunTests {
                                  taskGiverBalanceWei: 10_000_000,
                                  incentives: IncentiveSpec(rewardWei: 5_000, taxWei: 1_000, jackpotInitialWei: 50_000,
                                                            forcedErrorProbability: forced, jackpotPayoutBps: 5_000, jackpotHalving: true),
-                                 solvers: solvers.enumerated().map { NetworkParty(name: "s\($0.offset)", strategy: $0.element, balanceWei: 5_000_000) },
-                                 verifiers: verifiers.enumerated().map { NetworkParty(name: "v\($0.offset)", strategy: $0.element, balanceWei: 5_000_000) })
+                                 solvers: solvers.enumerated().map { NetworkParty(name: "s\($0.offset)", strategy: $0.element, balanceWei: 5_000_000_000) },
+                                 verifiers: verifiers.enumerated().map { NetworkParty(name: "v\($0.offset)", strategy: $0.element, balanceWei: 5_000_000_000) })
         return NetworkScenario(name: "mc-\(seed)", seed: seed, game: game, population: pop)
     }
 
@@ -60,10 +61,16 @@ struct NetworkRunTests {
         let compute = l.chargeCompute("a", 5), short = l.chargeCompute("b", 70)
         #expect(compute == 5 && short == 50 && l.balance("b") == 0)
         l.payFromJackpot(20, to: "b")
-        // A game: gas paid from the balances as it was played, a deposit burned.
+        // A game: each party locks its bond, pays gas from it as the game is played, and a
+        // deposit is burned; what is left of each bond comes back.
+        #expect(!l.lockBonds(["a": 66, "b": 20]) && l.balance("a") == 65, "a bond past the balance locks nothing")
+        #expect(l.lockBonds(["a": 65, "b": 20]) && l.locked == 85 && l.balance("a") == 0 && l.isConserved)
         try l.settleGame(start: ["a": 65, "b": 20], end: ["a": 50, "b": 0], burned: 10, gasPaid: ["a": 5, "b": 20])
-        #expect(l.isConserved && l.jackpot == 0 && l.burned == 10 && l.gasPaid == 25 && l.computePaid == 55)
+        #expect(l.isConserved && l.locked == 0 && l.balance("a") == 50 && l.jackpot == 0 && l.burned == 10 && l.gasPaid == 25
+                && l.computePaid == 55)
         #expect(throws: NetworkError.self) { try l.settleGame(start: ["a": 50], end: ["a": 50], burned: 0, gasPaid: ["a": 1]) }
+        // Bonds that were never locked cannot be settled.
+        #expect(throws: NetworkError.self) { try l.settleGame(start: ["a": 5], end: ["a": 5], burned: 0) }
     }
 
     /// Two runs of one network give the same report but for the host's seconds.
@@ -92,6 +99,8 @@ struct NetworkRunTests {
             let end = r.parties.reduce(UInt64(0)) { $0 + $1.endWei }
             #expect(end + r.network.jackpotWei.last! + r.money.burnedWei + r.money.gasPaidWei + r.money.computePaidWei == r.money.totalWei)
             #expect(r.parties.allSatisfy { Int64($0.endWei) - Int64($0.startWei) == $0.netWei })
+            // Every bond covered its party's gas: nobody ran short inside a game.
+            #expect(r.parties.allSatisfy { !$0.insolvent }, "seed \(seed): \(r.parties.filter(\.insolvent).map(\.name))")
             if mix.contains(.always) { #expect(r.network.wrongResultsAccepted == 0, "seed \(seed): \(r.network.wrongResults)") }
             if mix.isEmpty {
                 wrongWithoutVerifiers += r.network.wrongResultsAccepted
@@ -113,7 +122,7 @@ struct NetworkRunTests {
         let r = try NetworkRun.play(n)
         #expect(r.tasks.allSatisfy { $0.solver == "s0" && $0.verifiers.isEmpty })
         let poor = r.parties.first { $0.name == "s1" }!
-        #expect(poor.skipped.count == 2 && poor.skipped[0].why.contains("cannot cover"))
+        #expect(poor.skipped.count == 2 && poor.skipped[0].why.contains("cannot lock the solver's bond"))
         #expect(r.parties.first { $0.name == "v0" }!.skipped.count == 2)
         n.population.taskGiverBalanceWei = 0
         let broke = try NetworkRun.play(n)
@@ -145,6 +154,32 @@ struct NetworkRunTests {
         let unplayed = try NetworkRun.play(n)
         let idle = try #require(unplayed.parties.first { $0.role == "task_giver" })
         #expect(unplayed.network.tasksPlayed == 0 && idle.gasWei == 0 && idle.netWei == 0 && unplayed.money.conserved)
+    }
+
+    /// Games overlap: a task arriving before an earlier game settles is decided with the
+    /// money as it stands, each open game holding its participants' bonds. A verifier that
+    /// can afford one bond verifies the first task and sits out the next if it arrives a
+    /// block later (the first game is still open), but verifies both when they arrive far
+    /// enough apart. Every played task's `settled_block` is its arrival block plus its own
+    /// game's settlement block.
+    @Test func gamesOverlapAndEachHoldsItsBonds() throws {
+        var n = Self.network(seed: 6, tasks: 2, solvers: [.honest, .honest], verifiers: [.always])
+        let steps = try MachineOracle(boot: { try Self.hello.boot() }, maxSteps: Self.hello.maxSteps).finalClaim().steps
+        var game = n.game
+        game.gasPriceWei = 1
+        let bond = GameBond.wei(role: .verifier, deposit: game.challengerDeposit, steps: steps, challengers: 1, config: game,
+                                gas: n.gas, price: 1)
+        n.population.verifiers[0].balanceWei = bond + bond / 2
+        n.population.arrivalEveryBlocks = 1
+        let close = try NetworkRun.play(n)
+        #expect(close.tasks.map(\.verifiers) == [["v0"], []], "\(close.tasks)")
+        #expect(close.parties.first { $0.name == "v0" }!.skipped.map(\.why) == ["cannot lock a challenger's bond (deposit and gas) and the gas reserve"])
+        let first = try #require(close.tasks.first?.settledBlock)
+        #expect(first > close.tasks[1].block, "task 2 arrived while task 1's game was open")
+        n.population.arrivalEveryBlocks = 1_000
+        let apart = try NetworkRun.play(n)
+        #expect(apart.tasks.map(\.verifiers) == [["v0"], ["v0"]])
+        #expect(apart.tasks.allSatisfy { ($0.settledBlock ?? 0) > $0.block } && apart.money.conserved)
     }
 
     /// The chain process writes its report as JSON and the launcher reads it back: the
@@ -188,7 +223,7 @@ struct ShippedNetworkScenarioTests {
     #expect(Set(o.keys) == ["schema_version", "kind", "scenario", "file", "seed", "generator", "mode", "network", "parties", "tasks",
                             "money", "expectations", "wall_seconds", "process_events"])
     let task = try #require((o["tasks"] as? [[String: Any]])?.first)
-    #expect(task["solver"] is NSNull && task["winner"] is NSNull && task["not_played"] is String)
+    #expect(task["solver"] is NSNull && task["winner"] is NSNull && task["not_played"] is String && task["settled_block"] is NSNull)
     #expect((o["parties"] as? [[String: Any]])?.allSatisfy { $0["net_wei"] is Int } == true)
     #expect(r.terminalSummary().contains("tasks 2 (played 0, completed 0)"))
     #expect(r.html().contains("<svg"))
