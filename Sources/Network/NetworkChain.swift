@@ -57,10 +57,10 @@ public enum NetworkChain {
             _ = lobby.pump(timeoutMilliseconds: 50)
         }
         log("every party joined")
-        let host = GameHost(accounts: accounts, mux: mux, lobby: lobby, workDirectory: workDirectory,
-                            tbsimVersion: tbsimVersion, parent: parent, log: log)
+        let table = HostedTable(accounts: accounts, mux: mux, lobby: lobby, workDirectory: workDirectory,
+                                blockMs: scenario.game.blockIntervalMs, tbsimVersion: tbsimVersion, parent: parent, log: log)
         let report = try NetworkRun.play(scenario, file: file, generator: "tbsim \(tbsimVersion)", mode: .processes,
-                                         player: host.play, progress: { log("progress: " + $0) })
+                                         table: table, progress: { log("progress: " + $0) })
         lobby.finish()
         // Let the last messages leave before the socket closes.
         usleep(300_000)
@@ -70,18 +70,37 @@ public enum NetworkChain {
     }
 }
 
-/// Plays one task's game inside the chain process: its judge on the task's channel, its
-/// parties told by the lobby.
-struct GameHost {
+/// Every task's game inside the chain process, all at once: each on its own channel of
+/// the one socket, with its own judge loop, clock and ledger, its parties told by the
+/// lobby. `run(through:)` drives every open game until none can still settle by the
+/// network block asked for: a game whose own clock has passed that block (counted from
+/// its posting) can only settle later.
+final class HostedTable: GameTable {
     let accounts: NetworkAccounts
     let mux: ChannelMux
     let lobby: NetworkLobby
     let workDirectory: String
+    let blockMs: UInt64
     let tbsimVersion: String
     let parent: pid_t
     let log: (String) -> Void
 
-    func play(_ drawn: ScenarioSpec, _ task: Int) throws -> RunResult {
+    /// A game being played.
+    struct Hosted {
+        let task: Int
+        let arrival: UInt64
+        let loop: JudgeLoop
+        let ledger: ChainJournal
+    }
+    private var games: [Hosted] = []
+
+    init(accounts: NetworkAccounts, mux: ChannelMux, lobby: NetworkLobby, workDirectory: String, blockMs: UInt64,
+         tbsimVersion: String, parent: pid_t, log: @escaping (String) -> Void) {
+        self.accounts = accounts; self.mux = mux; self.lobby = lobby; self.workDirectory = workDirectory
+        self.blockMs = max(1, blockMs); self.tbsimVersion = tbsimVersion; self.parent = parent; self.log = log
+    }
+
+    func start(_ drawn: ScenarioSpec, task: Int, arrival: UInt64) throws {
         let game = accounts.posted(drawn)
         let dir = workDirectory + "/task-\(task)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -95,29 +114,60 @@ struct GameHost {
         let ledgerPath = dir + "/ledger.sqlite"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: ledgerPath + suffix) }
         let ledger = try setup.openLedger(path: ledgerPath, initialRoot: initialRoot, tbsimVersion: tbsimVersion)
-        defer { ledger.journal.ledger.close() }
-        let channel = UInt32(task)
-        defer { mux.close(channel) }
         let clock = RunningClock()
+        let log = self.log
         clock.onGap = { ms in log("task \(task): this process did not run for \(ms) ms (stopped or starved); the chain clock did not count it") }
-        let loop = try setup.judgeLoop(endpoint: mux.open(channel), initialRoot: initialRoot, clock: { clock.milliseconds },
+        let loop = try setup.judgeLoop(endpoint: mux.open(UInt32(task)), initialRoot: initialRoot, clock: { clock.milliseconds },
                                        journal: ledger.journal, log: { log("task \(task): " + $0) })
-        for p in setup.roster.parties { lobby.announce(task: channel, scenario: yaml, to: p.name) }
-        while !loop.isDone {
+        for p in setup.roster.parties { lobby.announce(task: UInt32(task), scenario: yaml, to: p.name) }
+        games.append(Hosted(task: task, arrival: arrival, loop: loop, ledger: ledger.journal))
+    }
+
+    /// Whether `g` may still settle in a network block up to `block`.
+    private func mayStillSettle(_ g: Hosted, by block: UInt64) -> Bool {
+        if g.loop.isDone { return false }
+        if let settled = g.loop.settledBlock {
+            // Settled: wait for its metrics only if it counts by `block`.
+            return g.arrival &+ settled <= block
+        }
+        guard block != .max else { return true }
+        guard block >= g.arrival else { return false }
+        // Not yet posted (its parties are computing their runs), or its clock has not yet
+        // passed the block: it may.
+        guard let t = g.loop.chainTimeMs else { return true }
+        return t / blockMs <= block - g.arrival
+    }
+
+    func run(through block: UInt64) throws -> [Int: RunResult] {
+        while games.contains(where: { mayStillSettle($0, by: block) }) {
             if getppid() != parent { throw RoleError("the launcher went away") }
             lobby.drain()
-            // A drawn party whose process is gone will never join: the game goes on
-            // without it, as a real chain's would.
-            if loop.isWaitingForParties, !loop.missing.isEmpty, loop.missing.allSatisfy(lobby.isGone) {
-                loop.beginWithoutMissing()
-            }
-            let now = clock.milliseconds
             var wait: UInt64 = 50
-            if let w = loop.nextWakeup { wait = min(wait, w > now ? w - now : 0) }
-            _ = loop.pump(timeoutMilliseconds: Int(wait))
+            for g in games where !g.loop.isDone {
+                // A drawn party whose process is gone will never join: the game goes on
+                // without it, as a real chain's would.
+                if g.loop.isWaitingForParties, !g.loop.missing.isEmpty, g.loop.missing.allSatisfy(lobby.isGone) {
+                    g.loop.beginWithoutMissing()
+                }
+                var handled = 0
+                while handled < 1_000, g.loop.pump(timeoutMilliseconds: 0) { handled += 1 }
+                if let failure = g.loop.failure { throw RoleError("task \(g.task): \(failure)") }
+            }
+            // Every loop reads its wake-ups on its own clock; all of them run on real time.
+            for g in games where !g.loop.isDone {
+                if g.loop.nextWakeup != nil { wait = min(wait, 10) }
+            }
+            _ = try mux.wait(timeoutMilliseconds: Int(wait))
         }
-        if let failure = loop.failure { throw failure }
-        return loop.result()
+        var finished: [Int: RunResult] = [:]
+        games.removeAll { g in
+            guard g.loop.isDone else { return false }
+            mux.close(UInt32(g.task))
+            g.ledger.ledger.close()
+            finished[g.task] = g.loop.result()
+            return true
+        }
+        return finished
     }
 }
 

@@ -8,10 +8,11 @@ import Transport
 /// A solver or verifier of a network as one long-lived process (`tbsim node --role
 /// solver|verifier NETWORK.yaml --name N --connect ENDPOINT`): it joins the network's
 /// chain with a hello signed by its network key, then plays every task the chain draws
-/// it for, one after another, each on its own channel of the one connection: it reads
-/// the task's game from the announcement, computes its own run, and plays the game as a
-/// single game's party does (`PartyLoop`). It says `alive` about once a second, even
-/// while computing, and leaves when the chain says the network is over.
+/// it for — several at once when their games overlap — each on its own channel of the
+/// one connection: it reads the task's game from the announcement, computes its own run
+/// (its other games wait meanwhile), and plays the game as a single game's party does
+/// (`PartyLoop`). It says `alive` about once a second, even while computing, and leaves
+/// when the chain says the network is over.
 ///
 /// Nothing in an announcement is trusted beyond what a single game's scenario file is:
 /// the game is signed for by the chain's key in every notification, and a party that
@@ -59,15 +60,44 @@ public enum NetworkPartyNode {
             control(.alive)
         }
         sayHello()
+        var games: [UInt32: Game] = [:]
+        var computing: [UInt32: Run] = [:]
         while true {
             if getppid() != parent { throw RoleError("the launcher went away") }
             let now = clock.milliseconds
             if !joined, now &- lastHello >= RoleProcess.resyncMs { sayHello() }
-            if now &- lastHeard > silenceLimitMs {
+            if games.isEmpty, now &- lastHeard > silenceLimitMs {
                 throw RoleError("lost the chain: nothing heard for \((now &- lastHeard) / 1000) s; giving up")
             }
             heartbeat()
-            guard let e = try lobby.receive(timeoutMilliseconds: 100) else { continue }
+            // Runs that are done: their games begin (the hello goes out).
+            for (task, run) in computing {
+                guard let outcome = run.outcome else { continue }
+                computing[task] = nil
+                do {
+                    games[task] = try outcome.get().begin(name: name, log: log)
+                    games[task]?.heard = clock.milliseconds
+                } catch {
+                    // The game goes on without this party; its timeouts decide.
+                    log("\(name): task \(task) could not be played: \(error)")
+                    mux.close(task)
+                }
+            }
+            // Every game this party plays, as far as its frames and its clock go.
+            for (task, g) in games {
+                var handled = false
+                while g.loop.pump(timeoutMilliseconds: 0) { handled = true }
+                if handled { g.heard = clock.milliseconds; lastHeard = g.heard }
+                let limit = g.everHeard ? g.silence.then : g.silence.first
+                if g.loop.isDone || clock.milliseconds &- g.heard > limit {
+                    if !g.loop.isDone { log("\(name): task \(task): lost the judge: nothing heard past the game's last possible deadline; leaving it") }
+                    mux.close(task)
+                    games[task] = nil
+                } else if handled {
+                    g.everHeard = true
+                }
+            }
+            guard let e = try lobby.receive(timeoutMilliseconds: games.isEmpty && computing.isEmpty ? 100 : 5) else { continue }
             guard e.from == GameSetup.judgeName else { continue }
             lastHeard = clock.milliseconds
             switch WireFrame.decode(e.payload) {
@@ -75,14 +105,13 @@ public enum NetworkPartyNode {
                 if !joined { log("\(name): joined the network") }
                 joined = true
             case let .control(.task(number, yaml))?:
+                guard games[number] == nil, computing[number] == nil else { continue }
                 do {
-                    try play(task: number, yaml: yaml, name: name, accounts: accounts, mux: mux, parent: parent,
-                             heartbeat: heartbeat, log: log)
-                } catch let e as RoleError {
-                    throw e
+                    computing[number] = try Run(task: number, yaml: yaml, name: name, accounts: accounts, mux: mux, parent: parent)
                 } catch {
                     // The game goes on without this party; its timeouts decide.
                     log("\(name): task \(number) could not be played: \(error)")
+                    mux.close(number)
                 }
                 lastHeard = clock.milliseconds
             case .control(.networkDone)?:
@@ -94,34 +123,80 @@ public enum NetworkPartyNode {
         }
     }
 
-    /// Plays task `task`'s game `yaml` on its channel until the chain sends this party home.
-    static func play(task: UInt32, yaml: String, name: String, accounts: NetworkAccounts, mux: ChannelMux, parent: pid_t,
-                     heartbeat: @escaping () -> Void, log: @escaping (String) -> Void) throws {
-        let spec = try ScenarioLoader.parse(yaml: yaml, file: "task \(task)", baseDirectory: "")
-        let setup = accounts.setup(spec)
-        guard let entry = setup.roster.entry(named: name) else {
-            return log("\(name): task \(task) does not name this party; ignored")
+    /// A game this party plays: its loop, and when it last heard from the judge (on the
+    /// node's clock).
+    final class Game {
+        let loop: PartyLoop
+        let silence: RoleProcess.SilenceLimit
+        var heard: UInt64
+        var everHeard = false
+        init(loop: PartyLoop, silence: RoleProcess.SilenceLimit, heard: UInt64) {
+            self.loop = loop; self.silence = silence; self.heard = heard
         }
-        let channel = mux.open(task)
-        defer { channel.close() }
+    }
+
+    /// A task this party was drawn for, its own run computed on a thread of its own; then
+    /// its game begins.
+    final class Run: @unchecked Sendable {
+        let task: UInt32
+        let setup: GameSetup
+        let entry: Roster.Entry
+        let channel: ChannelEndpoint
         let wall = Stopwatch()
-        let oracle = try setup.oracle(for: entry) { _ in
-            heartbeat()
-            // A long run must not outlive the launcher.
-            if getppid() != parent { log("\(name): the launcher went away"); exit(1) }
+        private let lock = NSLock()
+        private var result: Result<Started, Error>?
+
+        /// What the thread hands over: the run and the claim it ends in.
+        struct Started {
+            let run: Run
+            let oracle: MachineOracle
+            let claim: Claim
+
+            /// The game's loop, its hello sent.
+            func begin(name: String, log: @escaping (String) -> Void) throws -> Game {
+                let r = run
+                log("\(name): task \(r.task): run ends after \(claim.steps) steps, root \(claim.root.hex)")
+                let clock = Stopwatch(), wall = r.wall, task = r.task
+                let loop = try r.setup.partyLoop(r.entry, endpoint: r.channel, oracle: oracle, clock: { clock.milliseconds },
+                                                 wallClock: { wall.seconds }, resyncMs: RoleProcess.resyncMs,
+                                                 log: { log("task \(task): " + $0) })
+                try loop.start()
+                // As a single game's party: the judge may wait for the other parties' runs first.
+                let bound = r.setup.lastPossibleDeadlineMs
+                let join = JudgeLoop.Timing().joinTimeoutMs
+                let silence = RoleProcess.SilenceLimit(first: bound > UInt64.max - join ? .max : join + bound, then: bound)
+                return Game(loop: loop, silence: silence, heard: 0)
+            }
         }
-        let claim = try oracle.finalClaim()
-        log("\(name): task \(task): run ends after \(claim.steps) steps, root \(claim.root.hex)")
-        let clock = Stopwatch()
-        let loop = try setup.partyLoop(entry, endpoint: channel, oracle: oracle, clock: { clock.milliseconds },
-                                       wallClock: { wall.seconds }, resyncMs: RoleProcess.resyncMs,
-                                       log: { log("task \(task): " + $0) })
-        try loop.start()
-        // As a single game's party: the judge may wait for the other parties' runs first.
-        let bound = setup.lastPossibleDeadlineMs
-        let join = JudgeLoop.Timing().joinTimeoutMs
-        let silence = RoleProcess.SilenceLimit(first: bound > UInt64.max - join ? .max : join + bound, then: bound)
-        try RoleProcess.drive(loop, clock: { clock.milliseconds }, silence: silence,
-                              each: heartbeat)
+
+        /// Reads task `task`'s game `yaml`, opens its channel (its frames wait there) and
+        /// starts this party's run. Throws when the game does not parse or does not name
+        /// this party.
+        init(task: UInt32, yaml: String, name: String, accounts: NetworkAccounts, mux: ChannelMux, parent: pid_t) throws {
+            let spec = try ScenarioLoader.parse(yaml: yaml, file: "task \(task)", baseDirectory: "")
+            setup = accounts.setup(spec)
+            guard let entry = setup.roster.entry(named: name) else {
+                throw RoleError("task \(task) does not name \(name)")
+            }
+            self.task = task
+            self.entry = entry
+            channel = mux.open(task)
+            let thread = Thread { [self] in
+                let r = Result { () throws -> Started in
+                    // Nothing here touches the connection: only the main thread does.
+                    let oracle = try self.setup.oracle(for: self.entry) { _ in
+                        // A long run must not outlive the launcher.
+                        if getppid() != parent { exit(1) }
+                    }
+                    return Started(run: self, oracle: oracle, claim: try oracle.finalClaim())
+                }
+                self.lock.lock(); self.result = r; self.lock.unlock()
+            }
+            thread.stackSize = 16 << 20
+            thread.start()
+        }
+
+        /// The run's outcome, once the thread is done.
+        var outcome: Result<Started, Error>? { lock.lock(); defer { lock.unlock() }; return result }
     }
 }

@@ -25,8 +25,16 @@ public enum NetworkRun {
     public static func play(_ scenario: NetworkScenario, file: String = "", generator: String = "tbsim",
                             mode: NetworkMode = .inProcess, player: @escaping Player = inProcess,
                             progress: (String) -> Void = { _ in }) throws -> NetworkReport {
+        try play(scenario, file: file, generator: generator, mode: mode, table: SequentialTable(player), progress: progress)
+    }
+
+    /// Plays `scenario` with its games on `table` (e.g. the chain process hosting them all
+    /// at once); `progress` hears one line per task as it settles.
+    public static func play(_ scenario: NetworkScenario, file: String = "", generator: String = "tbsim",
+                            mode: NetworkMode, table: any GameTable,
+                            progress: (String) -> Void = { _ in }) throws -> NetworkReport {
         let started = Date()
-        var state = try NetworkState(scenario, player: player)
+        var state = try NetworkState(scenario, table: table)
         // Events in the order of the network's blocks: task n arrives in block
         // (n − 1) × arrival_every_blocks; a game posted in block a that settles in its own
         // block d settles in the network's block a + d. A game settling in a block is seen by
@@ -67,15 +75,15 @@ struct NetworkState {
     var honestClaims: [Claim?]
     var disputes = 0, gas: UInt64 = 0, solverInstructions: UInt64 = 0
     /// Plays each task's game.
-    let player: NetworkRun.Player
+    let table: any GameTable
     /// Games posted and not yet settled, in the order they were posted.
     var open: [OpenGame] = []
 
     var pop: PopulationSpec { scenario.population }
 
-    init(_ scenario: NetworkScenario, player: @escaping NetworkRun.Player = NetworkRun.inProcess) throws {
+    init(_ scenario: NetworkScenario, table: any GameTable = SequentialTable(NetworkRun.inProcess)) throws {
         self.scenario = scenario
-        self.player = player
+        self.table = table
         let pop = scenario.population
         var balances = [NetworkLedger.taskGiver: pop.taskGiverBalanceWei]
         func blank(_ name: String, _ role: String, _ strategy: String, _ start: UInt64) -> PartyLedger {
@@ -230,27 +238,33 @@ struct NetworkState {
             throw NetworkError("task \(number): a participant could not lock the bond it was found able to cover")
         }
         spec.startingBalances = bonds
-        let result: RunResult
         do {
-            result = try player(spec, number)
+            try table.start(spec, task: number, arrival: block)
         } catch {
             throw NetworkError("task \(number) (\(record.program), solver \(solver.name)) could not be played: \(error)")
         }
-        let (settles, o) = block.addingReportingOverflow(result.game.finalBlock)
-        open.append(OpenGame(index: index, settles: o ? .max : settles, record: record, result: result, roster: roster,
-                             bonds: bonds, honest: honest, game: game, postingGas: postingGas))
+        open.append(OpenGame(index: index, arrival: block, record: record, roster: roster, bonds: bonds, honest: honest,
+                             game: game, postingGas: postingGas))
         return nil
     }
 
     /// Settles every open game whose settlement block is at most `block`, in the order of
     /// their settlement blocks (ties: the older task first); returns their records.
     mutating func settle(through block: UInt64) throws -> [TaskRecord] {
+        let finished: [Int: RunResult]
+        do { finished = try table.run(through: block) } catch {
+            throw NetworkError("the games could not be played: \(error)")
+        }
+        for i in open.indices { if let r = finished[open[i].index + 1] { open[i].result = r } }
         var done: [TaskRecord] = []
-        while let next = open.enumerated().filter({ $0.element.settles <= block })
-            .min(by: { ($0.element.settles, $0.element.index) < ($1.element.settles, $1.element.index) }) {
-            open.remove(at: next.offset)
-            try settle(next.element)
+        while let next = open.enumerated().compactMap({ e in e.element.settles.map { (e.offset, $0, e.element.index) } })
+            .filter({ $0.1 <= block }).min(by: { ($0.1, $0.2) < ($1.1, $1.2) }) {
+            let game = open.remove(at: next.0)
+            try settle(game)
             done.append(tasks.last!)
+        }
+        if block == .max, let stuck = open.first {
+            throw NetworkError("task \(stuck.index + 1)'s game never reported its end")
         }
         return done
     }
@@ -259,7 +273,8 @@ struct NetworkState {
     /// jackpot move, and the money is checked.
     mutating func settle(_ o: OpenGame) throws {
         var record = o.record
-        let g = o.result.game, roster = o.roster, inc = pop.incentives, game = o.game
+        let result = o.result!
+        let g = result.game, roster = o.roster, inc = pop.incentives, game = o.game
         let solver = record.solver!
         var end: [String: UInt64] = [:], gasPaid: [String: UInt64] = [:]
         for b in g.balances {
@@ -280,7 +295,7 @@ struct NetworkState {
         record.messages = g.messages
         let (taskGas, over) = g.gas.totalGas.addingReportingOverflow(o.postingGas)
         record.gas = over ? .max : taskGas
-        record.settledBlock = o.settles
+        record.settledBlock = o.settles!
         disputes += g.disputes.count
         let (total, over2) = gas.addingReportingOverflow(record.gas)
         gas = over2 ? .max : total
@@ -309,7 +324,7 @@ struct NetworkState {
 
         // Compute at the price per instruction (gas was paid in the game); a party that
         // cannot pay all of it is insolvent from now on.
-        for m in o.result.parties {
+        for m in result.parties {
             let (cost, o) = m.stepsExecuted.multipliedReportingOverflow(by: pop.verifyPriceWeiPerInstruction)
             let owed = o ? UInt64.max : cost
             let paid = ledger.chargeCompute(m.name, owed)
@@ -413,10 +428,11 @@ struct NetworkState {
 struct OpenGame {
     /// The task's index (0-based).
     let index: Int
-    /// The network block it settles in: its arrival block + its own settlement block.
-    let settles: UInt64
+    /// The network block it was posted in.
+    let arrival: UInt64
     let record: TaskRecord
-    let result: RunResult
+    /// The game's result, once the table reported it.
+    var result: RunResult?
     let roster: Roster
     /// Each participant's bond (its starting balance in the game).
     let bonds: [String: UInt64]
@@ -424,4 +440,10 @@ struct OpenGame {
     /// The rules it was played under (a forced error's solver deposit is 0).
     let game: GameConfig
     let postingGas: UInt64
+
+    /// The network block it settles in: its arrival block + its own settlement block (nil
+    /// while it is played).
+    var settles: UInt64? {
+        result.map { let (b, o) = arrival.addingReportingOverflow($0.game.finalBlock); return o ? .max : b }
+    }
 }

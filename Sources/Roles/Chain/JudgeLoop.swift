@@ -285,6 +285,12 @@ public final class JudgeLoop: NodeLoop {
     /// True until the task is posted (every party joined, or `beginWithoutMissing`).
     public var isWaitingForParties: Bool { isJoining }
 
+    /// The chain's clock in ms since the task was posted; nil before it was.
+    public var chainTimeMs: UInt64? { isJoining ? nil : chainTime }
+
+    /// The block the game settled in (the report's `final_block`); nil while it is open.
+    public var settledBlock: UInt64? { judge.isSettled ? judge.currentBlock : nil }
+
     /// Parties of the roster that have not said hello.
     public var missing: [String] { roster.parties.filter { connection[$0.id] == nil }.map(\.name) }
 

@@ -52,19 +52,36 @@ public final class ChannelMux {
         try inner.send(to: peer, Self.frame(n, payload))
     }
 
+    /// Waits up to `timeoutMilliseconds` for one frame from the connection and queues it
+    /// on its channel (or drops it); returns whether a frame arrived.
+    public func wait(timeoutMilliseconds: Int) throws -> Bool {
+        guard let e = try inner.receive(timeoutMilliseconds: timeoutMilliseconds) else { return false }
+        route(e)
+        return true
+    }
+
+    private func route(_ e: Envelope) {
+        guard let (channel, inner) = Self.split(e) else { dropped += 1; return }
+        guard queues[channel] != nil, queues[channel]!.count < queueLimit else { dropped += 1; return }
+        queues[channel]!.append(inner)
+    }
+
+    /// The channel and the frame inside a payload; nil when it is too short to name one.
+    static func split(_ e: Envelope) -> (UInt32, Envelope)? {
+        let p = e.payload
+        guard p.count >= 4 else { return nil }
+        let channel = UInt32(p[0]) << 24 | UInt32(p[1]) << 16 | UInt32(p[2]) << 8 | UInt32(p[3])
+        return (channel, Envelope(from: e.from, to: e.to, payload: Array(p[4...])))
+    }
+
     /// The next envelope for channel `n`: one it already holds, else at most one receive
     /// from the connection (waiting up to `timeoutMilliseconds`); a frame for another open
     /// channel is queued there and nil returned, as if nothing had arrived in time.
     func receive(_ n: UInt32, timeoutMilliseconds: Int) throws -> Envelope? {
         if queues[n]?.isEmpty == false { return queues[n]!.removeFirst() }
         guard let e = try inner.receive(timeoutMilliseconds: timeoutMilliseconds) else { return nil }
-        guard e.payload.count >= 4 else { dropped += 1; return nil }
-        let p = e.payload
-        let channel = UInt32(p[0]) << 24 | UInt32(p[1]) << 16 | UInt32(p[2]) << 8 | UInt32(p[3])
-        let inner = Envelope(from: e.from, to: e.to, payload: Array(p[4...]))
-        if channel == n { return inner }
-        guard queues[channel] != nil, queues[channel]!.count < queueLimit else { dropped += 1; return nil }
-        queues[channel]!.append(inner)
+        if let (channel, frame) = Self.split(e), channel == n { return frame }
+        route(e)
         return nil
     }
 }
