@@ -1,15 +1,9 @@
 import Commitment
-import Foundation
 
 extension NetworkScenario {
     /// The network as every process must see it: a canonical JSON encoding (sorted keys)
     /// of the resolved model, as `ScenarioSpec.canonicalEncoding()` is for one game.
-    public func canonicalEncoding() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Every field is a plain value: encoding cannot fail.
-        return [UInt8]((try? encoder.encode(self)) ?? Data())
-    }
+    public func canonicalEncoding() -> [UInt8] { canonicalJSON(self) }
 
     /// keccak256 of `canonicalEncoding()`: the id of the network's own chain, which every
     /// party's join is signed for, so a process started on a different file is refused.
