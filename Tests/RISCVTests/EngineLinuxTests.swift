@@ -39,6 +39,8 @@ struct EngineLinuxTests {
     @Test(.enabled(if: haveLinux, "needs `make guest-linux`"), arguments: ["sample-stdin.txt", "fp"])
     func wholeLinuxRunMatchesTheReference(script: String) throws {
         let fast = try Self.boot(script: script), reference = try Self.boot(script: script)
+        // Every translation the reference step takes from the engines' cache is walked too.
+        fast.tlb.checking = true
         let stride: UInt64 = 4_000_000
         var step: UInt64 = 0
         while !reference.halted && step < 400_000_000 {
@@ -56,6 +58,8 @@ struct EngineLinuxTests {
         #expect(memcmp(fast.storage.ram, reference.storage.ram, fast.storage.ramSize) == 0)
         #expect(fast.output == reference.output)
         #expect(fast.steps == reference.steps)
+        #expect(fast.tlb.checked > 10_000 && fast.tlb.mismatches == 0,
+                "\(fast.tlb.checked) cached translations checked, \(fast.tlb.mismatches) wrong")
         if script == "fp" {
             let out = String(decoding: fast.output, as: UTF8.self)
             #expect(out.contains("1.644600789064 0.870390171649"), "awk's sum came out: \(out.suffix(300))")
