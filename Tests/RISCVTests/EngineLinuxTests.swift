@@ -12,12 +12,21 @@ struct EngineLinuxTests {
         FileManager.default.fileExists(atPath: dir + "/" + $0)
     }
 
-    static func boot() throws -> Machine {
+    /// A short script of awk's double arithmetic (FP arithmetic inside blocks, FP state
+    /// switched between the processes of a pipe by the kernel).
+    static let fpScript = """
+        awk 'BEGIN { s = 0; for (i = 1; i <= 3000; i++) s += 1 / (i * i); x = 0.5; for (i = 0; i < 3000; i++) x = 3.9 * x * (1 - x); printf "%.12f %.12f\\n", s, x }' </dev/null
+        seq 1 600 | awk '{ s += $1 * $1 / 3; if ($1 % 7 < 3.5) c++ } END { printf "%.6f %d %d\\n", s, c, int(s / 7) }'
+        poweroff -f
+        """
+
+    static func boot(script name: String = "sample-stdin.txt") throws -> Machine {
         func file(_ name: String) throws -> [UInt8] {
             [UInt8](try #require(FileManager.default.contents(atPath: dir + "/" + name)))
         }
         // As `tbsim run --linux --stdin guests/linux/sample-stdin.txt` boots it.
-        var script = [UInt8](try #require(FileManager.default.contents(atPath: Guests.root.path + "/guests/linux/sample-stdin.txt")))
+        var script = name == "fp" ? Array(fpScript.utf8)
+            : [UInt8](try #require(FileManager.default.contents(atPath: Guests.root.path + "/guests/linux/" + name)))
         if script.last != 0x0a { script.append(0x0a) }
         script.append(0x04)
         return try Machine(BootImage(program: try file("fw_jump.bin"), programIsRaw: true, kernel: try file("Image"),
@@ -27,9 +36,11 @@ struct EngineLinuxTests {
                            input: script)
     }
 
-    @Test(.enabled(if: haveLinux, "needs `make guest-linux`"))
-    func wholeLinuxRunMatchesTheReference() throws {
-        let fast = try Self.boot(), reference = try Self.boot()
+    @Test(.enabled(if: haveLinux, "needs `make guest-linux`"), arguments: ["sample-stdin.txt", "fp"])
+    func wholeLinuxRunMatchesTheReference(script: String) throws {
+        let fast = try Self.boot(script: script), reference = try Self.boot(script: script)
+        // Every translation the reference step takes from the engines' cache is walked too.
+        fast.tlb.checking = true
         let stride: UInt64 = 4_000_000
         var step: UInt64 = 0
         while !reference.halted && step < 400_000_000 {
@@ -47,5 +58,11 @@ struct EngineLinuxTests {
         #expect(memcmp(fast.storage.ram, reference.storage.ram, fast.storage.ramSize) == 0)
         #expect(fast.output == reference.output)
         #expect(fast.steps == reference.steps)
+        #expect(fast.tlb.checked > 10_000 && fast.tlb.mismatches == 0,
+                "\(fast.tlb.checked) cached translations checked, \(fast.tlb.mismatches) wrong")
+        if script == "fp" {
+            let out = String(decoding: fast.output, as: UTF8.self)
+            #expect(out.contains("1.644600789064 0.870390171649"), "awk's sum came out: \(out.suffix(300))")
+        }
     }
 }

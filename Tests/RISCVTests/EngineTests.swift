@@ -213,6 +213,51 @@ struct EngineInstructionTests {
     }
 
     @Test(arguments: fastEngines)
+    func floatingPointArithmeticWithEveryDestination(_ engine: Engine) {
+        // Every OP-FP and fused multiply-add form of F and D, with every destination
+        // register (an f register, or an x register for compares, conversions to integer,
+        // moves to x and fclass), on operands that raise flags and NaN-box.
+        for c in fpArithmeticCases {
+            for rd in UInt32(0)..<32 {
+                let m = compare([withRD(c.inst, rd), stop], on: engine, "\(c.name), rd \(rd)") { m in
+                    setUpFP(m, values: fpValueSets[0], fs: 1, fcsr: 0x21)
+                }
+                if engine == .blocks && rd == 5 {
+                    #expect(m.storage.blockCacheIfMade?.cached(at: 0)?.count == 1, "the block engine ran \(c.name)")
+                }
+            }
+            // The other operand sets, FS in every state (Off: illegal instruction), and
+            // accrued flags already set.
+            for (v, values) in fpValueSets.enumerated() {
+                for fs: UInt64 in [0, 1, 2, 3] {
+                    compare([c.inst, stop], on: engine, "\(c.name), values \(v), FS \(fs)") { m in
+                        setUpFP(m, values: values, fs: fs, fcsr: fs == 2 ? 0x1f : 0)
+                    }
+                }
+            }
+        }
+        // Every rounding-mode field on the ops that round, under every frm: 5 and 6 in
+        // the instruction, and 5–7 in frm under a dynamic (7) field, are illegal.
+        for c in fpArithmeticCases where c.rounds {
+            for rm in UInt32(0)...7 {
+                for frm: UInt64 in [0, 1, 2, 3, 4, 5, 6, 7] where rm == 7 || frm == 3 {
+                    let inst = c.inst & ~(7 << 12) | rm << 12
+                    compare([addi(t0, t0, 1), inst, stop], steps: 2, on: engine, "\(c.name), rm \(rm), frm \(frm)") { m in
+                        setUpFP(m, values: fpValueSets[1], fs: 3, fcsr: frm << 5)
+                    }
+                }
+            }
+        }
+        // Encodings the reference step rejects: half precision, quad, reserved funct3 or
+        // rs2 values. The engines must leave them to it.
+        for (name, inst) in fpIllegalEncodings {
+            compare([addi(t0, t0, 1), inst, stop], steps: 2, on: engine, name) { m in
+                setUpFP(m, values: fpValueSets[0], fs: 3, fcsr: 0)
+            }
+        }
+    }
+
+    @Test(arguments: fastEngines)
     func compressedCases(_ engine: Engine) {
         for c in rvcCases {
             let code = [UInt32(c.c) | UInt32(0x0001) << 16, stop]  // the RVC case, then c.nop
@@ -225,6 +270,90 @@ struct EngineInstructionTests {
             }
         }
     }
+}
+
+// MARK: FP arithmetic cases
+
+/// An OP-FP instruction: funct5, fmt (0 = S, 1 = D), rs2 field, funct3 (rm), rd, rs1.
+private func fpR(_ f5: UInt32, _ fmt: UInt32, rs2: UInt32, f3: UInt32, rd: UInt32 = 10) -> UInt32 {
+    (f5 << 2 | fmt) << 25 | rs2 << 20 | 11 << 15 | f3 << 12 | rd << 7 | 0x53
+}
+
+/// A fused multiply-add (opcode 0x43/0x47/0x4b/0x4f) of f11 · f12 ± f13.
+private func fpR4(_ opcode: UInt32, _ fmt: UInt32, rm: UInt32) -> UInt32 {
+    13 << 27 | fmt << 25 | 12 << 20 | 11 << 15 | rm << 12 | 10 << 7 | opcode
+}
+
+/// Every FP arithmetic form of F and D (S and D each), sources f11, f12, f13 or x11;
+/// `rounds`: the funct3 field is a rounding mode. Rounding ops use the dynamic mode (7).
+let fpArithmeticCases: [(name: String, inst: UInt32, rounds: Bool)] = {
+    var cases: [(String, UInt32, Bool)] = []
+    for (fmt, p) in [(UInt32(0), "s"), (1, "d")] {
+        for (f5, name) in [(UInt32(0x00), "fadd"), (0x01, "fsub"), (0x02, "fmul"), (0x03, "fdiv")] {
+            cases.append(("\(name).\(p)", fpR(f5, fmt, rs2: 12, f3: 7), true))
+        }
+        cases.append(("fsqrt.\(p)", fpR(0x0b, fmt, rs2: 0, f3: 7), true))
+        for (f3, name) in [(UInt32(0), "fsgnj"), (1, "fsgnjn"), (2, "fsgnjx")] {
+            cases.append(("\(name).\(p)", fpR(0x04, fmt, rs2: 12, f3: f3), false))
+        }
+        cases.append(("fmin.\(p)", fpR(0x05, fmt, rs2: 12, f3: 0), false))
+        cases.append(("fmax.\(p)", fpR(0x05, fmt, rs2: 12, f3: 1), false))
+        for (f3, name) in [(UInt32(0), "fle"), (1, "flt"), (2, "feq")] {
+            cases.append(("\(name).\(p)", fpR(0x14, fmt, rs2: 12, f3: f3), false))
+        }
+        for (rs2, name) in [(UInt32(0), "w"), (1, "wu"), (2, "l"), (3, "lu")] {
+            cases.append(("fcvt.\(name).\(p)", fpR(0x18, fmt, rs2: rs2, f3: 7), true))
+            cases.append(("fcvt.\(p).\(name)", fpR(0x1a, fmt, rs2: rs2, f3: 7), true))
+        }
+        cases.append(("fmv.x.\(fmt == 0 ? "w" : "d")", fpR(0x1c, fmt, rs2: 0, f3: 0), false))
+        cases.append(("fclass.\(p)", fpR(0x1c, fmt, rs2: 0, f3: 1), false))
+        cases.append(("fmv.\(fmt == 0 ? "w" : "d").x", fpR(0x1e, fmt, rs2: 0, f3: 0), false))
+        for (opcode, name) in [(UInt32(0x43), "fmadd"), (0x47, "fmsub"), (0x4b, "fnmsub"), (0x4f, "fnmadd")] {
+            cases.append(("\(name).\(p)", fpR4(opcode, fmt, rm: 7), true))
+        }
+    }
+    cases.append(("fcvt.s.d", fpR(0x08, 0, rs2: 1, f3: 7), true))
+    cases.append(("fcvt.d.s", fpR(0x08, 1, rs2: 0, f3: 7), true))
+    return cases.map { (name: $0.0, inst: $0.1, rounds: $0.2) }
+}()
+
+/// Encodings in the FP opcodes that the reference step rejects.
+let fpIllegalEncodings: [(String, UInt32)] = [
+    ("fadd.h", fpR(0x00, 2, rs2: 12, f3: 0)), ("fadd.q", fpR(0x00, 3, rs2: 12, f3: 0)),
+    ("fmadd.h", fpR4(0x43, 2, rm: 0)), ("fsgnj f3 3", fpR(0x04, 1, rs2: 12, f3: 3)),
+    ("fmin f3 2", fpR(0x05, 1, rs2: 12, f3: 2)), ("fcmp f3 3", fpR(0x14, 1, rs2: 12, f3: 3)),
+    ("fsqrt rs2 1", fpR(0x0b, 1, rs2: 1, f3: 0)), ("fcvt.d.s rs2 1", fpR(0x08, 1, rs2: 1, f3: 0)),
+    ("fcvt.s.d rs2 0", fpR(0x08, 0, rs2: 0, f3: 0)), ("fcvt.x.d rs2 4", fpR(0x18, 1, rs2: 4, f3: 0)),
+    ("fcvt.d.x rs2 5", fpR(0x1a, 1, rs2: 5, f3: 0)), ("fmv.x.d rs2 1", fpR(0x1c, 1, rs2: 1, f3: 0)),
+    ("fclass f3 2", fpR(0x1c, 1, rs2: 0, f3: 2)), ("fmv.d.x f3 1", fpR(0x1e, 1, rs2: 0, f3: 1)),
+    ("funct5 0x10", fpR(0x10, 1, rs2: 12, f3: 0)), ("funct5 0x1f", fpR(0x1f, 1, rs2: 12, f3: 0)),
+]
+
+/// A NaN-boxed single.
+private func boxed(_ v: Float) -> UInt64 { 0xffff_ffff_0000_0000 | UInt64(v.bitPattern) }
+
+/// Operand sets (f11, f12, f13, x11) for the FP cases: ordinary values that round;
+/// values that overflow, underflow, divide by zero or are invalid; NaNs (signalling and
+/// quiet) and a single that is not properly NaN-boxed; and integers at conversion bounds.
+let fpValueSets: [[UInt64]] = [
+    [(1.0 / 3.0).bitPattern, (-2.5).bitPattern, (0.1).bitPattern, 0xffff_ffff_8000_0001],
+    [boxed(1.0 / 3.0), boxed(-7.25), boxed(0.1), 0x7fff_ffff],
+    [(1e308).bitPattern, (0.0).bitPattern, (-Double.infinity).bitPattern, 0x8000_0000_0000_0000],
+    [boxed(3e38), boxed(1e-30), boxed(-0.0), UInt64.max],
+    [0x7ff0_0000_0000_0001, (Double.nan).bitPattern, (-0.0).bitPattern, 1 << 53 | 1],
+    [0x0000_0000_3f80_0000, 0xffff_ffff_7f80_0001, boxed(.infinity), 0xffff_ffff],
+    [(-4.5e18).bitPattern, (2.0e19).bitPattern, (5e-324).bitPattern, 0x1234_5678_9abc_def0],
+]
+
+/// FP state for a case: f registers and x11 from `values`, the rest distinct; mstatus.FS and fcsr.
+private func setUpFP(_ m: TestMachine, values: [UInt64], fs: UInt64, fcsr: UInt64) {
+    for f in 0..<32 { m[core: CoreLayout.f + f] = 0x4009_21fb_5444_2d18 &+ UInt64(f) << 40 }
+    m[core: CoreLayout.f + 11] = values[0]
+    m[core: CoreLayout.f + 12] = values[1]
+    m[core: CoreLayout.f + 13] = values[2]
+    m[x: 11] = values[3]
+    m.mstatus = fs << MStatus.fsShift
+    m[core: CoreLayout.fcsr] = fcsr
 }
 
 /// The block engine's own hazards, each run in lockstep (one step at a time, and in
@@ -333,6 +462,49 @@ struct BlockEngineTests {
             tm.load([jal(0, 0)], at: TestMachine.mtvecDefault)
         }
         #expect(m.mcause == Cause.interruptBit | Cause.machineTimer, "the timer fired")
+    }
+
+    /// FP arithmetic inside blocks while the FP unit is switched off and on and frm is
+    /// set to a reserved mode mid-run: the block engine must leave before the FP op that
+    /// the reference step makes an illegal-instruction trap, on exactly the same step,
+    /// with the same fflags and FS (Initial → Dirty) on the way.
+    @Test(arguments: [1, 4, 11, 64] as [UInt64])
+    func fpArithmeticWithFSAndFrmToggled(_ stride: UInt64) {
+        func fp(_ f5: UInt32, _ fmt: UInt32, _ rd: UInt32, _ rs1: UInt32, _ rs2: UInt32, _ rm: UInt32) -> UInt32 {
+            (f5 << 2 | fmt) << 25 | rs2 << 20 | rs1 << 15 | rm << 12 | rd << 7 | 0x53
+        }
+        let frm: UInt32 = 0x002
+        let code: [UInt32] = [
+            fp(0x00, 1, 1, 1, 2, 7),          //  0: fadd.d f1, f1, f2 (dynamic rounding)
+            fp(0x02, 1, 3, 1, 2, 0),          //  4: fmul.d f3, f1, f2
+            fp(0x14, 1, a2, 1, 3, 1),         //  8: flt.d a2, f1, f3
+            fp(0x18, 1, a3, 3, 2, 1),         // 12: fcvt.l.d a3, f3 (rtz)
+            fp(0x1c, 1, a4, 1, 0, 0),         // 16: fmv.x.d a4, f1
+            fp(0x03, 0, 4, 4, 5, 7),          // 20: fdiv.s f4, f4, f5
+            addi(a0, a0, 1),                  // 24
+            andi(t0, a0, 7),                  // 28
+            bne(t0, zero, 8),                 // 32: every 8th pass:
+            csrrc(0, 0x300, t1),              // 36:   FS := Off
+            andi(t0, a0, 5),                  // 40
+            bne(t0, zero, 8),                 // 44: and some passes:
+            csrrw(0, frm, t2),                // 48:   frm := 5 (reserved)
+            jal(0, -52),                      // 52
+        ]
+        // The handler: FS on, frm := round-down, count, retry the instruction.
+        let handler: [UInt32] = [csrrs(0, 0x300, t1), csrrwi(0, frm, 2), addi(s1, s1, 1), mret]
+        let (m, _) = lockstep(steps: Int(1500 / stride), stride: stride) { tm in
+            tm.load(code, at: TestMachine.base)
+            tm.load(handler, at: TestMachine.mtvecDefault)
+            tm[core: CoreLayout.f + 1] = (0.1).bitPattern
+            tm[core: CoreLayout.f + 2] = (1.0 + 1.0 / 3.0).bitPattern
+            tm[core: CoreLayout.f + 4] = 0xffff_ffff_0000_0000 | UInt64(Float(1).bitPattern)
+            tm[core: CoreLayout.f + 5] = 0xffff_ffff_0000_0000 | UInt64(Float(3).bitPattern)
+            tm[x: t1] = MStatus.fs
+            tm[x: t2] = 5
+            tm.mstatus = 1 << MStatus.fsShift
+        }
+        #expect(m[x: s1] > 10, "FS off and the reserved frm trapped")
+        #expect(m[x: a0] > 50, "the loop ran")
     }
 
     /// Every virtual alias of one physical page runs the same decoded block with its own

@@ -5,10 +5,21 @@ public struct Hart<S: StateAccess> {
     public var s: S
     /// Remembered decodes (pure function of the bits); nil decodes every time.
     @usableFromInline let memo: DecodeMemo?
+    /// The fast path's Sv39 translations, used by this step's own translations too (not
+    /// state; see `cachedTranslation`); nil walks the page tables every time. Given only
+    /// with direct access: a hit skips page-table reads that a logging access would record.
+    let fast: FastRunner?
 
     public init(_ state: S, memo: DecodeMemo? = nil) {
         s = state
         self.memo = memo
+        fast = nil
+    }
+
+    init(_ state: S, memo: DecodeMemo, translations fast: FastRunner) {
+        s = state
+        self.memo = memo
+        self.fast = fast
     }
 
     typealias L = CoreLayout

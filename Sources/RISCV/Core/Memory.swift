@@ -23,8 +23,9 @@ extension Hart {
     // MARK: virtual memory
 
     /// Translates a virtual address for `kind` under the current privilege, satp and
-    /// mstatus (Sv39, hardware-managed A/D bits). No translation is cached anywhere, so
-    /// page-table edits without sfence.vma are seen at once (invariant 2 holds trivially).
+    /// mstatus (Sv39, hardware-managed A/D bits). Page-table edits are seen at once, without
+    /// sfence.vma: the only cache (`cachedTranslation`, engines only) is dropped by any
+    /// write to a page that page-table entries were read from (invariant 2).
     @inline(__always) mutating func translate(_ va: UInt64, _ kind: AccessKind) throws(Trap) -> UInt64 {
         let satp = s.read(L.satp)
         if satp >> 60 != 8 { return va }
@@ -38,7 +39,36 @@ extension Hart {
         }
         if priv == Privilege.machine { return va }
         if kind == .fetch { mstatus = s.read(L.mstatus) }
+        if let fast, let pa = cachedTranslation(fast, va, kind, priv: priv, mstatus: mstatus, satp: satp) { return pa }
         return try walk(va, kind, priv: priv, mstatus: mstatus, satp: satp)
+    }
+
+    /// `va`'s translation from the fast path's cache, or nil: then `walk` decides. The
+    /// cache first drops what the fast path would drop before using it (its bank for this
+    /// privilege if satp or SUM/MXR changed, everything after a write to a page-table
+    /// page: `TranslationCache.validate`), and a miss is filled by the same Sv39 rules as
+    /// `walk` (`FastRunner.fill`) but only for translations that need no A/D update and
+    /// land in RAM, so a hit is exactly what `walk` would return, with nothing for it to
+    /// write. With `TranslationCache.checking` (tests) every hit is also walked and compared.
+    @inline(__always)
+    mutating func cachedTranslation(_ fast: FastRunner, _ va: UInt64, _ kind: AccessKind, priv: UInt64,
+                                    mstatus: UInt64, satp: UInt64) -> UInt64? {
+        let tlb = fast.tlb
+        tlb.validate(satp: satp, priv: priv, mstatus: mstatus, tableWrites: fast.storage.tableWrites)
+        let k = kind == .fetch ? FastRunner.fetch : kind == .load ? FastRunner.load : FastRunner.store
+        guard let off = fast.translate(va, k) else { return nil }
+        let pa = off &+ MachineMap.ramBase
+        if tlb.checking {
+            tlb.checked &+= 1
+            let storesBefore = fast.storage.tableWrites
+            let walked = try? walk(va, kind, priv: priv, mstatus: mstatus, satp: satp)
+            // A hit the walk disagrees with, or for which it had to set A/D bits.
+            if walked != pa || fast.storage.tableWrites != storesBefore {
+                tlb.mismatches &+= 1
+                return nil
+            }
+        }
+        return pa
     }
 
     mutating func walk(_ va: UInt64, _ kind: AccessKind, priv: UInt64, mstatus: UInt64, satp: UInt64) throws(Trap) -> UInt64 {

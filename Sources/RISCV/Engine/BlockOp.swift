@@ -34,8 +34,8 @@ struct BlockOp {
         /// through the reference step) and the value dropped.
         case probe
         case sb, sh, sw, sd
-        /// FP loads and stores (rd / rs2 are f registers); the FP arithmetic is left to
-        /// the reference step. They are what a kernel's FP context switch is made of.
+        /// FP loads and stores (rd / rs2 are f registers). They are what a kernel's FP
+        /// context switch is made of; the FP arithmetic is `fpArith`.
         case flw, fld, fsw, fsd
         /// LR, SC or an AMO (`imm` = funct5 | size << 8); rd may be x0 here (the handler,
         /// off the hot path, tests it).
@@ -43,12 +43,19 @@ struct BlockOp {
         // Block terminators: always the block's last op.
         case jal, j, jalr, jr
         case beq, bne, blt, bge, bltu, bgeu
+        // Kinds added later go here, after the terminators (raw values are shared with
+        // other engines over the same op arrays; nothing orders kinds by raw value).
+        /// FP arithmetic, conversion, compare and move (opcodes OP-FP and the fused
+        /// multiply-adds), `imm` = the instruction: run by the reference step's own code
+        /// (`BlockRunner.fpArithmetic`). The other fields are not used.
+        case fpArith
     }
 }
 
 /// A decoded basic block: straight-line instructions within one 4 KiB page of RAM,
-/// ending after a jump or branch, before an instruction only the reference step runs, at
-/// the page's end, or at `BlockCache.maxInstructions`.
+/// ending after a jump or branch, before an instruction only the reference step runs (CSR
+/// and other SYSTEM instructions, illegal ones), at the page's end, or at
+/// `BlockCache.maxInstructions`.
 struct Block {
     /// RAM offset of the first instruction.
     var start: UInt64
@@ -102,6 +109,11 @@ extension BlockOp {
                 op.rs2 = f + d.rs2
                 op.rd = UInt8(length)
                 op.imm = Field.immS(inst)
+            case (0x43, _), (0x47, _), (0x4b, _), (0x4f, _), (0x53, _):
+                // Whatever the encoding: one the reference step rejects makes the engine
+                // leave before it, and the reference step then raises illegal instruction.
+                op.kind = .fpArith
+                op.imm = UInt64(inst)
             default:
                 supported = false
                 return nil

@@ -20,6 +20,8 @@ struct BlockRunner {
     let slots: UnsafeMutablePointer<Int32>
     let blocks: UnsafeMutablePointer<Block>
     let ops: UnsafeMutablePointer<BlockOp>
+    /// The reference step's access to the same state, for `fpArithmetic`.
+    let access: DirectAccess
 
     init(fast: FastRunner, cache: BlockCache) {
         self.fast = fast
@@ -34,6 +36,7 @@ struct BlockRunner {
         slots = cache.slots
         blocks = cache.blocks
         ops = cache.ops
+        access = fast.storage.access
     }
 
     typealias L = CoreLayout
@@ -95,6 +98,25 @@ struct BlockRunner {
             let outcome = stored(a, Int(size)) ? 2 : 0
             if rd != L.x { core[rd] = old }
             return outcome
+        }
+    }
+
+    /// FP arithmetic (`op.imm` = the instruction), run by the reference step's own code:
+    /// `Hart.floatingPoint` over direct access to the same core words, so the engine and
+    /// `Hart.step()` share one definition of every FP op, its fflags and the FS update.
+    /// Returns 0 = done, 1 = nothing done, leave before it: FS is Off, the rounding mode
+    /// is reserved, or the encoding is one the reference step rejects, which then raises
+    /// illegal instruction itself. (Same codes as `atomic`; it never needs 2, as it
+    /// touches no RAM.) Nothing is written when it throws: every FP arithmetic path in
+    /// Execute+FD.swift checks (requireFP, roundingMode, field guards) before its one
+    /// register write and its flags, and the lockstep tests would see a partial write.
+    @inline(never) func fpArithmetic(_ op: BlockOp) -> Int {
+        var hart = Hart(access)
+        do throws(Trap) {
+            try hart.floatingPoint(UInt32(truncatingIfNeeded: op.imm))
+            return 0
+        } catch {
+            return 1
         }
     }
 
@@ -301,6 +323,8 @@ struct BlockRunner {
                         pc = pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
                         return n
                     }
+                case .fpArith:
+                    if fpArithmetic(op) != 0 { n &+= UInt64(op.index); pc &+= UInt64(op.pcOffset); return n }
                 case .atomic:
                     switch atomic(op, paging: paging) {
                     case 0: break

@@ -23,6 +23,12 @@ final class TranslationCache {
     var satp: (UInt64, UInt64) = (0, 0), sumMxr: (UInt64, UInt64) = (0, 0)
     /// Page-table writes seen when the banks were last dropped (any such write drops both).
     var tableWrites = 0
+    /// Tests: the reference step walks the page tables on every hit it takes from this
+    /// cache and counts hits (`checked`) and disagreements (`mismatches`; then the walk's
+    /// answer is used). See `Hart.cachedTranslation`.
+    var checking = false
+    var checked = 0
+    var mismatches = 0
 
     init() {
         tags = .allocate(capacity: 2 * TranslationCache.bankSlots)

@@ -104,8 +104,8 @@ public final class Machine {
                 done += 1
             }
         case .stepwise:
-            var hart = Hart(storage.access, memo: memo)
             let fast = FastRunner(storage: storage, memo: memo, tlb: tlb)
+            var hart = Hart(storage.access, memo: memo, translations: fast)
             while done < limit && core[CoreLayout.halted] == 0 {
                 let budget = fast.budget()
                 if budget > 0 {
@@ -117,8 +117,8 @@ public final class Machine {
                 done += 1
             }
         case .blocks:
-            var hart = Hart(storage.access, memo: memo)
             let fast = FastRunner(storage: storage, memo: memo, tlb: tlb)
+            var hart = Hart(storage.access, memo: memo, translations: fast)
             let blocks = BlockRunner(fast: fast, cache: storage.blockCache)
             while done < limit && core[CoreLayout.halted] == 0 {
                 let budget = fast.budget()

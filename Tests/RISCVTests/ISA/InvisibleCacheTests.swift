@@ -67,6 +67,47 @@ struct InvisibleCacheTests {
         #expect(m[x: a1] == 0xbbbb, "a page-table edit must be seen without SFENCE.VMA")
     }
 
+    /// The reference step takes its translations from the fast path's cache too, in the
+    /// steps the engines leave to it (here misaligned loads). In checking mode it also
+    /// walks the tables on every hit: honest entries agree, and a planted wrong frame is
+    /// caught (counted) and the walk's answer used.
+    @Test func referenceStepTranslationsAreCheckedAgainstTheWalk() {
+        let va: UInt64 = 0x4000_0000
+        let pageA = TestMachine.base + 0x20_0000, pageB = TestMachine.base + 0x21_0000
+        let code: [UInt32] = [
+            lui(t0, 0x40000),        // t0 = va
+            ld(a0, 0, t0),           // aligned: the stepwise engine fills the cache
+            ld(a1, 1, t0),           // misaligned: the reference step, from the cache
+            ld(a2, 1, t0),
+            jal(0, 0),
+        ]
+        let tm = TestMachine()
+        tm.load(code, at: TestMachine.base)
+        var tables = PageTables(tm)
+        tables.map(TestMachine.base, to: TestMachine.base, level: 1,
+                   flags: PageTables.v | PageTables.r | PageTables.w | PageTables.x | PageTables.a | PageTables.d)
+        tables.map(va, to: pageA, flags: PageTables.v | PageTables.r | PageTables.w | PageTables.a | PageTables.d)
+        for i in 0..<16 {
+            tm.write(pageA + UInt64(i), 1, 0x10 + UInt64(i))
+            tm.write(pageB + UInt64(i), 1, 0xb0 + UInt64(i))
+        }
+        tm[core: CoreLayout.satp] = tables.satp
+        tm.priv = Privilege.supervisor
+        let machine = Machine(storage: tm.storage)
+        machine.tlb.checking = true
+        // Three steps: the five-instruction block does not fit, so they run one at a time.
+        machine.run(steps: 3, engine: .blocks)
+        #expect(tm[x: a1] == 0x1817_1615_1413_1211)
+        #expect(machine.tlb.checked > 0, "the reference step took translations from the cache")
+        #expect(machine.tlb.mismatches == 0)
+        let slot = machine.tlb.base + (FastRunner.load << TranslationCache.bits | Int((va >> 12) & UInt64(TranslationCache.size - 1)))
+        #expect(machine.tlb.tags[slot] == (va >> 12) + 1, "va's load translation is cached")
+        machine.tlb.frames[slot] = pageB - MachineMap.ramBase
+        machine.run(steps: 1, engine: .blocks)
+        #expect(machine.tlb.mismatches > 0, "the planted frame was caught")
+        #expect(tm[x: a2] == 0x1817_1615_1413_1211, "and the walk's answer used")
+    }
+
     /// The translation cache keeps a bank per privilege level across U↔S switches; a
     /// bank filled under one satp must not serve another. User code reads a page, traps to
     /// the supervisor, which swaps satp to tables that map the page elsewhere, and
