@@ -66,7 +66,7 @@ public enum NetworkPartyNode {
             if getppid() != parent { throw RoleError("the launcher went away") }
             let now = clock.milliseconds
             if !joined, now &- lastHello >= RoleProcess.resyncMs { sayHello() }
-            if games.isEmpty, now &- lastHeard > silenceLimitMs {
+            if games.isEmpty, computing.isEmpty, now &- lastHeard > silenceLimitMs {
                 throw RoleError("lost the chain: nothing heard for \((now &- lastHeard) / 1000) s; giving up")
             }
             heartbeat()
