@@ -11,6 +11,10 @@ public enum Engine: String, CaseIterable, Sendable {
     /// Pre-decoded basic blocks (`BlockRunner`); a block that does not fit the remaining
     /// budget runs one instruction at a time through `stepwise`.
     case blocks
+    /// The same blocks run by a C loop with threaded dispatch (`ThreadedRunner`, target
+    /// CEngine): each op handler jumps to the next itself, and linked blocks chain
+    /// without returning to Swift.
+    case threaded
 
     /// The engine `Machine.run(steps:)` uses unless told otherwise.
     public static let standard: Engine = .blocks
