@@ -63,6 +63,7 @@ static uint64_t RUN_LOOP(const tbsim_engine *e, uint64_t limit, int32_t *how) {
     int linked = -1;
     const tbsim_op *op;
     uint64_t a;
+    uint64_t w;
     // The RAM page last stored to, when it is marked dirty and watched by nobody (not
     // page tables, not decoded code): the next store there needs no bitmap work. Every
     // callback may mark pages watched (a fill reads page tables, a build decodes code),
@@ -70,25 +71,33 @@ static uint64_t RUN_LOOP(const tbsim_engine *e, uint64_t limit, int32_t *how) {
     uint64_t clean_page = ~0ull;
     (void)tlb_tags; (void)tlb_frames; (void)tlb_base;
 
-#define RD core[op->rd]
-#define RS1 core[op->rs1]
-#define RS2 core[op->rs2]
+// The running op's second word (kind, rd, rs1, rs2, pc_offset, index), loaded once when
+// dispatching to it: one load instead of one per field.
+#define F_RD ((w >> 8) & 0xff)
+#define F_RS1 ((w >> 16) & 0xff)
+#define F_RS2 ((w >> 24) & 0xff)
+#define F_PC_OFFSET ((w >> 32) & 0xffff)
+#define F_INDEX (w >> 48)
+#define RD core[F_RD]
+#define RS1 core[F_RS1]
+#define RS2 core[F_RS2]
 #define IMM op->imm
-#define NEXT do { op++; goto *table[op->kind]; } while (0)
+#define DISPATCH do { w = op_word(op); goto *table[w & 0xff]; } while (0)
+#define NEXT do { op++; DISPATCH; } while (0)
 // Leave before this op (`index` instructions of the block ran).
-#define LEAVE_BEFORE do { left -= op->index; pc += op->pc_offset; goto stop; } while (0)
+#define LEAVE_BEFORE do { left -= F_INDEX; pc += F_PC_OFFSET; goto stop; } while (0)
 // A block's end: with `taken_` known, follow the link to the next block when it is in the
 // same page, was linked in this epoch and fits the budget; else look the next block up.
 #define CHAIN(taken_) do { \
         linked = (taken_); \
-        if (LIKELY((pc >> 12) == page && blk->link_epoch == epoch)) { \
+        if (LIKELY((!PAGING || (pc >> 12) == page) && blk->link_epoch == epoch)) { \
             int32_t l_ = (taken_) ? blk->link_taken : blk->link_fall; \
             if (LIKELY(l_ >= 0)) { \
                 tbsim_block *nb_ = blocks + l_; \
                 if (LIKELY((uint64_t)nb_->count - 1 < left)) { \
                     blk = nb_; \
                     op = ops + nb_->first_op; \
-                    goto *table[op->kind]; \
+                    DISPATCH; \
                 } \
             } \
         } \
@@ -134,7 +143,7 @@ static uint64_t RUN_LOOP(const tbsim_engine *e, uint64_t limit, int32_t *how) {
             dirty[w_] |= bit_; \
             if ((table_pages[w_] | code_pages[w_]) & bit_) { \
                 if (e->watched_store(context, a, size)) { \
-                    left -= op->index + 1u; pc += op->pc_offset + op->rd; goto stop; \
+                    left -= F_INDEX + 1u; pc += F_PC_OFFSET + F_RD; goto stop; \
                 } \
             } else { \
                 clean_page = pg_; \
@@ -148,8 +157,12 @@ next_block:
     if (left == 0) goto stop;
     {
         const uint64_t next_page = pc >> 12;
-        // The block just run links to this one if it is in the same page.
-        int same = linked >= 0 && next_page == page;
+        // The block just run links to this one if it is in the same virtual page (then in
+        // the same physical page, whatever the translation). Untranslated, any link holds:
+        // a link is an offset from its block (a pc-relative target or the fall-through),
+        // so a link that leaves its page is never followed by a translated run, where
+        // the same offset leaves the virtual page too.
+        int same = linked >= 0 && (!PAGING || next_page == page);
         int32_t b = -1;
         if (same && blk->link_epoch == epoch) b = linked ? blk->link_taken : blk->link_fall;
         if (b < 0) {
@@ -202,7 +215,7 @@ next_block:
         goto stop;
     }
     op = ops + blk->first_op;
-    goto *table[op->kind];
+    DISPATCH;
 
 k_li: RD = IMM; NEXT;
 k_auipc: RD = pc + IMM; NEXT;
@@ -262,7 +275,7 @@ k_lhu: LOAD_OP(2, *(uint16_t *)(ram + a));
 k_lwu: LOAD_OP(4, *(uint32_t *)(ram + a));
 k_probe:
     // A load into x0: only the access's checks (size in rs2).
-    TRANSLATE(RS1 + IMM, op->rs2, LOAD);
+    TRANSLATE(RS1 + IMM, F_RS2, LOAD);
     NEXT;
 k_sb: STORE_OP(1, uint8_t);
 k_sh: STORE_OP(2, uint16_t);
@@ -302,11 +315,11 @@ k_fsd:
 k_other:
     // Atomics and every kind this file does not know: Swift runs them.
     clean_page = ~0ull;
-    switch (e->op(context, op, pc + op->pc_offset)) {
+    switch (e->op(context, op, pc + F_PC_OFFSET)) {
     case TBSIM_OP_DONE: NEXT;
     case TBSIM_OP_BEFORE: LEAVE_BEFORE;
     default:
-        left -= op->index + 1u;
+        left -= F_INDEX + 1u;
         pc = core[TBSIM_CORE_PC];
         goto stop;
     }
@@ -318,32 +331,32 @@ k_end:
     pc += blk->bytes;
     CHAIN(0);
 k_jal:
-    RD = pc + op->pc_offset + op->rs2;
-    left -= op->index + 1u;
+    RD = pc + F_PC_OFFSET + F_RS2;
+    left -= F_INDEX + 1u;
     pc += IMM;
     CHAIN(1);
 k_j:
-    left -= op->index + 1u;
+    left -= F_INDEX + 1u;
     pc += IMM;
     CHAIN(1);
 // Indirect jumps are not linked: their target changes.
 k_jalr: {
     uint64_t t = (RS1 + IMM) & ~1ull;
-    RD = pc + op->pc_offset + op->rs2;
-    left -= op->index + 1u;
+    RD = pc + F_PC_OFFSET + F_RS2;
+    left -= F_INDEX + 1u;
     pc = t;
     linked = -1;
     goto next_block;
 }
 k_jr:
-    left -= op->index + 1u;
+    left -= F_INDEX + 1u;
     pc = (RS1 + IMM) & ~1ull;
     linked = -1;
     goto next_block;
 #define BRANCH(cond) do { \
-        left -= op->index + 1u; \
+        left -= F_INDEX + 1u; \
         if (cond) { pc += IMM; CHAIN(1); } \
-        pc += op->pc_offset + op->rd; \
+        pc += F_PC_OFFSET + F_RD; \
         CHAIN(0); \
     } while (0)
 k_beq: BRANCH(RS1 == RS2);
@@ -364,6 +377,12 @@ stop:
 #undef RS2
 #undef IMM
 #undef NEXT
+#undef DISPATCH
+#undef F_RD
+#undef F_RS1
+#undef F_RS2
+#undef F_PC_OFFSET
+#undef F_INDEX
 #undef LEAVE_BEFORE
 #undef CHAIN
 #undef TRANSLATE
