@@ -31,25 +31,23 @@ static uint64_t RUN_LOOP(const tbsim_engine *e, uint64_t limit, int32_t *how) {
         [TBSIM_K_BLTU] = &&k_bltu, [TBSIM_K_BGEU] = &&k_bgeu,
     };
 
-    // Everything in locals: a byte store into RAM may alias any memory, so fields read
-    // through `e` would be reloaded after every store.
+    // What the hot paths use, in locals: a byte store into RAM may alias any memory, so
+    // fields read through `e` would be reloaded after every store. The slow paths read
+    // `e` (fewer values live across the handlers, fewer spills).
     uint64_t *const core = e->core;
     uint8_t *const ram = e->ram;
     const uint64_t ram_size = e->ram_size;
-    uint64_t *const dirty = e->dirty;
-    const uint64_t *const table_pages = e->table_pages;
-    const uint64_t *const code_pages = e->code_pages;
     tbsim_block *const blocks = e->blocks;
     const tbsim_op *const ops = e->ops;
     const uint64_t *const tlb_tags = e->tlb_tags;
     const uint64_t *const tlb_frames = e->tlb_frames;
     const int64_t tlb_base = e->tlb_base;
-    void *const context = e->context;
 
     // The handlers read x0 from its core word without a test.
     if (core[TBSIM_CORE_X] != 0) { *how = TBSIM_RUN_STOPPED; return 0; }
     uint64_t pc = core[TBSIM_CORE_PC];
-    // Instructions the budget still allows (limit - the count so far).
+    // Instructions the budget still allows (limit - the count so far). A block's whole
+    // count is charged when it starts; an exit inside it gives back what did not run.
     uint64_t left = limit;
     int32_t result = TBSIM_RUN_STOPPED;
     uint32_t epoch = *e->epoch;
@@ -85,22 +83,27 @@ static uint64_t RUN_LOOP(const tbsim_engine *e, uint64_t limit, int32_t *how) {
 #define DISPATCH do { w = op_word(op); goto *table[w & 0xff]; } while (0)
 #define NEXT do { op++; DISPATCH; } while (0)
 // Leave before this op (`index` instructions of the block ran).
-#define LEAVE_BEFORE do { left -= F_INDEX; pc += F_PC_OFFSET; goto stop; } while (0)
+#define LEAVE_BEFORE do { left += blk->count - F_INDEX; pc += F_PC_OFFSET; goto stop; } while (0)
+// Leave after this op, to `next_pc`.
+#define LEAVE_AFTER(next_pc) do { left += blk->count - F_INDEX - 1u; pc = (next_pc); goto stop; } while (0)
 // A block's end: with `taken_` known, follow the link to the next block when it is in the
 // same page, was linked in this epoch and fits the budget; else look the next block up.
 #define CHAIN(taken_) do { \
-        linked = (taken_); \
         if (LIKELY((!PAGING || (pc >> 12) == page) && blk->link_epoch == epoch)) { \
             int32_t l_ = (taken_) ? blk->link_taken : blk->link_fall; \
             if (LIKELY(l_ >= 0)) { \
                 tbsim_block *nb_ = blocks + l_; \
-                if (LIKELY((uint64_t)nb_->count - 1 < left)) { \
+                uint64_t c_ = nb_->count; \
+                /* 1 <= count <= left (a block of count 0 is for the reference step) */ \
+                if (LIKELY(c_ - 1 < left)) { \
+                    left -= c_; \
                     blk = nb_; \
                     op = ops + nb_->first_op; \
                     DISPATCH; \
                 } \
             } \
         } \
+        linked = (taken_); \
         goto next_block; \
     } while (0)
 // a := the RAM offset of an aligned access of `size_` bytes at `va_`, or leave before
@@ -114,7 +117,7 @@ static uint64_t RUN_LOOP(const tbsim_engine *e, uint64_t limit, int32_t *how) {
             if (LIKELY(tlb_tags[s_] == vpn_ + 1)) { \
                 a = tlb_frames[s_] | (v_ & 0xfff); \
             } else { \
-                a = e->fill(context, v_, (kind_)); \
+                a = e->fill(e->context, v_, (kind_)); \
                 clean_page = ~0ull; \
                 if (a == ~0ull) LEAVE_BEFORE; \
             } \
@@ -140,10 +143,10 @@ static uint64_t RUN_LOOP(const tbsim_engine *e, uint64_t limit, int32_t *how) {
         uint64_t pg_ = a >> 12; \
         if (UNLIKELY(pg_ != clean_page)) { \
             uint64_t w_ = pg_ >> 6, bit_ = 1ull << (pg_ & 63); \
-            dirty[w_] |= bit_; \
-            if ((table_pages[w_] | code_pages[w_]) & bit_) { \
-                if (e->watched_store(context, a, size)) { \
-                    left -= F_INDEX + 1u; pc += F_PC_OFFSET + F_RD; goto stop; \
+            e->dirty[w_] |= bit_; \
+            if ((e->table_pages[w_] | e->code_pages[w_]) & bit_) { \
+                if (e->watched_store(e->context, a, size)) { \
+                    LEAVE_AFTER(pc + F_PC_OFFSET + F_RD); \
                 } \
             } else { \
                 clean_page = pg_; \
@@ -176,7 +179,7 @@ next_block:
                     if (tlb_tags[slot] == vpn + 1) {
                         off = tlb_frames[slot] | (pc & 0xfff);
                     } else {
-                        off = e->fill(context, pc, FETCH);
+                        off = e->fill(e->context, pc, FETCH);
                         clean_page = ~0ull;
                         if (off == ~0ull) goto stop;
                     }
@@ -191,7 +194,7 @@ next_block:
             if (e->tags[slot] == off + 1) {
                 b = e->slots[slot];
             } else {
-                b = e->build(context, off, slot);
+                b = e->build(e->context, off, slot);
                 clean_page = ~0ull;
                 // A full cache is flushed while building: the block just run is gone with it.
                 if (*e->epoch != epoch) { epoch = *e->epoch; same = 0; }
@@ -214,6 +217,7 @@ next_block:
         result = TBSIM_RUN_STEPWISE;
         goto stop;
     }
+    left -= blk->count;
     op = ops + blk->first_op;
     DISPATCH;
 
@@ -315,48 +319,41 @@ k_fsd:
 k_other:
     // Atomics and every kind this file does not know: Swift runs them.
     clean_page = ~0ull;
-    switch (e->op(context, op, pc + F_PC_OFFSET)) {
+    switch (e->op(e->context, op, pc + F_PC_OFFSET)) {
     case TBSIM_OP_DONE: NEXT;
     case TBSIM_OP_BEFORE: LEAVE_BEFORE;
     default:
-        left -= F_INDEX + 1u;
-        pc = core[TBSIM_CORE_PC];
-        goto stop;
+        LEAVE_AFTER(core[TBSIM_CORE_PC]);
     }
 
-// Terminators: the block's last op, `index` + 1 instructions in all.
+// Terminators: the block's last op (its count was charged when it started), so the
+// next instruction, when the block falls through, is at pc + bytes.
 k_end:
     // A block cut short (page end, length limit, an instruction for the reference step).
-    left -= blk->count;
     pc += blk->bytes;
     CHAIN(0);
 k_jal:
-    RD = pc + F_PC_OFFSET + F_RS2;
-    left -= F_INDEX + 1u;
+    RD = pc + blk->bytes;
     pc += IMM;
     CHAIN(1);
 k_j:
-    left -= F_INDEX + 1u;
     pc += IMM;
     CHAIN(1);
 // Indirect jumps are not linked: their target changes.
 k_jalr: {
     uint64_t t = (RS1 + IMM) & ~1ull;
-    RD = pc + F_PC_OFFSET + F_RS2;
-    left -= F_INDEX + 1u;
+    RD = pc + blk->bytes;
     pc = t;
     linked = -1;
     goto next_block;
 }
 k_jr:
-    left -= F_INDEX + 1u;
     pc = (RS1 + IMM) & ~1ull;
     linked = -1;
     goto next_block;
 #define BRANCH(cond) do { \
-        left -= F_INDEX + 1u; \
         if (cond) { pc += IMM; CHAIN(1); } \
-        pc += F_PC_OFFSET + F_RD; \
+        pc += blk->bytes; \
         CHAIN(0); \
     } while (0)
 k_beq: BRANCH(RS1 == RS2);
@@ -384,6 +381,7 @@ stop:
 #undef F_PC_OFFSET
 #undef F_INDEX
 #undef LEAVE_BEFORE
+#undef LEAVE_AFTER
 #undef CHAIN
 #undef TRANSLATE
 #undef LOAD_OP
