@@ -45,13 +45,6 @@ static inline uint64_t rem32(uint32_t a, uint32_t b) {
 
 enum { FETCH = 0, LOAD = 1, STORE = 2 };
 
-// An op's fields after the immediate as one little-endian word: kind | rd << 8 |
-// rs1 << 16 | rs2 << 24 | pc_offset << 32 | index << 48.
-static inline uint64_t op_word(const tbsim_op *op) {
-    uint64_t w;
-    __builtin_memcpy(&w, (const char *)op + 8, 8);
-    return w;
-}
 
 // The loop, twice: with Sv39 translation and without (bare metal, M-mode), so the
 // untranslated copy carries no translation code at all.

@@ -59,7 +59,9 @@ static uint64_t RUN_LOOP(const tbsim_engine *e, uint64_t limit, int32_t *how) {
     tbsim_block *blk = 0;
     uint64_t page = ~0ull;
     int linked = -1;
-    const tbsim_op *op;
+    // The running op, as a pointer to its second word (`w` below; the immediate is the
+    // word before): stepping it is then one add.
+    const uint64_t *op;
     uint64_t a;
     uint64_t w;
     // The RAM page last stored to, when it is marked dirty and watched by nobody (not
@@ -79,9 +81,9 @@ static uint64_t RUN_LOOP(const tbsim_engine *e, uint64_t limit, int32_t *how) {
 #define RD core[F_RD]
 #define RS1 core[F_RS1]
 #define RS2 core[F_RS2]
-#define IMM op->imm
-#define DISPATCH do { w = op_word(op); goto *table[w & 0xff]; } while (0)
-#define NEXT do { op++; DISPATCH; } while (0)
+#define IMM op[-1]
+#define DISPATCH do { w = *op; goto *table[w & 0xff]; } while (0)
+#define NEXT do { op += 2; DISPATCH; } while (0)
 // Leave before this op (`index` instructions of the block ran).
 #define LEAVE_BEFORE do { left += blk->count - F_INDEX; pc += F_PC_OFFSET; goto stop; } while (0)
 // Leave after this op, to `next_pc`.
@@ -98,7 +100,7 @@ static uint64_t RUN_LOOP(const tbsim_engine *e, uint64_t limit, int32_t *how) {
                 if (LIKELY(c_ - 1 < left)) { \
                     left -= c_; \
                     blk = nb_; \
-                    op = ops + nb_->first_op; \
+                    op = (const uint64_t *)(ops + nb_->first_op) + 1; \
                     DISPATCH; \
                 } \
             } \
@@ -218,7 +220,7 @@ next_block:
         goto stop;
     }
     left -= blk->count;
-    op = ops + blk->first_op;
+    op = (const uint64_t *)(ops + blk->first_op) + 1;
     DISPATCH;
 
 k_li: RD = IMM; NEXT;
@@ -319,7 +321,7 @@ k_fsd:
 k_other:
     // Atomics and every kind this file does not know: Swift runs them.
     clean_page = ~0ull;
-    switch (e->op(e->context, op, pc + F_PC_OFFSET)) {
+    switch (e->op(e->context, (const tbsim_op *)(op - 1), pc + F_PC_OFFSET)) {
     case TBSIM_OP_DONE: NEXT;
     case TBSIM_OP_BEFORE: LEAVE_BEFORE;
     default:
