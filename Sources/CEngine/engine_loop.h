@@ -64,11 +64,11 @@ static uint64_t RUN_LOOP(const tbsim_engine *e, uint64_t limit, int32_t *how) {
     const uint64_t *op;
     uint64_t a;
     uint64_t w;
-    // The RAM page last stored to, when it is marked dirty and watched by nobody (not
-    // page tables, not decoded code): the next store there needs no bitmap work. Every
-    // callback may mark pages watched (a fill reads page tables, a build decodes code),
-    // so each one forgets it.
-    uint64_t clean_page = ~0ull;
+    // The two RAM pages last stored to that were marked dirty and watched by nobody (not
+    // page tables, not decoded code): the next store to either needs no bitmap work (two,
+    // since stack and data stores often alternate). Every callback may mark pages
+    // watched (a fill reads page tables, a build decodes code), so each one forgets them.
+    uint64_t clean_page = ~0ull, clean_page2 = ~0ull;
     (void)tlb_tags; (void)tlb_frames; (void)tlb_base;
 
 // The running op's second word (kind, rd, rs1, rs2, pc_offset, index), loaded once when
@@ -120,7 +120,7 @@ static uint64_t RUN_LOOP(const tbsim_engine *e, uint64_t limit, int32_t *how) {
                 a = tlb_frames[s_] | (v_ & 0xfff); \
             } else { \
                 a = e->fill(e->context, v_, (kind_)); \
-                clean_page = ~0ull; \
+                clean_page = clean_page2 = ~0ull; \
                 if (a == ~0ull) LEAVE_BEFORE; \
             } \
         } else { \
@@ -143,7 +143,7 @@ static uint64_t RUN_LOOP(const tbsim_engine *e, uint64_t limit, int32_t *how) {
 // translated or decoded from what it overwrote).
 #define STORED(size) stored_##size: { \
         uint64_t pg_ = a >> 12; \
-        if (UNLIKELY(pg_ != clean_page)) { \
+        if (UNLIKELY(pg_ != clean_page && pg_ != clean_page2)) { \
             uint64_t w_ = pg_ >> 6, bit_ = 1ull << (pg_ & 63); \
             e->dirty[w_] |= bit_; \
             if ((e->table_pages[w_] | e->code_pages[w_]) & bit_) { \
@@ -151,6 +151,7 @@ static uint64_t RUN_LOOP(const tbsim_engine *e, uint64_t limit, int32_t *how) {
                     LEAVE_AFTER(pc + F_PC_OFFSET + F_RD); \
                 } \
             } else { \
+                clean_page2 = clean_page; \
                 clean_page = pg_; \
             } \
         } \
@@ -182,7 +183,7 @@ next_block:
                         off = tlb_frames[slot] | (pc & 0xfff);
                     } else {
                         off = e->fill(e->context, pc, FETCH);
-                        clean_page = ~0ull;
+                        clean_page = clean_page2 = ~0ull;
                         if (off == ~0ull) goto stop;
                     }
                     code_page = next_page;
@@ -197,7 +198,7 @@ next_block:
                 b = e->slots[slot];
             } else {
                 b = e->build(e->context, off, slot);
-                clean_page = ~0ull;
+                clean_page = clean_page2 = ~0ull;
                 // A full cache is flushed while building: the block just run is gone with it.
                 if (*e->epoch != epoch) { epoch = *e->epoch; same = 0; }
             }
@@ -320,7 +321,7 @@ k_fsd:
 
 k_other:
     // Atomics and every kind this file does not know: Swift runs them.
-    clean_page = ~0ull;
+    clean_page = clean_page2 = ~0ull;
     switch (e->op(e->context, (const tbsim_op *)(op - 1), pc + F_PC_OFFSET)) {
     case TBSIM_OP_DONE: NEXT;
     case TBSIM_OP_BEFORE: LEAVE_BEFORE;
