@@ -92,17 +92,15 @@ static uint64_t RUN_LOOP(const tbsim_engine *e, uint64_t limit, int32_t *how) {
 // same page, was linked in this epoch and fits the budget; else look the next block up.
 #define CHAIN(taken_) do { \
         if (LIKELY((!PAGING || (pc >> 12) == page) && blk->link_epoch == epoch)) { \
-            int32_t l_ = (taken_) ? blk->link_taken : blk->link_fall; \
-            if (LIKELY(l_ >= 0)) { \
-                tbsim_block *nb_ = blocks + l_; \
-                uint64_t c_ = nb_->count; \
-                /* 1 <= count <= left (a block of count 0 is for the reference step) */ \
-                if (LIKELY(c_ - 1 < left)) { \
-                    left -= c_; \
-                    blk = nb_; \
-                    op = (const uint64_t *)(ops + nb_->first_op) + 1; \
-                    DISPATCH; \
-                } \
+            /* No link (-1) names the sentinel blocks[-1], whose count is 0. */ \
+            tbsim_block *nb_ = blocks + ((taken_) ? blk->link_taken : blk->link_fall); \
+            uint64_t c_ = nb_->count; \
+            /* 1 <= count <= left (a block of count 0 is for the reference step) */ \
+            if (LIKELY(c_ - 1 < left)) { \
+                left -= c_; \
+                blk = nb_; \
+                op = (const uint64_t *)(ops + nb_->first_op) + 1; \
+                DISPATCH; \
             } \
         } \
         linked = (taken_); \

@@ -89,7 +89,7 @@ typedef struct {
     uint64_t *dirty;
     uint64_t *table_pages;
     uint64_t *code_pages;
-    // The block table (`BlockCache`).
+    // The block table (`BlockCache`); blocks[-1] is a sentinel of count 0.
     uint64_t *tags;
     int32_t *slots;
     tbsim_block *blocks;

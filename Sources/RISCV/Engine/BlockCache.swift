@@ -35,6 +35,9 @@ final class BlockCache {
     let tags: UnsafeMutablePointer<UInt64>
     let slots: UnsafeMutablePointer<Int32>
     let ops: UnsafeMutablePointer<BlockOp>
+    /// The blocks; `blocks[-1]` is a sentinel with no instructions, so the threaded
+    /// engine can follow a link of -1 ("none") without testing for it: the sentinel never
+    /// fits the budget, which sends it to the table lookup.
     let blocks: UnsafeMutablePointer<Block>
     var opCount = 0
     var blockCount = 0
@@ -64,7 +67,8 @@ final class BlockCache {
         tags = calloc(BlockCache.tableSize, 8)!.bindMemory(to: UInt64.self, capacity: BlockCache.tableSize)
         slots = calloc(BlockCache.tableSize, 4)!.bindMemory(to: Int32.self, capacity: BlockCache.tableSize)
         ops = .allocate(capacity: BlockCache.opCapacity)
-        blocks = .allocate(capacity: BlockCache.blockCapacity)
+        blocks = UnsafeMutablePointer<Block>.allocate(capacity: BlockCache.blockCapacity + 1) + 1
+        (blocks - 1).initialize(to: Block(start: 0, bytes: 0, count: 0, firstOp: 0, opCount: 0))
         epochWord = .allocate(capacity: 1)
         epochWord.initialize(to: 1)
         // calloc: the bitmap of a large RAM costs only the pages code was decoded from.
@@ -76,7 +80,7 @@ final class BlockCache {
         free(tags)
         free(slots)
         ops.deallocate()
-        blocks.deallocate()
+        (blocks - 1).deallocate()
         epochWord.deallocate()
         free(codeLines)
     }
