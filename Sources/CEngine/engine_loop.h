@@ -352,8 +352,23 @@ k_jr:
     pc = (RS1 + IMM) & ~1ull;
     linked = -1;
     goto next_block;
+// A taken branch to its own block's start (IMM, the target's offset from the block's
+// start, is 0: a loop of one block) runs the block again directly when it fits: it is
+// the block just run, still valid (a store that dropped it would have left the block).
 #define BRANCH(cond) do { \
-        if (cond) { pc += IMM; CHAIN(1); } \
+        if (cond) { \
+            uint64_t t_ = IMM; \
+            if (t_ == 0) { \
+                uint64_t c_ = blk->count; \
+                if (LIKELY(c_ <= left)) { \
+                    left -= c_; \
+                    op = (const uint64_t *)(ops + blk->first_op) + 1; \
+                    DISPATCH; \
+                } \
+            } \
+            pc += t_; \
+            CHAIN(1); \
+        } \
         pc += blk->bytes; \
         CHAIN(0); \
     } while (0)

@@ -338,6 +338,26 @@ struct BlockEngineTests {
         #expect(m.mcause == Cause.interruptBit | Cause.machineTimer, "the timer fired")
     }
 
+    /// The same with a loop of one block closed by a branch to its own start (the
+    /// threaded engine reruns such a block without following a link), at strides that
+    /// end inside the loop, after it, and far past the deadline.
+    @Test(arguments: blockEngines, [1, 7, 100, 1000] as [UInt64])
+    func timerInterruptLandsInASelfLoop(_ engine: Engine, _ stride: UInt64) {
+        var code: [UInt32] = [
+            lui(t0, 0x2004), addi(t1, 0, 3), sd(t1, 0, t0),   // mtimecmp = 3 (instruction 300)
+            addi(t1, 0, 0x80), csrrw(0, 0x304, t1),           // mie = MTIE
+            addi(t1, 0, 8), csrrw(0, 0x300, t1),              // mstatus.MIE
+            lui(a1, 1),                                       // the loop's bound: 4096
+        ]
+        // A 7-instruction block branching back to its own start.
+        code += (0..<6).map { _ in addi(a0, a0, 1) } + [blt(a0, a1, -24)]
+        let (m, _) = lockstep(engine, steps: Int(400 / stride) + 1, stride: stride) { tm in
+            tm.load(code, at: TestMachine.base)
+            tm.load([jal(0, 0)], at: TestMachine.mtvecDefault)
+        }
+        #expect(m.mcause == Cause.interruptBit | Cause.machineTimer, "the timer fired")
+    }
+
     /// Every virtual alias of one physical page runs the same decoded block with its own
     /// pc-relative values.
     @Test(arguments: blockEngines, [1, 16] as [UInt64])
