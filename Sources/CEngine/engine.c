@@ -9,6 +9,12 @@
 // where `BlockRunner` leaves them.
 #include "cengine.h"
 
+// An op's second word is read as one integer and split by shifts: little-endian hosts
+// only (every host Swift runs on).
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "CEngine reads BlockOp fields by shifting a little-endian word"
+#endif
+
 // The dispatch tables send every kind to the Swift fallback, then name the known ones.
 #pragma clang diagnostic ignored "-Winitializer-overrides"
 
