@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import RISCV
 
-/// The block engine against the reference step over the whole Linux workload: boot,
+/// The block engines against the reference step over the whole Linux workload: boot,
 /// OpenSBI, the kernel in S-mode, user space forking and exec'ing busybox (code pages
 /// reused as data, atomics, page-table churn), the script, power-off. The reference
 /// shares no cache with the engine. Compared every few million steps and at the end.
@@ -36,15 +36,18 @@ struct EngineLinuxTests {
                            input: script)
     }
 
-    @Test(.enabled(if: haveLinux, "needs `make guest-linux`"), arguments: ["sample-stdin.txt", "fp"])
-    func wholeLinuxRunMatchesTheReference(script: String) throws {
+    /// Both block engines over the sample script; the standard engine also over awk's
+    /// doubles (FP arithmetic inside blocks, FP state switched by the kernel).
+    @Test(.enabled(if: haveLinux, "needs `make guest-linux`"),
+          arguments: [(Engine.blocks, "sample-stdin.txt"), (Engine.threaded, "sample-stdin.txt"), (Engine.standard, "fp")])
+    func wholeLinuxRunMatchesTheReference(_ engine: Engine, script: String) throws {
         let fast = try Self.boot(script: script), reference = try Self.boot(script: script)
         // Every translation the reference step takes from the engines' cache is walked too.
         fast.tlb.checking = true
         let stride: UInt64 = 4_000_000
         var step: UInt64 = 0
         while !reference.halted && step < 400_000_000 {
-            let a = fast.run(steps: stride, engine: .blocks)
+            let a = fast.run(steps: stride, engine: engine)
             let b = reference.run(steps: stride, engine: .reference)
             step += stride
             #expect(a == b)

@@ -10,6 +10,8 @@ import Testing
 
 /// The engines that run instructions themselves (all but the reference).
 let fastEngines = Engine.allCases.filter { $0 != .reference }
+/// The engines that run decoded blocks (`BlockCache`).
+let blockEngines: [Engine] = [.blocks, .threaded]
 
 /// RAM of the machines here: small, because every comparison reads all of it.
 private let ramSize = 2 << 20
@@ -53,7 +55,7 @@ struct EngineInstructionTests {
                     m[x: a1] = c.a
                     m[x: a2] = c.b
                 }
-                if engine == .blocks, rd == 0 || rd == a0 {
+                if blockEngines.contains(engine), rd == 0 || rd == a0 {
                     // The block engine really ran it: a one-instruction block is cached.
                     #expect(m.storage.blockCacheIfMade?.cached(at: 0)?.count == 1, "\(c.name): no block")
                 }
@@ -134,7 +136,7 @@ struct EngineInstructionTests {
                             m[x: a1] = data
                             m[x: a2] = src
                         }
-                        if engine == .blocks && rd == a0 {
+                        if blockEngines.contains(engine) && rd == a0 {
                             #expect(m.storage.blockCacheIfMade?.cached(at: 0)?.count == 1, "the block engine ran the AMO")
                         }
                     }
@@ -195,7 +197,7 @@ struct EngineInstructionTests {
                         m.write(TestMachine.base + 0x1010, 8, 0x8000_0000_0000_0001)
                         m[x: a1] = TestMachine.base + 0x1000
                     }
-                    if engine == .blocks && fs != 0 && r == 5 {
+                    if blockEngines.contains(engine) && fs != 0 && r == 5 {
                         #expect(m.storage.blockCacheIfMade?.cached(at: 0)?.count == 1, "the block engine ran \(name)")
                     }
                 }
@@ -364,14 +366,14 @@ struct BlockEngineTests {
     /// instruction never fits the budget and runs stepwise, so every hazard is also run
     /// with longer strides.
     @discardableResult
-    func lockstep(steps: Int, stride: UInt64 = 1, _ setup: (TestMachine) -> Void) -> (TestMachine, Machine) {
+    func lockstep(_ engine: Engine, steps: Int, stride: UInt64 = 1, _ setup: (TestMachine) -> Void) -> (TestMachine, Machine) {
         let fast = TestMachine(ramSize: ramSize), reference = TestMachine(ramSize: ramSize)
         setup(fast)
         setup(reference)
         let a = Machine(storage: fast.storage), b = Machine(storage: reference.storage)
-        a.engine = .blocks
+        a.engine = engine
         for _ in 0..<steps {
-            a.run(steps: stride, engine: .blocks)
+            a.run(steps: stride, engine: engine)
             b.run(steps: stride, engine: .reference)
             #expect(fast.coreWords == reference.coreWords, "core differs after step \(b.steps)")
             #expect(memcmp(fast.storage.ram, reference.storage.ram, fast.storage.ramSize) == 0, "RAM differs after step \(b.steps)")
@@ -380,8 +382,8 @@ struct BlockEngineTests {
     }
 
     /// A store that rewrites the next instruction of its own block takes effect at once.
-    @Test(arguments: [1, 3, 7, 64] as [UInt64])
-    func storeIntoItsOwnBlock(_ stride: UInt64) {
+    @Test(arguments: blockEngines, [1, 3, 7, 64] as [UInt64])
+    func storeIntoItsOwnBlock(_ engine: Engine, _ stride: UInt64) {
         let code: [UInt32] = [
             auipc(t0, 0),            //  0
             lw(t1, 32, t0),          //  4: the replacement instruction
@@ -393,13 +395,14 @@ struct BlockEngineTests {
             0,
             addi(a0, 0, 42),         // 32
         ]
-        let (m, _) = lockstep(steps: 40 / Int(stride) + 2, stride: stride) { $0.load(code, at: TestMachine.base) }
+        let (m, _) = lockstep(engine, steps: 40 / Int(stride) + 2, stride: stride) { $0.load(code, at: TestMachine.base) }
         #expect(m[x: a0] == 42)
     }
 
     /// Data stored in the same page as code, but not over it, leaves the blocks alone;
     /// a store over code drops exactly the block it hits.
-    @Test func dataBesideCodeKeepsTheBlocks() {
+    @Test(arguments: blockEngines)
+    func dataBesideCodeKeepsTheBlocks(_ engine: Engine) {
         let code: [UInt32] = [
             auipc(t0, 0),
             addi(a0, a0, 1),         // 4: loop
@@ -407,7 +410,7 @@ struct BlockEngineTests {
             bne(a0, a1, -8),         // 12
             jal(0, 0),               // 16
         ]
-        let (_, machine) = lockstep(steps: 60) { m in
+        let (_, machine) = lockstep(engine, steps: 60) { m in
             m.load(code, at: TestMachine.base)
             m[x: a1] = 50
         }
@@ -421,8 +424,8 @@ struct BlockEngineTests {
 
     /// A store the reference step makes (misaligned, so the engines leave it to it) over
     /// decoded code is seen by the next run of the block.
-    @Test(arguments: [1, 16] as [UInt64])
-    func referenceStoreOverCodeDropsTheBlock(_ stride: UInt64) {
+    @Test(arguments: blockEngines, [1, 16] as [UInt64])
+    func referenceStoreOverCodeDropsTheBlock(_ engine: Engine, _ stride: UInt64) {
         let code: [UInt32] = [
             auipc(t0, 0),            //  0
             lw(t1, 40, t0),          //  4
@@ -435,7 +438,7 @@ struct BlockEngineTests {
             0, 0,
             0x0000_0000,             // 40: patched below
         ]
-        lockstep(steps: Int(80 / stride) + 1, stride: stride) { m in
+        lockstep(engine, steps: Int(80 / stride) + 1, stride: stride) { m in
             m.load(code, at: TestMachine.base)
             // Bytes 7…10 := the old byte 7, then the first three bytes of `addi a0, a0, 5`.
             let patched = addi(a0, a0, 5)
@@ -448,8 +451,8 @@ struct BlockEngineTests {
 
     /// A timer interrupt whose deadline falls inside a block is taken on exactly the same
     /// step as by the reference: the block does not run past it.
-    @Test(arguments: [1, 5, 13, 100] as [UInt64])
-    func timerInterruptLandsMidBlock(_ stride: UInt64) {
+    @Test(arguments: blockEngines, [1, 5, 13, 100] as [UInt64])
+    func timerInterruptLandsMidBlock(_ engine: Engine, _ stride: UInt64) {
         var code: [UInt32] = [
             lui(t0, 0x2004), addi(t1, 0, 3), sd(t1, 0, t0),   // mtimecmp = 3 (instruction 300)
             addi(t1, 0, 0x80), csrrw(0, 0x304, t1),           // mie = MTIE
@@ -457,7 +460,27 @@ struct BlockEngineTests {
         ]
         // A 10-instruction loop body: 300 does not fall on a block boundary.
         code += (0..<9).map { _ in addi(a0, a0, 1) } + [jal(0, -36)]
-        let (m, _) = lockstep(steps: Int(400 / stride), stride: stride) { tm in
+        let (m, _) = lockstep(engine, steps: Int(400 / stride), stride: stride) { tm in
+            tm.load(code, at: TestMachine.base)
+            tm.load([jal(0, 0)], at: TestMachine.mtvecDefault)
+        }
+        #expect(m.mcause == Cause.interruptBit | Cause.machineTimer, "the timer fired")
+    }
+
+    /// The same with a loop of one block closed by a branch to its own start (the
+    /// threaded engine reruns such a block without following a link), at strides that
+    /// end inside the loop, after it, and far past the deadline.
+    @Test(arguments: blockEngines, [1, 7, 100, 1000] as [UInt64])
+    func timerInterruptLandsInASelfLoop(_ engine: Engine, _ stride: UInt64) {
+        var code: [UInt32] = [
+            lui(t0, 0x2004), addi(t1, 0, 3), sd(t1, 0, t0),   // mtimecmp = 3 (instruction 300)
+            addi(t1, 0, 0x80), csrrw(0, 0x304, t1),           // mie = MTIE
+            addi(t1, 0, 8), csrrw(0, 0x300, t1),              // mstatus.MIE
+            lui(a1, 1),                                       // the loop's bound: 4096
+        ]
+        // A 7-instruction block branching back to its own start.
+        code += (0..<6).map { _ in addi(a0, a0, 1) } + [blt(a0, a1, -24)]
+        let (m, _) = lockstep(engine, steps: Int(400 / stride) + 1, stride: stride) { tm in
             tm.load(code, at: TestMachine.base)
             tm.load([jal(0, 0)], at: TestMachine.mtvecDefault)
         }
@@ -509,13 +532,13 @@ struct BlockEngineTests {
 
     /// Every virtual alias of one physical page runs the same decoded block with its own
     /// pc-relative values.
-    @Test(arguments: [1, 16] as [UInt64])
-    func aliasesShareBlocksButNotPCs(_ stride: UInt64) {
+    @Test(arguments: blockEngines, [1, 16] as [UInt64])
+    func aliasesShareBlocksButNotPCs(_ engine: Engine, _ stride: UInt64) {
         let code: [UInt32] = [
             auipc(a0, 0), jal(ra, 8), nop, addi(a1, a1, 1),
             lui(t0, 0x40001), jalr(0, t0, 0),                 // to the second alias
         ]
-        lockstep(steps: Int(30 / stride) + 1, stride: stride) { tm in
+        lockstep(engine, steps: Int(30 / stride) + 1, stride: stride) { tm in
             tm.load(code, at: TestMachine.base + 0x18_0000)
             var tables = PageTables(tm)
             let rwx = PageTables.v | PageTables.r | PageTables.w | PageTables.x | PageTables.a | PageTables.d

@@ -10,12 +10,13 @@ struct FastPathLockstepTests {
 
     static let guests = ["hello", "intops", "rvc", "atomics", "traps", "vm", "counters", "sha256", "fp", "sort", "triggers"]
 
-    @Test(arguments: guests)
-    func fastPathMatchesTheReferenceStep(_ name: String) throws {
+    @Test(arguments: guests, blockEngines)
+    func fastPathMatchesTheReferenceStep(_ name: String, _ engine: Engine) throws {
         let path = Self.root + "/build/guests/\(name).elf"
         let elf = try #require(FileManager.default.contents(atPath: path), "missing \(path): run `make guests`")
         let input = FileManager.default.contents(atPath: Self.root + "/guests/expected/\(name).in").map { [UInt8]($0) } ?? []
         let fast = try Machine(BootImage(program: [UInt8](elf)), input: input)
+        fast.engine = engine
         let reference = try Machine(BootImage(program: [UInt8](elf)), input: input)
         // Every step for the first 150k steps, then in growing strides to the halt.
         var step: UInt64 = 0

@@ -1,3 +1,4 @@
+import CEngine
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -17,7 +18,7 @@ import Darwin
 final class BlockCache {
     /// Longest block, in instructions.
     static let maxInstructions: UInt32 = 64
-    static let tableBits = 18
+    static let tableBits = Int(TBSIM_TABLE_BITS)
     static let tableSize = 1 << tableBits
     static let lineShift: UInt64 = 5
     static let opCapacity = 1 << 20
@@ -25,20 +26,29 @@ final class BlockCache {
 
     /// The table slot of a block starting at RAM offset `start`: neighbouring code lands
     /// in neighbouring slots, and code 512 KiB apart is spread by the folded high bits.
+    /// Defined once, in C (`tbsim_block_slot`), for both engines.
     @inline(__always) static func slot(_ start: UInt64) -> Int {
-        Int(((start >> 1) ^ (start >> (UInt64(tableBits) + 1) &* 0x9e5)) & UInt64(tableSize - 1))
+        Int(tbsim_block_slot(start))
     }
 
     /// Start offset + 1 per slot (0 = empty) and the block in it.
     let tags: UnsafeMutablePointer<UInt64>
     let slots: UnsafeMutablePointer<Int32>
     let ops: UnsafeMutablePointer<BlockOp>
+    /// The blocks; `blocks[-1]` is a sentinel with no instructions, so the threaded
+    /// engine can follow a link of -1 ("none") without testing for it: the sentinel never
+    /// fits the budget, which sends it to the table lookup.
     let blocks: UnsafeMutablePointer<Block>
     var opCount = 0
     var blockCount = 0
     /// Moves whenever a block is dropped or the cache flushed, which invalidates every
     /// link between blocks at once (a link never outlives the block it names).
-    var epoch: UInt32 = 1
+    var epoch: UInt32 {
+        get { epochWord.pointee }
+        set { epochWord.pointee = newValue }
+    }
+    /// Where the epoch lives, so the threaded engine sees it move during its callbacks.
+    let epochWord: UnsafeMutablePointer<UInt32>
     /// One bit per 4 KiB page of RAM holding decoded code (owned by the storage, which
     /// checks it on every store of the reference step).
     let codePages: UnsafeMutablePointer<UInt64>
@@ -57,7 +67,10 @@ final class BlockCache {
         tags = calloc(BlockCache.tableSize, 8)!.bindMemory(to: UInt64.self, capacity: BlockCache.tableSize)
         slots = calloc(BlockCache.tableSize, 4)!.bindMemory(to: Int32.self, capacity: BlockCache.tableSize)
         ops = .allocate(capacity: BlockCache.opCapacity)
-        blocks = .allocate(capacity: BlockCache.blockCapacity)
+        blocks = UnsafeMutablePointer<Block>.allocate(capacity: BlockCache.blockCapacity + 1) + 1
+        (blocks - 1).initialize(to: Block(start: 0, bytes: 0, count: 0, firstOp: 0, opCount: 0))
+        epochWord = .allocate(capacity: 1)
+        epochWord.initialize(to: 1)
         // calloc: the bitmap of a large RAM costs only the pages code was decoded from.
         let lineWords = (ramSize / MachineStorage.pageSize) * 2
         codeLines = calloc(max(lineWords, 1), 8)!.bindMemory(to: UInt64.self, capacity: max(lineWords, 1))
@@ -67,7 +80,8 @@ final class BlockCache {
         free(tags)
         free(slots)
         ops.deallocate()
-        blocks.deallocate()
+        (blocks - 1).deallocate()
+        epochWord.deallocate()
         free(codeLines)
     }
 
@@ -75,7 +89,7 @@ final class BlockCache {
     /// end of its page) into table slot `slot`; returns its index. The runner probes the
     /// table itself and calls this on a miss.
     @inline(never) func build(_ start: UInt64, slot: Int) -> Int {
-        if blockCount == BlockCache.blockCapacity || opCount + Int(BlockCache.maxInstructions) > BlockCache.opCapacity {
+        if blockCount == BlockCache.blockCapacity || opCount + Int(BlockCache.maxInstructions) + 1 > BlockCache.opCapacity {
             flush()
         }
         let pageEnd = (start | 0xfff) &+ 1
@@ -100,6 +114,11 @@ final class BlockCache {
             }
             p += length
             count += 1
+        }
+        // A block cut short ends in `end`, so the threaded engine needs no end test per op.
+        if count > 0 && !terminates {
+            ops[opCount] = BlockOp(imm: 0, kind: .end, rd: 0, rs1: 0, rs2: 0, pcOffset: UInt16(p - start), index: UInt16(count))
+            opCount += 1
         }
         // An empty block still covers its first parcel, so rewriting that instruction
         // into one the engine runs drops the empty block.

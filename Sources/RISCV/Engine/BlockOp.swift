@@ -2,7 +2,9 @@
 /// core-word indices, pc-relative targets as offsets from the block's first instruction,
 /// one kind per memory width, and writes to x0 removed (an ALU op or `lui`/`auipc` with
 /// rd = x0 emits no op at all, a load into x0 becomes `probe`), so handlers never test
-/// for x0. 16 bytes.
+/// for x0. 16 bytes, laid out as the C engine's `tbsim_op` (`Kind` raw values are mirrored
+/// there too; `ThreadedEngineTests` checks both). Kinds the C engine does not know reach
+/// `BlockRunner.perform`.
 struct BlockOp {
     /// The immediate; for `auipc`, `jal`/`j` and branches the target's offset from the
     /// block's first instruction (the instruction's own offset already added).
@@ -21,7 +23,7 @@ struct BlockOp {
     /// Instructions of the block before this one (the count to add when leaving before it).
     var index: UInt16
 
-    enum Kind: UInt8 {
+    enum Kind: UInt8, CaseIterable {
         case li, auipc
         case addi, slti, sltiu, xori, ori, andi, slli, srli, srai
         case addiw, slliw, srliw, sraiw
@@ -41,6 +43,10 @@ struct BlockOp {
         /// off the hot path, tests it).
         case atomic
         // Block terminators: always the block's last op.
+        /// The end of a block cut short (page end, length limit, an instruction for the
+        /// reference step): falls through to the next instruction. Lets the threaded
+        /// engine run a block without testing for its end after every op.
+        case end
         case jal, j, jalr, jr
         case beq, bne, blt, bge, bltu, bgeu
         // Kinds added later go here, after the terminators (raw values are shared with

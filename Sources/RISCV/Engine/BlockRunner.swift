@@ -56,6 +56,26 @@ struct BlockRunner {
         return leave
     }
 
+    /// Runs one op that neither engine's hot loop runs itself, at address `pc`: 0 = done,
+    /// 1 = nothing done, leave before it (the reference step runs it), 2 = done, leave
+    /// after it, with core[pc] set to the next instruction. Both engines call this for
+    /// every such kind (the threaded one for every kind its C code does not know), so a
+    /// kind added here runs on both. core[pc] and the instruction clock are not
+    /// materialised while it runs.
+    @inline(never) func perform(_ op: BlockOp, at pc: UInt64, paging: Bool) -> Int {
+        switch op.kind {
+        case .atomic:
+            let outcome = atomic(op, paging: paging)
+            if outcome == 2 { core[L.pc] = pc &+ 4 }
+            return outcome
+        case .fpArith:
+            return fpArithmetic(op)
+        default:
+            // A kind no handler knows: the reference step runs it.
+            return 1
+        }
+    }
+
     /// LR, SC or an AMO, as `Hart.atomic` does it: 0 = done, 1 = nothing done, leave
     /// before it (misaligned, not cached RAM: the reference step traps or does it),
     /// 2 = done, leave after it (its store hit page tables or decoded code).
@@ -323,17 +343,9 @@ struct BlockRunner {
                         pc = pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
                         return n
                     }
-                case .fpArith:
-                    if fpArithmetic(op) != 0 { n &+= UInt64(op.index); pc &+= UInt64(op.pcOffset); return n }
-                case .atomic:
-                    switch atomic(op, paging: paging) {
-                    case 0: break
-                    case 1: n &+= UInt64(op.index); pc &+= UInt64(op.pcOffset); return n
-                    default:
-                        n &+= UInt64(op.index) &+ 1
-                        pc = pc &+ UInt64(op.pcOffset) &+ 4
-                        return n
-                    }
+                case .end:
+                    // The block's last op: the loop ends here and falls through below.
+                    break
                 case .jal:
                     core[rd] = pc &+ UInt64(op.pcOffset) &+ UInt64(op.rs2)
                     n &+= UInt64(op.index) &+ 1; pc = pc &+ op.imm; prevTaken = true; continue blocks
@@ -376,6 +388,17 @@ struct BlockRunner {
                     prevTaken = core[rs1] >= core[rs2]
                     pc = prevTaken ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
                     continue blocks
+                default:
+                    // Ops off the hot path (atomics, and kinds only `perform` knows): the
+                    // same Swift code the threaded engine calls for them.
+                    switch perform(op, at: pc &+ UInt64(op.pcOffset), paging: paging) {
+                    case 0: break
+                    case 1: n &+= UInt64(op.index); pc &+= UInt64(op.pcOffset); return n
+                    default:
+                        n &+= UInt64(op.index) &+ 1
+                        pc = core[L.pc]
+                        return n
+                    }
                 }
             }
             // A block cut short (page end, length limit, an instruction for the reference step).

@@ -8,10 +8,15 @@ public enum Engine: String, CaseIterable, Sendable {
     case reference
     /// One instruction at a time with a decode memo and a translation cache (`FastRunner`).
     case stepwise
-    /// Pre-decoded basic blocks (`BlockRunner`); a block that does not fit the remaining
-    /// budget runs one instruction at a time through `stepwise`.
+    /// Pre-decoded basic blocks run by Swift (`BlockRunner`); a block that does not fit
+    /// the remaining budget runs one instruction at a time through `stepwise`.
     case blocks
+    /// The same blocks run by a C loop with threaded dispatch (`ThreadedRunner`, target
+    /// CEngine): each op handler jumps to the next itself, and linked blocks chain
+    /// without returning to Swift.
+    case threaded
 
-    /// The engine `Machine.run(steps:)` uses unless told otherwise.
-    public static let standard: Engine = .blocks
+    /// The engine `Machine.run(steps:)` uses unless told otherwise: the fastest, and held
+    /// to the reference step by every lockstep test (docs/ENGINE.md, "Measurements").
+    public static let standard: Engine = .threaded
 }

@@ -130,6 +130,20 @@ public final class Machine {
                 hart.stepRunning()
                 done += 1
             }
+        case .threaded:
+            var hart = Hart(storage.access, memo: memo)
+            let fast = FastRunner(storage: storage, memo: memo, tlb: tlb)
+            let threaded = ThreadedRunner(blocks: BlockRunner(fast: fast, cache: storage.blockCache))
+            while done < limit && core[CoreLayout.halted] == 0 {
+                let budget = fast.budget()
+                if budget > 0 {
+                    let ran = threaded.run(min(budget, limit - done))
+                    done += ran
+                    if ran > 0 { continue }
+                }
+                hart.stepRunning()
+                done += 1
+            }
         }
         steps += done
         return done
