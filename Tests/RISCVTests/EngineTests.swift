@@ -491,8 +491,8 @@ struct BlockEngineTests {
     /// set to a reserved mode mid-run: the block engine must leave before the FP op that
     /// the reference step makes an illegal-instruction trap, on exactly the same step,
     /// with the same fflags and FS (Initial → Dirty) on the way.
-    @Test(arguments: [1, 4, 11, 64] as [UInt64])
-    func fpArithmeticWithFSAndFrmToggled(_ stride: UInt64) {
+    @Test(arguments: blockEngines, [1, 4, 11, 64] as [UInt64])
+    func fpArithmeticWithFSAndFrmToggled(_ engine: Engine, _ stride: UInt64) {
         func fp(_ f5: UInt32, _ fmt: UInt32, _ rd: UInt32, _ rs1: UInt32, _ rs2: UInt32, _ rm: UInt32) -> UInt32 {
             (f5 << 2 | fmt) << 25 | rs2 << 20 | rs1 << 15 | rm << 12 | rd << 7 | 0x53
         }
@@ -515,7 +515,7 @@ struct BlockEngineTests {
         ]
         // The handler: FS on, frm := round-down, count, retry the instruction.
         let handler: [UInt32] = [csrrs(0, 0x300, t1), csrrwi(0, frm, 2), addi(s1, s1, 1), mret]
-        let (m, _) = lockstep(steps: Int(1500 / stride), stride: stride) { tm in
+        let (m, _) = lockstep(engine, steps: Int(1500 / stride), stride: stride) { tm in
             tm.load(code, at: TestMachine.base)
             tm.load(handler, at: TestMachine.mtvecDefault)
             tm[core: CoreLayout.f + 1] = (0.1).bitPattern
