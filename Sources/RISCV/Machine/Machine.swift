@@ -131,8 +131,8 @@ public final class Machine {
                 done += 1
             }
         case .threaded:
-            var hart = Hart(storage.access, memo: memo)
             let fast = FastRunner(storage: storage, memo: memo, tlb: tlb)
+            var hart = Hart(storage.access, memo: memo, translations: fast)
             let threaded = ThreadedRunner(blocks: BlockRunner(fast: fast, cache: storage.blockCache))
             while done < limit && core[CoreLayout.halted] == 0 {
                 let budget = fast.budget()
