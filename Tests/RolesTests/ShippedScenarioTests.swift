@@ -86,7 +86,8 @@ struct ShippedScenarioTests {
         #expect(try String(contentsOfFile: dir + "/report.html", encoding: .utf8).contains("<svg"))
         // One ledger for a whole network is refused with the reason, not ignored.
         let ledger = try runTBSim(["scenario", file, "--quiet", "--ledger", dir + "/l.sqlite"])
-        #expect(ledger.status == 2 && ledger.stderr.contains("one chain per task"), "\(ledger.stderr)")
+        #expect(ledger.status == 2 && ledger.stderr.contains("each task's game's ledger in --work-dir/task-N/ledger.sqlite"),
+                "\(ledger.stderr)")
     }
 
     /// The multi-process network run end to end: the first three tasks of
