@@ -103,41 +103,21 @@ public final class Machine {
                 hart.stepRunning()
                 done += 1
             }
-        case .stepwise:
+        case .stepwise, .blocks, .threaded:
+            // The engine runs what it can; the reference step takes each instruction it
+            // leaves (and the rest of a budget too short for a block).
             let fast = FastRunner(storage: storage, memo: memo, tlb: tlb)
             var hart = Hart(storage.access, memo: memo, translations: fast)
-            while done < limit && core[CoreLayout.halted] == 0 {
-                let budget = fast.budget()
-                if budget > 0 {
-                    let ran = fast.run(min(budget, limit - done))
-                    done += ran
-                    if ran > 0 { continue }
-                }
-                hart.stepRunning()
-                done += 1
+            let runFast: (UInt64) -> UInt64
+            switch engine {
+            case .blocks: runFast = BlockRunner(fast: fast, cache: storage.blockCache).run
+            case .threaded: runFast = ThreadedRunner(blocks: BlockRunner(fast: fast, cache: storage.blockCache)).run
+            default: runFast = fast.run
             }
-        case .blocks:
-            let fast = FastRunner(storage: storage, memo: memo, tlb: tlb)
-            var hart = Hart(storage.access, memo: memo, translations: fast)
-            let blocks = BlockRunner(fast: fast, cache: storage.blockCache)
             while done < limit && core[CoreLayout.halted] == 0 {
                 let budget = fast.budget()
                 if budget > 0 {
-                    let ran = blocks.run(min(budget, limit - done))
-                    done += ran
-                    if ran > 0 { continue }
-                }
-                hart.stepRunning()
-                done += 1
-            }
-        case .threaded:
-            let fast = FastRunner(storage: storage, memo: memo, tlb: tlb)
-            var hart = Hart(storage.access, memo: memo, translations: fast)
-            let threaded = ThreadedRunner(blocks: BlockRunner(fast: fast, cache: storage.blockCache))
-            while done < limit && core[CoreLayout.halted] == 0 {
-                let budget = fast.budget()
-                if budget > 0 {
-                    let ran = threaded.run(min(budget, limit - done))
+                    let ran = runFast(min(budget, limit - done))
                     done += ran
                     if ran > 0 { continue }
                 }
