@@ -153,7 +153,8 @@ final class HostedTable: GameTable {
                 while handled < 1_000, g.loop.pump(timeoutMilliseconds: 0) { handled += 1 }
                 if let failure = g.loop.failure { throw RoleError("task \(g.task): \(failure)") }
             }
-            // Every loop reads its wake-ups on its own clock; all of them run on real time.
+            // Each loop's wake-ups are on its own clock, so none is converted: while any
+            // loop has one coming, every loop is looked at again within 10 ms.
             for g in games where !g.loop.isDone {
                 if g.loop.nextWakeup != nil { wait = min(wait, 10) }
             }
