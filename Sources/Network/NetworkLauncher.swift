@@ -25,8 +25,6 @@ public final class NetworkLauncher {
     /// Longest the whole network may take before everything is stopped.
     public var timeoutSeconds: Double = 3600
     private let group: ProcessGroup
-    private let lock = NSLock()
-    private var interruptRequested = false
 
     public init(scenario: NetworkScenario, file: String, executable: String, workDirectory: String,
                 log: @escaping (String) -> Void) {
@@ -38,13 +36,10 @@ public final class NetworkLauncher {
     }
 
     /// True once `interrupt()` was called.
-    public var isInterrupted: Bool { lock.lock(); defer { lock.unlock() }; return interruptRequested }
+    public var isInterrupted: Bool { group.isInterrupted }
 
     /// Stops every process (from any thread) and makes `run()` throw `ScenarioLauncher.Interrupted`.
-    public func interrupt() {
-        lock.lock(); interruptRequested = true; lock.unlock()
-        group.stopAll()
-    }
+    public func interrupt() { group.interrupt() }
 
     /// Stops every process still running.
     public func stopAll() { group.stopAll() }
@@ -68,18 +63,11 @@ public final class NetworkLauncher {
         let chain = try group.start("chain", ["node", "--role", "judge", file, "--bind", bind, "--endpoint-file", endpointFile,
                                               "--result", resultFile, "--work-dir", workDirectory,
                                               "--scenario-digest", digest, "--session", workDirectory])
-        var endpoint: String?
-        while endpoint == nil {
-            if isInterrupted { throw ScenarioLauncher.Interrupted() }
-            if !chain.isRunning { throw group.failure("the chain exited before listening", log: "chain") }
-            if clock.seconds > 60 { throw group.failure("the chain did not start listening within 60 s", log: "chain") }
-            endpoint = try? String(contentsOfFile: endpointFile, encoding: .utf8)
-            if endpoint == nil { usleep(20_000) }
-        }
-        log("chain at \(endpoint!)")
+        let endpoint = try group.waitForEndpoint(endpointFile, of: chain, role: "chain", log: "chain")
+        log("chain at \(endpoint)")
         for name in accounts.names {
             _ = try group.start(name, ["node", "--role", accounts.role(of: name)!.rawValue, file, "--name", name,
-                                       "--connect", endpoint!, "--scenario-digest", digest, "--session", workDirectory])
+                                       "--connect", endpoint, "--scenario-digest", digest, "--session", workDirectory])
         }
         var events: [ProcessEvent] = []
         var seen: Set<String> = []

@@ -65,6 +65,32 @@ public final class ProcessGroup {
         while all.contains(where: { $0.process.isRunning }) && grace.seconds < seconds { usleep(20_000) }
     }
 
+    private var interruptRequested = false
+
+    /// True once `interrupt()` was called.
+    public var isInterrupted: Bool { lock.lock(); defer { lock.unlock() }; return interruptRequested }
+
+    /// Stops every child (from any thread, e.g. a signal handler) and marks the group
+    /// interrupted: the launcher's run then throws `ScenarioLauncher.Interrupted`.
+    public func interrupt() {
+        lock.lock(); interruptRequested = true; lock.unlock()
+        stopAll()
+    }
+
+    /// Waits for `process` (the judge or the chain, logging to `logName`.log) to write the
+    /// endpoint it bound to `file`, at most 60 s; throws `Interrupted` once interrupted, and
+    /// a failure with its log's tail if it exits first or takes too long.
+    public func waitForEndpoint(_ file: String, of process: Process, role: String, log logName: String) throws -> String {
+        let clock = Stopwatch()
+        while true {
+            if isInterrupted { throw ScenarioLauncher.Interrupted() }
+            if let endpoint = try? String(contentsOfFile: file, encoding: .utf8) { return endpoint }
+            if !process.isRunning { throw failure("the \(role) exited before listening", log: logName) }
+            if clock.seconds > 60 { throw failure("the \(role) did not start listening within 60 s", log: logName) }
+            usleep(20_000)
+        }
+    }
+
     /// Stops every child still running: SIGTERM, then SIGKILL after a short grace.
     public func stopAll() {
         lock.lock(); stopping = true; let all = children; lock.unlock()

@@ -27,7 +27,6 @@ public final class ScenarioLauncher {
     public var progress: (String) -> Void = { _ in }
 
     private let group: ProcessGroup
-    private let lock = NSLock()
 
     public init(spec: ScenarioSpec, scenarioFile: String, executable: String, workDirectory: String,
                 log: @escaping (String) -> Void) {
@@ -57,17 +56,12 @@ public final class ScenarioLauncher {
         public init() {}
     }
 
-    private var interruptRequested = false
-
     /// True once `interrupt()` was called.
-    public var isInterrupted: Bool { lock.lock(); defer { lock.unlock() }; return interruptRequested }
+    public var isInterrupted: Bool { group.isInterrupted }
 
     /// Stops every role (from any thread, e.g. a signal handler) and makes `run()` throw
     /// `Interrupted`, whatever state the roles were in when they were stopped.
-    public func interrupt() {
-        lock.lock(); interruptRequested = true; lock.unlock()
-        stopAll()
-    }
+    public func interrupt() { group.interrupt() }
 
     public func run() throws -> Run {
         try GameSetup(spec: spec).requireOwnKeys()
@@ -97,18 +91,11 @@ public final class ScenarioLauncher {
              "--scenario-digest", digest, "--session", workDirectory]
         }
         var judge = try start("judge", judgeArguments(bind: spec.network.judgeBind))
-        var endpoint: String?
-        while endpoint == nil {
-            if isInterrupted { throw Interrupted() }
-            if !judge.isRunning { throw failure("the judge exited before listening", judge: "judge") }
-            if clock.seconds > 60 { throw failure("the judge did not start listening within 60 s", judge: "judge") }
-            endpoint = try? String(contentsOfFile: endpointFile, encoding: .utf8)
-            if endpoint == nil { usleep(20_000) }
-        }
-        log("judge at \(endpoint!)")
+        let endpoint = try group.waitForEndpoint(endpointFile, of: judge, role: "judge", log: "judge")
+        log("judge at \(endpoint)")
         for party in Roster(spec).parties {
             _ = try start(party.name, ["node", "--role", party.role.rawValue, scenarioFile, "--name", party.name,
-                                       "--connect", endpoint!, "--scenario-digest", digest, "--session", workDirectory])
+                                       "--connect", endpoint, "--scenario-digest", digest, "--session", workDirectory])
         }
         // A party that dies is an event of the game, not a failure of the run: the judge's
         // timeouts decide, and the report says who died and when.
@@ -128,7 +115,7 @@ public final class ScenarioLauncher {
                 events.append(ProcessEvent(process: "judge", atSeconds: clock.seconds, how: how + "; restarted from the ledger"))
                 log("the judge was \(how); restarting it from the ledger \(ledger)")
                 judgeLog = "judge.\(restarts + 1)"
-                judge = try start("judge", judgeArguments(bind: endpoint!), log: judgeLog)
+                judge = try start("judge", judgeArguments(bind: endpoint), log: judgeLog)
                 continue
             }
             if isInterrupted { throw Interrupted() }
