@@ -1,4 +1,5 @@
 import Game
+import Transport
 
 /// What a party locks for one task's game while the game is open: its deposit and the gas
 /// of every move it may have to make there, at the population's gas price. A game starts
@@ -13,15 +14,10 @@ import Game
 /// challenges, picks each round, closes its dispute and claims a timeout. Two more of the
 /// largest move cover transactions mined and reverted (a move that arrives late).
 public enum GameBond {
-    /// Rounds of a dispute over `steps` steps when each round divides the interval by `k`.
+    /// Rounds of a dispute over `steps` steps when each round divides the interval by `k`,
+    /// plus the closing move's.
     public static func rounds(steps: UInt64, arity k: Int) -> UInt64 {
-        var covered: UInt64 = 1, rounds: UInt64 = 0
-        while covered < max(1, steps) {
-            let (next, o) = covered.multipliedReportingOverflow(by: UInt64(max(2, k)))
-            covered = o ? .max : next
-            rounds += 1
-        }
-        return rounds + 1
+        UInt64(Bisection.ceilLog(max(1, steps), base: max(2, k))) + 1
     }
 
     /// The most gas `role` may spend in a game over `steps` steps with `challengers`
@@ -32,40 +28,24 @@ public enum GameBond {
         let closing = most([.stepProof, .outputOpening])   // also bounds a timeout claim and the finalize call
         let largest = moves.map(\.gas).max() ?? 0
         let r = rounds(steps: steps, arity: config.smallestArity)
-        var total = Saturating(0)
+        let own: UInt64
         switch role {
         case .solver:
-            total += most([.commit])
-            total += Saturating(UInt64(max(1, challengers))) * (Saturating(r) * most([.postRoots]) + Saturating(closing) * 2)
-            total += closing
+            // Its commit, every challenger's dispute (roots each round, the closing move, a
+            // timeout claim) and the finalize call.
+            let dispute = r.saturatingMultiply(most([.postRoots])).saturatingAdd(closing.saturatingMultiply(2))
+            own = most([.commit]).saturatingAdd(UInt64(max(1, challengers)).saturatingMultiply(dispute)).saturatingAdd(closing)
         case .verifier, .judge:
-            total += most([.challenge])
-            total += Saturating(r) * most([.pick])
-            total += Saturating(closing) * 2
+            // Its challenge, a pick each round, the closing move and a timeout claim.
+            own = most([.challenge]).saturatingAdd(r.saturatingMultiply(most([.pick]))).saturatingAdd(closing.saturatingMultiply(2))
         }
-        total += Saturating(largest) * 2
-        return total.value
+        return own.saturatingAdd(largest.saturatingMultiply(2))
     }
 
     /// The bond: `deposit` + `gas(…)` × `price` wei (saturating).
     public static func wei(role: Role, deposit: UInt64, steps: UInt64, challengers: Int, config: GameConfig,
                            gas schedule: GasSchedule, price: UInt64) -> UInt64 {
-        (Saturating(gas(role: role, steps: steps, challengers: challengers, config: config, gas: schedule)) * price + deposit).value
+        gas(role: role, steps: steps, challengers: challengers, config: config, gas: schedule).saturatingMultiply(price)
+            .saturatingAdd(deposit)
     }
-}
-
-/// UInt64 arithmetic that stops at UInt64.max instead of trapping.
-struct Saturating {
-    var value: UInt64
-    init(_ v: UInt64) { value = v }
-    static func + (a: Saturating, b: UInt64) -> Saturating {
-        let (r, o) = a.value.addingReportingOverflow(b); return Saturating(o ? .max : r)
-    }
-    static func + (a: Saturating, b: Saturating) -> Saturating { a + b.value }
-    static func += (a: inout Saturating, b: UInt64) { a = a + b }
-    static func += (a: inout Saturating, b: Saturating) { a = a + b.value }
-    static func * (a: Saturating, b: UInt64) -> Saturating {
-        let (r, o) = a.value.multipliedReportingOverflow(by: b); return Saturating(o ? .max : r)
-    }
-    static func * (a: Saturating, b: Saturating) -> Saturating { a * b.value }
 }

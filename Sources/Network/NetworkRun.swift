@@ -4,6 +4,7 @@ import Game
 import RISCV
 import Roles
 import Scenario
+import Transport
 
 /// Plays a network scenario in this process: tasks arrive one after another; for each,
 /// the task giver escrows reward and tax, a solver is drawn by lottery, every verifier's
@@ -293,12 +294,10 @@ struct NetworkState {
         record.wrongResult = g.claim.map { $0 != o.honest } ?? false
         record.disputes = g.disputes.count
         record.messages = g.messages
-        let (taskGas, over) = g.gas.totalGas.addingReportingOverflow(o.postingGas)
-        record.gas = over ? .max : taskGas
+        record.gas = g.gas.totalGas.saturatingAdd(o.postingGas)
         record.settledBlock = o.settles!
         disputes += g.disputes.count
-        let (total, over2) = gas.addingReportingOverflow(record.gas)
-        gas = over2 ? .max : total
+        gas = gas.saturatingAdd(record.gas)
         var lost: [String: UInt64] = [:]
         for d in g.disputes {
             let challenger = roster.name(of: d.challenger)
@@ -444,6 +443,6 @@ struct OpenGame {
     /// The network block it settles in: its arrival block + its own settlement block (nil
     /// while it is played).
     var settles: UInt64? {
-        result.map { let (b, o) = arrival.addingReportingOverflow($0.game.finalBlock); return o ? .max : b }
+        result.map { arrival.saturatingAdd($0.game.finalBlock) }
     }
 }

@@ -1,4 +1,5 @@
 import Game
+import Transport
 
 /// The task giver's own transaction: posting a task to the chain. Its gas is counted as
 /// the judge counts a move's (docs/GAME.md, "Gas"): the base fee, the posting's calldata
@@ -17,11 +18,11 @@ public enum TaskPosting {
     /// set + the task giver's balance read cold and reset (EIP-2929 / EIP-2200 prices, as
     /// the judge meters every move). Saturating: a schedule past UInt64 costs "everything".
     public static func gas(_ gas: GasSchedule) -> UInt64 {
-        (Saturating(gas.txBase) + Saturating(calldataBytes) * gas.calldataNonZeroByte
-            + Saturating(freshSlots) * (Saturating(gas.sloadCold) + gas.sstoreSet).value
-            + (Saturating(gas.sloadCold) + gas.sstoreReset)).value
+        let slot = gas.sloadCold.saturatingAdd(gas.sstoreSet)
+        return gas.txBase.saturatingAdd(calldataBytes.saturatingMultiply(gas.calldataNonZeroByte))
+            .saturatingAdd(freshSlots.saturatingMultiply(slot)).saturatingAdd(gas.sloadCold.saturatingAdd(gas.sstoreReset))
     }
 
     /// The posting's fee in wei at `price` per gas (saturating).
-    public static func fee(_ gas: GasSchedule, price: UInt64) -> UInt64 { (Saturating(Self.gas(gas)) * price).value }
+    public static func fee(_ gas: GasSchedule, price: UInt64) -> UInt64 { Self.gas(gas).saturatingMultiply(price) }
 }

@@ -171,10 +171,7 @@ public struct GameSetup {
     public var lastPossibleDeadlineMs: UInt64 {
         let g = spec.game
         func span(_ blocks: UInt64) -> UInt64 { mul(blocks &+ 1, g.blockIntervalMs) }
-        var rounds: UInt64 = 0, covered: UInt64 = 1
-        while covered < spec.task.maxSteps {
-            covered = mul(covered, UInt64(g.smallestArity)); rounds += 1
-        }
+        let rounds = UInt64(Bisection.ceilLog(spec.task.maxSteps, base: g.smallestArity))
         let move = add(span(g.moveTimeoutBlocks), lateFrameGraceMs)
         let disputes = mul(UInt64(max(1, spec.verifiers.count)), mul(2 * (rounds + 2), move))
         let timing = JudgeLoop.Timing()
@@ -182,13 +179,9 @@ public struct GameSetup {
                    add(disputes, add(lateFrameGraceMs, timing.collectTimeoutMs)))
     }
 
-    private func mul(_ a: UInt64, _ b: UInt64) -> UInt64 {
-        let (r, o) = a.multipliedReportingOverflow(by: b); return o ? .max : r
-    }
+    private func mul(_ a: UInt64, _ b: UInt64) -> UInt64 { a.saturatingMultiply(b) }
 
-    private func add(_ a: UInt64, _ b: UInt64) -> UInt64 {
-        let (r, o) = a.addingReportingOverflow(b); return o ? .max : r
-    }
+    private func add(_ a: UInt64, _ b: UInt64) -> UInt64 { a.saturatingAdd(b) }
 
     /// The ledger's first record for this scenario's chain, given the task's initial root.
     public func genesis(initialRoot: Digest, tbsimVersion: String) -> ChainGenesis {

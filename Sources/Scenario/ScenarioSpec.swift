@@ -95,12 +95,7 @@ public struct ScenarioSpec: Equatable, Codable, Sendable {
                                gas.stepVerifyBase, mul(gas.stepVerifyPerProofByte, frame),
                                mul(gas.stepVerifyPerWorkUnit, 2 * words)])
         else { return nil }
-        var rounds: UInt64 = 0, covered: UInt64 = 1
-        while covered < task.maxSteps {
-            let (next, o) = covered.multipliedReportingOverflow(by: UInt64(max(2, game.smallestArity)))
-            covered = o ? .max : next
-            rounds += 1
-        }
+        let rounds = UInt64(Bisection.ceilLog(task.maxSteps, base: max(2, game.smallestArity)))
         guard let perDispute = add([2, mul(2, rounds + 2)]), let txs = add([1, mul(UInt64(verifiers.count), perDispute)]),
               let total = mul(txs, perTx), total <= 1 << 63 else { return nil }
         return total
