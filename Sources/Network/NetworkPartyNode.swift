@@ -161,11 +161,7 @@ public enum NetworkPartyNode {
                                                  wallClock: { wall.seconds }, resyncMs: RoleProcess.resyncMs,
                                                  log: { log("task \(task): " + $0) })
                 try loop.start()
-                // As a single game's party: the judge may wait for the other parties' runs first.
-                let bound = r.setup.lastPossibleDeadlineMs
-                let join = JudgeLoop.Timing().joinTimeoutMs
-                let silence = RoleProcess.SilenceLimit(first: bound > UInt64.max - join ? .max : join + bound, then: bound)
-                return Game(loop: loop, silence: silence, heard: 0)
+                return Game(loop: loop, silence: RoleProcess.SilenceLimit(party: r.setup), heard: 0)
             }
         }
 

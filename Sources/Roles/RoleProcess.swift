@@ -15,6 +15,13 @@ public enum RoleProcess {
         public var then: UInt64
         /// Limits in ms.
         public init(first: UInt64, then: UInt64) { self.first = first; self.then = then }
+
+        /// A party's limits in the game `setup`: the judge may first wait for every party
+        /// to join (they compute their runs), then the game's last possible deadline.
+        public init(party setup: GameSetup) {
+            let bound = setup.lastPossibleDeadlineMs
+            self.init(first: bound.saturatingAdd(JudgeLoop.Timing().joinTimeoutMs), then: bound)
+        }
     }
 
     /// Runs `loop` until it is done, waiting on its socket at most until its next
@@ -87,7 +94,7 @@ public enum RoleProcess {
             throw RoleError("cannot write \(endpointFile)")
         }
         // The task giver's part: the initial state root everyone agrees on by construction.
-        let initialRoot = StateTree(try spec.task.boot().storage).root()
+        let initialRoot = try spec.task.initialRoot()
         let ledger = try ledgerPath.map { try setup.openLedger(path: $0, initialRoot: initialRoot, tbsimVersion: tbsimVersion) }
         defer { ledger?.journal.ledger.close() }
         let clock = RunningClock()
@@ -158,9 +165,6 @@ public enum RoleProcess {
         try loop.start()
         // A party that loses the judge (killed, cut off) gives up once the game could no
         // longer need it, instead of waiting forever.
-        let bound = setup.lastPossibleDeadlineMs
-        let join = JudgeLoop.Timing().joinTimeoutMs
-        let silence = SilenceLimit(first: bound > UInt64.max - join ? .max : join + bound, then: bound)
-        try drive(loop, clock: { clock.milliseconds }, silence: silence)
+        try drive(loop, clock: { clock.milliseconds }, silence: SilenceLimit(party: setup))
     }
 }
