@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "Roles", dependencies: ["RISCV", "Commitment", "Game", "Transport", "Scenario", "Report", "Ledger"]),
         // Networks: a population of tasks, solvers and verifiers under Truebit's incentive
         // layer, each task a real game played in process (docs/NETWORK.md).
-        .target(name: "Network", dependencies: ["RISCV", "Commitment", "Game", "Scenario", "Report", "Roles", "Transport"]),
+        .target(name: "Network", dependencies: ["RISCV", "Commitment", "Game", "Scenario", "Report", "Roles", "Transport", "Ledger"]),
         .target(name: "Experiments", dependencies: ["Scenario", "Report", "Game", "RISCV", "Transport"]),
         .target(name: "TBSimCommands", dependencies: [
             "RISCV", "Commitment", "Game", "Transport", "Scenario", "Report", "Ledger", "Roles", "Experiments", "Network",

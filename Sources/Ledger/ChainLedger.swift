@@ -46,6 +46,12 @@ public final class ChainLedger {
         return c
     }
 
+    /// Removes the SQLite database at `path` with its WAL, shared-memory and journal
+    /// files, where they exist.
+    public static func removeFiles(at path: String) {
+        for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
     /// Creates a new ledger at `path` holding `genesis`. Refuses a file that exists.
     /// Atomic: the ledger is built under a temporary name and renamed into place, so a
     /// judge killed while creating it leaves either no ledger or a whole one.
@@ -54,9 +60,7 @@ public final class ChainLedger {
             throw LedgerError("ledger \(path) already exists")
         }
         let temporary = path + ".creating-\(getpid())"
-        func removeTemporary() {
-            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: temporary + suffix) }
-        }
+        func removeTemporary() { removeFiles(at: temporary) }
         removeTemporary()
         do {
             let db = try DatabaseQueue(path: temporary, configuration: configuration(readOnly: false))

@@ -1,6 +1,7 @@
 import Commitment
 import Foundation
 import Game
+import Ledger
 import Roles
 import Scenario
 import Transport
@@ -110,9 +111,9 @@ final class HostedTable: GameTable {
         // Play what the parties will read.
         let spec = try ScenarioLoader.parse(yaml: yaml, file: file, baseDirectory: "")
         let setup = accounts.setup(spec)
-        let initialRoot = StateTree(try spec.task.boot().storage).root()
+        let initialRoot = try spec.task.initialRoot()
         let ledgerPath = dir + "/ledger.sqlite"
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: ledgerPath + suffix) }
+        ChainLedger.removeFiles(at: ledgerPath)
         let ledger = try setup.openLedger(path: ledgerPath, initialRoot: initialRoot, tbsimVersion: tbsimVersion)
         let clock = RunningClock()
         let log = self.log

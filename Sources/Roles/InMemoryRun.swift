@@ -61,7 +61,7 @@ public enum InMemoryRun {
             _ = try view.finalClaim()
             oracles.append(view)
         }
-        let initialRoot = StateTree(try spec.task.boot().storage).root()
+        let initialRoot = try spec.task.initialRoot()
         let network = InMemoryNetwork(defaultLatencyMilliseconds: baseLatencyMs)
         let clock = { UInt64(network.now) }
         if let ledgerPath, FileManager.default.fileExists(atPath: ledgerPath) {

@@ -84,9 +84,9 @@ public final class ProcessGroup {
         let clock = Stopwatch()
         while true {
             if isInterrupted { throw ScenarioLauncher.Interrupted() }
-            if let endpoint = try? String(contentsOfFile: file, encoding: .utf8) { return endpoint }
             if !process.isRunning { throw failure("the \(role) exited before listening", log: logName) }
             if clock.seconds > 60 { throw failure("the \(role) did not start listening within 60 s", log: logName) }
+            if let endpoint = try? String(contentsOfFile: file, encoding: .utf8) { return endpoint }
             usleep(20_000)
         }
     }

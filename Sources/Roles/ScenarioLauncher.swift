@@ -1,6 +1,7 @@
 import Commitment
 import Foundation
 import Game
+import Ledger
 import Report
 import Scenario
 import Transport
@@ -73,7 +74,7 @@ public final class ScenarioLauncher {
         let endpointFile = workDirectory + "/judge.endpoint"
         let resultFile = workDirectory + "/result.json"
         let ledger = ledgerPath ?? workDirectory + "/ledger.sqlite"
-        if ledgerPath == nil { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: ledger + suffix) } }
+        if ledgerPath == nil { ChainLedger.removeFiles(at: ledger) }
         guard !FileManager.default.fileExists(atPath: ledger) else {
             throw RoleError("ledger \(ledger) already exists; a new run needs a new ledger (to resume its chain, start its judge by hand: tbsim node --role judge --ledger \(ledger))")
         }

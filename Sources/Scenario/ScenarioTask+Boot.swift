@@ -1,3 +1,4 @@
+import Commitment
 import Foundation
 import RISCV
 
@@ -11,6 +12,10 @@ public struct TaskBootError: Error, CustomStringConvertible, Equatable {
 }
 
 extension ScenarioTask {
+    /// The state root of the booted task: what the task giver posts and every party
+    /// agrees on by construction.
+    public func initialRoot() throws -> Digest { StateTree(try boot().storage).root() }
+
     /// Reads every file the task names and boots its machine: the one way the task giver,
     /// every party and the CLI's `run`, `hash` and `prove` obtain the initial state.
     public func boot() throws -> Machine {

@@ -76,7 +76,7 @@ public struct ReplayCommand: ParsableCommand {
     /// can be read here, otherwise said to be taken as posted.
     private func rootLine(spec: ScenarioSpec, posted: Digest) -> String {
         do {
-            let root = StateTree(try spec.task.boot().storage).root()
+            let root = try spec.task.initialRoot()
             return root == posted ? "initial root \(posted.hex): recomputed from the task"
                                   : "initial root \(posted.hex): the task here boots to \(root.hex) (its files differ from the run's)"
         } catch {
