@@ -68,7 +68,7 @@ let package = Package(
                                                      .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Game", "Commitment", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TBSimCommands", "TestSupport"]),
-        .testTarget(name: "NetworkTests", dependencies: ["Network", "Scenario", "Game", "Roles", "TestSupport"]),
+        .testTarget(name: "NetworkTests", dependencies: ["Network", "Scenario", "Game", "Roles", "Commitment", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Report", "Scenario", "TestSupport"]),
         // What the end-to-end test targets share (the package root, the binary, process listings).
         .target(name: "TestSupport", dependencies: ["Transport"], path: "Tests/TestSupport"),
