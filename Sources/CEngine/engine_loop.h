@@ -29,6 +29,9 @@ static uint64_t RUN_LOOP(const tbsim_engine *e, uint64_t limit, int32_t *how) {
         [TBSIM_K_JAL] = &&k_jal, [TBSIM_K_J] = &&k_j, [TBSIM_K_JALR] = &&k_jalr, [TBSIM_K_JR] = &&k_jr,
         [TBSIM_K_BEQ] = &&k_beq, [TBSIM_K_BNE] = &&k_bne, [TBSIM_K_BLT] = &&k_blt, [TBSIM_K_BGE] = &&k_bge,
         [TBSIM_K_BLTU] = &&k_bltu, [TBSIM_K_BGEU] = &&k_bgeu,
+        [TBSIM_K_SIDE_BEQ] = &&k_side_beq, [TBSIM_K_SIDE_BNE] = &&k_side_bne,
+        [TBSIM_K_SIDE_BLT] = &&k_side_blt, [TBSIM_K_SIDE_BGE] = &&k_side_bge,
+        [TBSIM_K_SIDE_BLTU] = &&k_side_bltu, [TBSIM_K_SIDE_BGEU] = &&k_side_bgeu,
     };
 
     // What the hot paths use, in locals: a byte store into RAM may alias any memory, so
@@ -55,10 +58,12 @@ static uint64_t RUN_LOOP(const tbsim_engine *e, uint64_t limit, int32_t *how) {
     uint64_t code_page = ~0ull, code_frame = 0;
     // The running block (at a block's end: the block just run) and its page; `linked`
     // says how that block ended, to link it to the next one: 1 taken, 0 fell through,
-    // -1 not to be linked (an indirect jump, or no block yet).
+    // 2 left by the side exit at op index `side`, -1 not to be linked (an indirect jump,
+    // or no block yet).
     tbsim_block *blk = 0;
     uint64_t page = ~0ull;
     int linked = -1;
+    int64_t side = 0;
     // The running op, as a pointer to its second word (`w` below; the immediate is the
     // word before): stepping it is then one add.
     const uint64_t *op;
@@ -168,7 +173,13 @@ next_block:
         // the same offset leaves the virtual page too.
         int same = linked >= 0 && (!PAGING || next_page == page);
         int32_t b = -1;
-        if (same && blk->link_epoch == epoch) b = linked ? blk->link_taken : blk->link_fall;
+        if (same) {
+            if (linked == 2) {
+                if (e->side_links[side].epoch == epoch) b = e->side_links[side].block;
+            } else if (blk->link_epoch == epoch) {
+                b = linked ? blk->link_taken : blk->link_fall;
+            }
+        }
         if (b < 0) {
             uint64_t off;
             if (PAGING) {
@@ -200,7 +211,10 @@ next_block:
                 // A full cache is flushed while building: the block just run is gone with it.
                 if (*e->epoch != epoch) { epoch = *e->epoch; same = 0; }
             }
-            if (same) {
+            if (same && linked == 2) {
+                e->side_links[side].block = b;
+                e->side_links[side].epoch = epoch;
+            } else if (same) {
                 if (blk->link_epoch != epoch) {
                     blk->link_taken = -1;
                     blk->link_fall = -1;
@@ -372,6 +386,45 @@ k_jr:
         pc += blk->bytes; \
         CHAIN(0); \
     } while (0)
+// A side exit: a conditional branch inside a block. Not taken, the block goes on; taken,
+// it gives back the block's instructions after it and follows its own link (or, a
+// branch to its block's start, runs the block again when it fits, as BRANCH does).
+#define SIDE(cond) do { \
+        if (cond) { \
+            uint64_t c_ = blk->count; \
+            left += c_ - F_INDEX - 1u; \
+            uint64_t t_ = IMM; \
+            if (t_ == 0 && LIKELY(c_ <= left)) { \
+                left -= c_; \
+                op = (const uint64_t *)(ops + blk->first_op) + 1; \
+                DISPATCH; \
+            } \
+            pc += t_; \
+            side = (const tbsim_op *)(op - 1) - ops; \
+            if (LIKELY(!PAGING || (pc >> 12) == page)) { \
+                tbsim_side_link l_ = e->side_links[side]; \
+                if (LIKELY(l_.epoch == epoch)) { \
+                    tbsim_block *nb_ = blocks + l_.block; \
+                    uint64_t n_ = nb_->count; \
+                    if (LIKELY(n_ - 1 < left)) { \
+                        left -= n_; \
+                        blk = nb_; \
+                        op = (const uint64_t *)(ops + nb_->first_op) + 1; \
+                        DISPATCH; \
+                    } \
+                } \
+            } \
+            linked = 2; \
+            goto next_block; \
+        } \
+        NEXT; \
+    } while (0)
+k_side_beq: SIDE(RS1 == RS2);
+k_side_bne: SIDE(RS1 != RS2);
+k_side_blt: SIDE((int64_t)RS1 < (int64_t)RS2);
+k_side_bge: SIDE((int64_t)RS1 >= (int64_t)RS2);
+k_side_bltu: SIDE(RS1 < RS2);
+k_side_bgeu: SIDE(RS1 >= RS2);
 k_beq: BRANCH(RS1 == RS2);
 k_bne: BRANCH(RS1 != RS2);
 k_blt: BRANCH((int64_t)RS1 < (int64_t)RS2);
@@ -404,5 +457,6 @@ stop:
 #undef STORE_OP
 #undef STORED
 #undef BRANCH
+#undef SIDE
 }
 

@@ -487,6 +487,63 @@ struct BlockEngineTests {
         #expect(m.mcause == Cause.interruptBit | Cause.machineTimer, "the timer fired")
     }
 
+    /// Superblocks: a block goes on past its conditional branches (side exits). Taken
+    /// ones leave it for a target before, inside or after it — its own start (a loop),
+    /// an instruction inside the same superblock, another block — and that other block is
+    /// rewritten on one pass, so a side exit's remembered link must not outlive it.
+    /// Strides that end inside the superblock make a block that does not fit run
+    /// stepwise from wherever the budget left it.
+    @Test(arguments: blockEngines, [1, 3, 7, 64, 1000] as [UInt64])
+    func sideExitsLeaveBlocksExactly(_ engine: Engine, _ stride: UInt64) {
+        let code: [UInt32] = [
+            auipc(t5, 0),            //  0
+            addi(a0, a0, 1),         //  4: loop head
+            andi(t0, a0, 3),         //  8
+            beq(t0, zero, 28),       // 12: → 40 every fourth pass
+            addi(a1, a1, 1),         // 16
+            bne(a0, a4, 8),          // 20: → 28 (inside this block) but on pass a4:
+            sw(t4, 44, t5),          // 24:   rewrite offset 44, in the block at 40
+            blt(a0, a2, -24),        // 28: → 4, this block's own start
+            jal(0, 24),              // 32: → 56
+            nop,                     // 36
+            addi(a3, a3, 1),         // 40: the first side exit's target
+            addi(a3, a3, 2),         // 44: becomes addi a3, a3, 100
+            blt(a0, a2, -44),        // 48: → 4
+            jal(0, 4),               // 52: → 56
+            jal(0, 0),               // 56: done
+        ]
+        let (m, machine) = lockstep(engine, steps: Int(700 / stride) + 1, stride: stride) { tm in
+            tm.load(code, at: TestMachine.base)
+            tm[x: a2] = 60
+            tm[x: a4] = 30
+            tm[x: t4] = UInt64(addi(a3, a3, 100))
+        }
+        #expect(m[x: a0] == 60, "the loop ran to its end")
+        #expect(m[x: a3] == 7 * 3 + 8 * 101, "15 passes through the block at 40, the last 8 rewritten")
+        if stride > 1 {
+            // The loop's superblock runs from its head through three branches to the jal.
+            let cache = machine.storage.blockCache
+            let block = cache.cached(at: 4)
+            #expect(block?.count == 8)
+            if let block {
+                let kinds = (0..<Int(block.opCount)).map { cache.ops[Int(block.firstOp) + $0].kind }
+                #expect(kinds == [.addi, .andi, .sideBeq, .addi, .sideBne, .sw, .sideBlt, .j])
+            }
+        }
+    }
+
+    /// A conditional branch that is its block's last instruction (what follows is for the
+    /// reference step) ends the block as a terminator, not a side exit.
+    @Test func aBranchBeforeAnExitStaysATerminator() {
+        let tm = TestMachine(ramSize: ramSize)
+        tm.load([addi(a0, a0, 1), blt(a0, a1, -4), csrrw(0, 0x340, a0)], at: TestMachine.base)
+        let cache = tm.storage.blockCache
+        let index = cache.build(0, slot: BlockCache.slot(0))
+        let block = cache.blocks[index]
+        #expect(block.count == 2)
+        #expect(cache.ops[Int(block.firstOp) + 1].kind == .blt)
+    }
+
     /// FP arithmetic inside blocks while the FP unit is switched off and on and frm is
     /// set to a reserved mode mid-run: the block engine must leave before the FP op that
     /// the reference step makes an illegal-instruction trap, on exactly the same step,

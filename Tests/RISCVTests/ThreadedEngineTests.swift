@@ -29,7 +29,9 @@ struct ThreadedEngineTests {
         (.atomic, TBSIM_K_ATOMIC), (.end, TBSIM_K_END),
         (.jal, TBSIM_K_JAL), (.j, TBSIM_K_J), (.jalr, TBSIM_K_JALR), (.jr, TBSIM_K_JR),
         (.beq, TBSIM_K_BEQ), (.bne, TBSIM_K_BNE), (.blt, TBSIM_K_BLT), (.bge, TBSIM_K_BGE),
-        (.bltu, TBSIM_K_BLTU), (.bgeu, TBSIM_K_BGEU),
+        (.bltu, TBSIM_K_BLTU), (.bgeu, TBSIM_K_BGEU), (.fpArith, TBSIM_K_FP_ARITH),
+        (.sideBeq, TBSIM_K_SIDE_BEQ), (.sideBne, TBSIM_K_SIDE_BNE), (.sideBlt, TBSIM_K_SIDE_BLT),
+        (.sideBge, TBSIM_K_SIDE_BGE), (.sideBltu, TBSIM_K_SIDE_BLTU), (.sideBgeu, TBSIM_K_SIDE_BGEU),
     ]
 
     @Test func opKindsMatchTheSwiftEnum() {
@@ -66,6 +68,10 @@ struct ThreadedEngineTests {
         #expect(MemoryLayout<Block>.offset(of: \.linkTaken) == MemoryLayout<tbsim_block>.offset(of: \.link_taken))
         #expect(MemoryLayout<Block>.offset(of: \.linkFall) == MemoryLayout<tbsim_block>.offset(of: \.link_fall))
         #expect(MemoryLayout<Block>.offset(of: \.linkEpoch) == MemoryLayout<tbsim_block>.offset(of: \.link_epoch))
+
+        #expect(MemoryLayout<SideLink>.stride == MemoryLayout<tbsim_side_link>.stride)
+        #expect(MemoryLayout<SideLink>.offset(of: \.block) == MemoryLayout<tbsim_side_link>.offset(of: \.block))
+        #expect(MemoryLayout<SideLink>.offset(of: \.epoch) == MemoryLayout<tbsim_side_link>.offset(of: \.epoch))
     }
 
     @Test func constantsMatch() {

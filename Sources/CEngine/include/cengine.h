@@ -56,9 +56,20 @@ enum {
     TBSIM_K_END,
     TBSIM_K_JAL, TBSIM_K_J, TBSIM_K_JALR, TBSIM_K_JR,
     TBSIM_K_BEQ, TBSIM_K_BNE, TBSIM_K_BLT, TBSIM_K_BGE, TBSIM_K_BLTU, TBSIM_K_BGEU,
-    /// How many kinds this engine knows.
+    /// FP arithmetic: named here only to keep the numbering; Swift runs it.
+    TBSIM_K_FP_ARITH,
+    TBSIM_K_SIDE_BEQ, TBSIM_K_SIDE_BNE, TBSIM_K_SIDE_BLT, TBSIM_K_SIDE_BGE,
+    TBSIM_K_SIDE_BLTU, TBSIM_K_SIDE_BGEU,
+    /// How many kinds this file names.
     TBSIM_K_KNOWN
 };
+
+/// Where a side exit (a conditional branch inside a block) led when taken, as Swift's
+/// `SideLink`: one per op slot, valid while `epoch` equals the cache's epoch.
+typedef struct {
+    int32_t block;
+    uint32_t epoch;
+} tbsim_side_link;
 
 /// What `tbsim_engine.op` did with an op.
 enum {
@@ -94,6 +105,8 @@ typedef struct {
     int32_t *slots;
     tbsim_block *blocks;
     const tbsim_op *ops;
+    /// The side exits' links, by op index (`BlockCache.sideLinks`).
+    tbsim_side_link *side_links;
     /// The cache's epoch (moves whenever a block is dropped); callbacks may move it.
     const uint32_t *epoch;
     // The translation cache (`TranslationCache`): tags and frames, the current bank.

@@ -41,6 +41,9 @@ final class BlockCache {
     let blocks: UnsafeMutablePointer<Block>
     var opCount = 0
     var blockCount = 0
+    /// Where each side exit (by op index) led when taken last, for the threaded engine
+    /// to follow without a lookup: valid while its epoch is the cache's.
+    let sideLinks: UnsafeMutablePointer<SideLink>
     /// Moves whenever a block is dropped or the cache flushed, which invalidates every
     /// link between blocks at once (a link never outlives the block it names).
     var epoch: UInt32 {
@@ -67,6 +70,9 @@ final class BlockCache {
         tags = calloc(BlockCache.tableSize, 8)!.bindMemory(to: UInt64.self, capacity: BlockCache.tableSize)
         slots = calloc(BlockCache.tableSize, 4)!.bindMemory(to: Int32.self, capacity: BlockCache.tableSize)
         ops = .allocate(capacity: BlockCache.opCapacity)
+        // calloc: epoch 0 is never current, so every link starts out invalid.
+        sideLinks = calloc(BlockCache.opCapacity, MemoryLayout<SideLink>.stride)!
+            .bindMemory(to: SideLink.self, capacity: BlockCache.opCapacity)
         blocks = UnsafeMutablePointer<Block>.allocate(capacity: BlockCache.blockCapacity + 1) + 1
         (blocks - 1).initialize(to: Block(start: 0, bytes: 0, count: 0, firstOp: 0, opCount: 0))
         epochWord = .allocate(capacity: 1)
@@ -80,6 +86,7 @@ final class BlockCache {
         free(tags)
         free(slots)
         ops.deallocate()
+        free(sideLinks)
         (blocks - 1).deallocate()
         epochWord.deallocate()
         free(codeLines)
@@ -108,12 +115,26 @@ final class BlockCache {
             let op = BlockOp.make(d, length: length, pcOffset: UInt16(p - start), index: UInt16(count),
                                   supported: &supported, terminates: &terminates)
             guard supported else { break }
-            if let op {
+            if var op {
+                // A conditional branch with room for another instruction after it is a
+                // side exit: the block goes on along the not-taken path.
+                if terminates, let side = op.kind.sideExit,
+                   count + 1 < BlockCache.maxInstructions, p + length + 2 <= pageEnd {
+                    op.kind = side
+                    terminates = false
+                }
                 ops[opCount] = op
                 opCount += 1
             }
             p += length
             count += 1
+        }
+        // A side exit that turned out to be the block's last instruction (what followed
+        // is for the reference step, or does not fit the page) ends it as a terminator.
+        if count > 0 && !terminates && opCount > first && ops[opCount - 1].index == UInt16(count - 1),
+           let branch = ops[opCount - 1].kind.terminatingBranch {
+            ops[opCount - 1].kind = branch
+            terminates = true
         }
         // A block cut short ends in `end`, so the threaded engine needs no end test per op.
         if count > 0 && !terminates {
@@ -191,6 +212,13 @@ final class BlockCache {
         opCount = 0
         blockCount = 0
     }
+}
+
+/// A side exit's link (laid out as the C engine's `tbsim_side_link`): the block its taken
+/// branch led to, stamped with the cache's epoch then.
+struct SideLink {
+    var block: Int32
+    var epoch: UInt32
 }
 
 extension BlockCache {

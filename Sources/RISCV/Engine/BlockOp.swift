@@ -55,13 +55,20 @@ struct BlockOp {
         /// multiply-adds), `imm` = the instruction: run by the reference step's own code
         /// (`BlockRunner.fpArithmetic`). The other fields are not used.
         case fpArith
+        /// A conditional branch inside a block (a side exit): not taken, the block goes on
+        /// with its next op; taken, it leaves the block for the target (`imm`, as for the
+        /// terminating branches). A block continues past a conditional branch while there
+        /// is room for another instruction, so the common not-taken path costs no block
+        /// end; a branch that is the block's last instruction stays a terminator.
+        case sideBeq, sideBne, sideBlt, sideBge, sideBltu, sideBgeu
     }
 }
 
-/// A decoded basic block: straight-line instructions within one 4 KiB page of RAM,
-/// ending after a jump or branch, before an instruction only the reference step runs (CSR
-/// and other SYSTEM instructions, illegal ones), at the page's end, or at
-/// `BlockCache.maxInstructions`.
+/// A decoded block: instructions within one 4 KiB page of RAM, in address order, entered
+/// only at its first; it leaves early where a conditional branch inside it is taken (a
+/// side exit), and ends after a jump, a conditional branch that is its last instruction,
+/// before an instruction only the reference step runs (CSR and other SYSTEM instructions,
+/// illegal ones), at the page's end, or at `BlockCache.maxInstructions`.
 struct Block {
     /// RAM offset of the first instruction.
     var start: UInt64
@@ -78,6 +85,33 @@ struct Block {
     var linkTaken: Int32 = -1
     var linkFall: Int32 = -1
     var linkEpoch: UInt32 = 0
+}
+
+extension BlockOp.Kind {
+    /// The side exit of a terminating conditional branch, and back.
+    var sideExit: BlockOp.Kind? {
+        switch self {
+        case .beq: .sideBeq
+        case .bne: .sideBne
+        case .blt: .sideBlt
+        case .bge: .sideBge
+        case .bltu: .sideBltu
+        case .bgeu: .sideBgeu
+        default: nil
+        }
+    }
+
+    var terminatingBranch: BlockOp.Kind? {
+        switch self {
+        case .sideBeq: .beq
+        case .sideBne: .bne
+        case .sideBlt: .blt
+        case .sideBge: .bge
+        case .sideBltu: .bltu
+        case .sideBgeu: .bgeu
+        default: nil
+        }
+    }
 }
 
 extension BlockOp {

@@ -388,6 +388,24 @@ struct BlockRunner {
                     prevTaken = core[rs1] >= core[rs2]
                     pc = prevTaken ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
                     continue blocks
+                // Side exits: a taken one leaves the block (not linked here; the
+                // threaded engine links them), a branch not taken goes on.
+                case .sideBeq, .sideBne, .sideBlt, .sideBge, .sideBltu, .sideBgeu:
+                    let a = core[rs1], b = core[rs2]
+                    let taken = switch op.kind {
+                    case .sideBeq: a == b
+                    case .sideBne: a != b
+                    case .sideBlt: IntegerOps.lt(a, b)
+                    case .sideBge: IntegerOps.ge(a, b)
+                    case .sideBltu: a < b
+                    default: a >= b
+                    }
+                    if taken {
+                        n &+= UInt64(op.index) &+ 1
+                        pc = pc &+ op.imm
+                        prev = -1
+                        continue blocks
+                    }
                 default:
                     // Ops off the hot path (atomics, and kinds only `perform` knows): the
                     // same Swift code the threaded engine calls for them.

@@ -40,6 +40,7 @@ struct ThreadedRunner {
                 tags: blocks.tags, slots: blocks.slots,
                 blocks: UnsafeMutableRawPointer(blocks.blocks).assumingMemoryBound(to: tbsim_block.self),
                 ops: UnsafeRawPointer(blocks.ops).assumingMemoryBound(to: tbsim_op.self),
+                side_links: UnsafeMutableRawPointer(blocks.cache.sideLinks).assumingMemoryBound(to: tbsim_side_link.self),
                 epoch: UnsafePointer(blocks.cache.epochWord),
                 tlb_tags: UnsafePointer(fast.tlb.tags), tlb_frames: UnsafePointer(fast.tlb.frames),
                 tlb_base: Int64(fast.tlb.base), paging: paging ? 1 : 0,
