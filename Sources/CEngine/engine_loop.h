@@ -373,7 +373,8 @@ k_jr:
         if (cond) { \
             uint64_t t_ = IMM; \
             if (t_ == 0) { \
-                uint64_t c_ = blk->count; \
+                /* the block's count: its last instruction's index + 1 */ \
+                uint64_t c_ = F_INDEX + 1u; \
                 if (LIKELY(c_ <= left)) { \
                     left -= c_; \
                     op = (const uint64_t *)(ops + blk->first_op) + 1; \
@@ -389,16 +390,18 @@ k_jr:
 // A side exit: a conditional branch inside a block. Not taken, the block goes on; taken,
 // it gives back the block's instructions after it and follows its own link (or, a
 // branch to its block's start, runs the block again when it fits, as BRANCH does).
+// Rerunning: `index` + 1 instructions ran of the `count` charged, and the rerun charges
+// `count` again, so the budget must hold index + 1 more; the block's first op is `rd` ops
+// back.
 #define SIDE(cond) do { \
         if (cond) { \
-            uint64_t c_ = blk->count; \
-            left += c_ - F_INDEX - 1u; \
             uint64_t t_ = IMM; \
-            if (t_ == 0 && LIKELY(c_ <= left)) { \
-                left -= c_; \
-                op = (const uint64_t *)(ops + blk->first_op) + 1; \
+            if (t_ == 0 && LIKELY(F_INDEX + 1u <= left)) { \
+                left -= F_INDEX + 1u; \
+                op -= 2 * F_RD; \
                 DISPATCH; \
             } \
+            left += blk->count - F_INDEX - 1u; \
             pc += t_; \
             side = (const tbsim_op *)(op - 1) - ops; \
             if (LIKELY(!PAGING || (pc >> 12) == page)) { \

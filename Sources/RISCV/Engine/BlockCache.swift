@@ -121,6 +121,7 @@ final class BlockCache {
                 if terminates, let side = op.kind.sideExit,
                    count + 1 < BlockCache.maxInstructions, p + length + 2 <= pageEnd {
                     op.kind = side
+                    op.rd = UInt8(opCount - first)
                     terminates = false
                 }
                 ops[opCount] = op
@@ -134,6 +135,7 @@ final class BlockCache {
         if count > 0 && !terminates && opCount > first && ops[opCount - 1].index == UInt16(count - 1),
            let branch = ops[opCount - 1].kind.terminatingBranch {
             ops[opCount - 1].kind = branch
+            ops[opCount - 1].rd = UInt8(p - start - UInt64(ops[opCount - 1].pcOffset))
             terminates = true
         }
         // A block cut short ends in `end`, so the threaded engine needs no end test per op.

@@ -11,7 +11,9 @@ struct BlockOp {
     var imm: UInt64
     var kind: Kind
     /// Core-word index of the destination register; for stores and branches the
-    /// instruction's length (2 or 4), for the exit after a store or the fall-through.
+    /// instruction's length (2 or 4), for the exit after a store or the fall-through; for
+    /// side exits the number of ops before it in its block (to rerun the block from its
+    /// first op when the branch goes back to its start).
     var rd: UInt8
     /// Core-word index of the first source register.
     var rs1: UInt8
