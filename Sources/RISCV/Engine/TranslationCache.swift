@@ -23,6 +23,12 @@ final class TranslationCache {
     var satp: (UInt64, UInt64) = (0, 0), sumMxr: (UInt64, UInt64) = (0, 0)
     /// Page-table writes seen when the banks were last dropped (any such write drops both).
     var tableWrites = 0
+    /// The slots holding an entry, per bank (bank 1's list starts at `bankSlots`), so
+    /// dropping a bank clears what was filled rather than every slot: Linux writes page
+    /// tables often, and each such write drops both banks. Every slot whose tag is not 0
+    /// is listed once (a slot is listed when a fill finds it empty).
+    let filled: UnsafeMutablePointer<Int32>
+    var filledCount = (0, 0)
     /// Tests: the reference step walks the page tables on every hit it takes from this
     /// cache and counts hits (`checked`) and disagreements (`mismatches`; then the walk's
     /// answer is used). See `Hart.cachedTranslation`.
@@ -35,15 +41,40 @@ final class TranslationCache {
         tags.initialize(repeating: 0, count: 2 * TranslationCache.bankSlots)
         frames = .allocate(capacity: 2 * TranslationCache.bankSlots)
         frames.initialize(repeating: 0, count: 2 * TranslationCache.bankSlots)
+        filled = .allocate(capacity: 2 * TranslationCache.bankSlots)
     }
 
     deinit {
         tags.deallocate()
         frames.deallocate()
+        filled.deallocate()
+    }
+
+    /// Records that a fill is about to give `slot` an entry.
+    @inline(__always) func filling(_ slot: Int) {
+        guard tags[slot] == 0 else { return }
+        if slot < TranslationCache.bankSlots {
+            filled[filledCount.0] = Int32(slot)
+            filledCount.0 += 1
+        } else {
+            filled[TranslationCache.bankSlots + filledCount.1] = Int32(slot)
+            filledCount.1 += 1
+        }
+    }
+
+    /// Drops every entry of bank 0 (S) or 1 (U).
+    func drop(bank: Int) {
+        let list = filled + bank * TranslationCache.bankSlots
+        let count = bank == 0 ? filledCount.0 : filledCount.1
+        for i in 0..<count { tags[Int(list[i])] = 0 }
+        if bank == 0 { filledCount.0 = 0 } else { filledCount.1 = 0 }
     }
 
     /// Drops every entry of both banks.
-    func flush() { tags.update(repeating: 0, count: 2 * TranslationCache.bankSlots) }
+    func flush() {
+        drop(bank: 0)
+        drop(bank: 1)
+    }
 
     /// Selects the bank of `priv` and drops what no longer holds: that bank if its satp or
     /// SUM/MXR changed, both if page tables were written since.
@@ -58,7 +89,7 @@ final class TranslationCache {
         self.priv = priv
         let (oldSatp, oldSumMxr) = user ? (self.satp.1, self.sumMxr.1) : (self.satp.0, self.sumMxr.0)
         if satp != oldSatp || sumMxr != oldSumMxr {
-            (tags + base).update(repeating: 0, count: TranslationCache.bankSlots)
+            drop(bank: user ? 1 : 0)
             if user { self.satp.1 = satp; self.sumMxr.1 = sumMxr } else { self.satp.0 = satp; self.sumMxr.0 = sumMxr }
         }
     }
@@ -117,6 +148,7 @@ extension FastRunner {
             let span: UInt64 = (1 << (12 + 9 * UInt64(level))) - 1
             let frame = (((ppn << 12) & ~span) | (va & span & ~0xfff)) &- MachineMap.ramBase
             guard frame < ramSize else { return nil }
+            tlb.filling(slot)
             tlb.tags[slot] = (va >> 12) &+ 1
             tlb.frames[slot] = frame
             return frame | (va & 0xfff)

@@ -162,6 +162,34 @@ struct InvisibleCacheTests {
 struct TimerAndGateRegressionTests {
     /// A guest that sets mtime backwards (the offset wraps) still gets its timer
     /// interrupt, on the fast path exactly when on the reference step.
+    /// Dropping a bank clears every slot that was filled in it (the cache keeps a list of
+    /// them rather than clearing every slot), leaves the other bank alone, and a slot
+    /// refilled while listed is cleared all the same.
+    @Test func droppingABankClearsEverySlotFilledInIt() {
+        let tlb = TranslationCache()
+        let satp: UInt64 = 8 << 60 | 0x80100
+        tlb.validate(satp: satp, priv: Privilege.supervisor, mstatus: 0, tableWrites: 0)
+        tlb.validate(satp: satp, priv: Privilege.user, mstatus: 0, tableWrites: 0)
+        let s = [0, 5, 300, TranslationCache.bankSlots - 1], u = [TranslationCache.bankSlots, 1000, 2 * TranslationCache.bankSlots - 1]
+        for slot in s + u + [5, 1000] {
+            tlb.filling(slot)
+            tlb.tags[slot] = UInt64(slot) + 1
+        }
+        func filledSlots(_ range: Range<Int>) -> [Int] { range.filter { tlb.tags[$0] != 0 } }
+        let sBank = 0..<TranslationCache.bankSlots, uBank = TranslationCache.bankSlots..<2 * TranslationCache.bankSlots
+        #expect(filledSlots(sBank) == s.sorted() && filledSlots(uBank) == u.sorted())
+        // The supervisor's satp changes: its bank goes, the user's stays.
+        tlb.validate(satp: satp + 1, priv: Privilege.supervisor, mstatus: 0, tableWrites: 0)
+        #expect(filledSlots(sBank).isEmpty)
+        #expect(filledSlots(uBank) == u.sorted())
+        // A page-table write drops both.
+        tlb.filling(7)
+        tlb.tags[7] = 8
+        tlb.validate(satp: satp + 1, priv: Privilege.supervisor, mstatus: 0, tableWrites: 1)
+        #expect(filledSlots(sBank).isEmpty && filledSlots(uBank).isEmpty)
+        #expect(tlb.filledCount == (0, 0))
+    }
+
     @Test func timerAfterMtimeWrittenBackwards() {
         let code: [UInt32] = [
             lui(t2, 0x200c), sd(0, -8, t2),                  // mtime = 0
