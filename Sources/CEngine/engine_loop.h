@@ -58,8 +58,8 @@ static uint64_t RUN_LOOP(const tbsim_engine *e, uint64_t limit, int32_t *how) {
     uint64_t code_page = ~0ull, code_frame = 0;
     // The running block (at a block's end: the block just run) and its page; `linked`
     // says how that block ended, to link it to the next one: 1 taken, 0 fell through,
-    // 2 left by the side exit at op index `side`, -1 not to be linked (an indirect jump,
-    // or no block yet).
+    // 2 left by the side exit at op index `side`, 3 an indirect jump (its target is
+    // remembered, checked by address), -1 nothing to link (no block yet).
     tbsim_block *blk = 0;
     uint64_t page = ~0ull;
     int linked = -1;
@@ -171,7 +171,7 @@ next_block:
         // a link is an offset from its block (a pc-relative target or the fall-through),
         // so a link that leaves its page is never followed by a translated run, where
         // the same offset leaves the virtual page too.
-        int same = linked >= 0 && (!PAGING || next_page == page);
+        int same = linked >= 0 && linked <= 2 && (!PAGING || next_page == page);
         int32_t b = -1;
         if (same) {
             if (linked == 2) {
@@ -202,16 +202,32 @@ next_block:
                 off = pc - TBSIM_RAM_BASE;
                 if (off >= ram_size) goto stop;
             }
-            int64_t slot = tbsim_block_slot(off);
-            if (e->tags[slot] == off + 1) {
-                b = e->slots[slot];
+            // An indirect jump first tries where it went last time (kept in its block's
+            // taken link, which a block ending in one has no other use for): the block
+            // found must start at this very RAM offset, whatever the page. That spares
+            // the table, which is large and cold where returns and indirect calls abound.
+            int32_t last = linked == 3 && blk->link_epoch == epoch ? blk->link_taken : -1;
+            if (last >= 0 && blocks[last].start == off) {
+                b = last;
             } else {
-                b = e->build(e->context, off, slot);
-                clean_page = clean_page2 = ~0ull;
-                // A full cache is flushed while building: the block just run is gone with it.
-                if (*e->epoch != epoch) { epoch = *e->epoch; same = 0; }
+                int64_t slot = tbsim_block_slot(off);
+                if (e->tags[slot] == off + 1) {
+                    b = e->slots[slot];
+                } else {
+                    b = e->build(e->context, off, slot);
+                    clean_page = clean_page2 = ~0ull;
+                    // A full cache is flushed while building: the block just run is gone
+                    // with it.
+                    if (*e->epoch != epoch) { epoch = *e->epoch; same = 0; linked = -1; }
+                }
             }
-            if (same && linked == 2) {
+            if (linked == 3) {
+                if (blk->link_epoch != epoch) {
+                    blk->link_fall = -1;
+                    blk->link_epoch = epoch;
+                }
+                blk->link_taken = b;
+            } else if (same && linked == 2) {
                 e->side_links[side].block = b;
                 e->side_links[side].epoch = epoch;
             } else if (same) {
@@ -354,17 +370,17 @@ k_jal:
 k_j:
     pc += IMM;
     CHAIN(1);
-// Indirect jumps are not linked: their target changes.
+// Indirect jumps are not linked (their target changes) but remember where they went.
 k_jalr: {
     uint64_t t = (RS1 + IMM) & ~1ull;
     RD = pc + blk->bytes;
     pc = t;
-    linked = -1;
+    linked = 3;
     goto next_block;
 }
 k_jr:
     pc = (RS1 + IMM) & ~1ull;
-    linked = -1;
+    linked = 3;
     goto next_block;
 // A taken branch to its own block's start (IMM, the target's offset from the block's
 // start, is 0: a loop of one block) runs the block again directly when it fits: it is
