@@ -42,9 +42,7 @@ static uint64_t RUN_LOOP(const tbsim_engine *e, uint64_t limit, int32_t *how) {
     const uint64_t ram_size = e->ram_size;
     tbsim_block *const blocks = e->blocks;
     const tbsim_op *const ops = e->ops;
-    const uint64_t *const tlb_tags = e->tlb_tags;
-    const uint64_t *const tlb_frames = e->tlb_frames;
-    const int64_t tlb_base = e->tlb_base;
+    const uint64_t *const tlb = e->tlb;
 
     // The handlers read x0 from its core word without a test.
     if (core[TBSIM_CORE_X] != 0) { *how = TBSIM_RUN_STOPPED; return 0; }
@@ -74,7 +72,7 @@ static uint64_t RUN_LOOP(const tbsim_engine *e, uint64_t limit, int32_t *how) {
     // since stack and data stores often alternate). Every callback may mark pages
     // watched (a fill reads page tables, a build decodes code), so each one forgets them.
     uint64_t clean_page = ~0ull, clean_page2 = ~0ull;
-    (void)tlb_tags; (void)tlb_frames; (void)tlb_base;
+    (void)tlb; (void)ram_size;
 
 // The running op's second word (kind, rd, rs1, rs2, pc_offset, index), loaded once when
 // dispatching to it: one load instead of one per field.
@@ -113,14 +111,16 @@ static uint64_t RUN_LOOP(const tbsim_engine *e, uint64_t limit, int32_t *how) {
     } while (0)
 // a := the RAM offset of an aligned access of `size_` bytes at `va_`, or leave before
 // the op when the reference step must do it (misaligned, not RAM, no translation).
+// Translated, no bounds test is needed: a cached or filled frame is a page of RAM (the
+// fill checks it), an aligned access stays inside its page, and RAM is whole pages.
 #define TRANSLATE(va_, size_, kind_) do { \
         uint64_t v_ = (va_); \
         if (UNLIKELY(v_ & ((size_) - 1))) LEAVE_BEFORE; \
         if (PAGING) { \
             uint64_t vpn_ = v_ >> 12; \
-            int64_t s_ = tlb_base + ((int64_t)(kind_) << TBSIM_TLB_BITS | (int64_t)(vpn_ & (TBSIM_TLB_SIZE - 1))); \
-            if (LIKELY(tlb_tags[s_] == vpn_ + 1)) { \
-                a = tlb_frames[s_] | (v_ & 0xfff); \
+            int64_t s_ = (int64_t)(kind_) << TBSIM_TLB_BITS | (int64_t)(vpn_ & (TBSIM_TLB_SIZE - 1)); \
+            if (LIKELY(tlb[s_] == vpn_ + 1)) { \
+                a = tlb[s_ + TBSIM_TLB_FRAMES] | (v_ & 0xfff); \
             } else { \
                 a = e->fill(e->context, v_, (kind_)); \
                 clean_page = clean_page2 = ~0ull; \
@@ -128,8 +128,8 @@ static uint64_t RUN_LOOP(const tbsim_engine *e, uint64_t limit, int32_t *how) {
             } \
         } else { \
             a = v_ - TBSIM_RAM_BASE; \
+            if (UNLIKELY(a >= ram_size)) LEAVE_BEFORE; \
         } \
-        if (UNLIKELY(a >= ram_size)) LEAVE_BEFORE; \
     } while (0)
 #define LOAD_OP(size, expr) do { \
         TRANSLATE(RS1 + IMM, size, LOAD); \
@@ -187,9 +187,9 @@ next_block:
                     off = code_frame | (pc & 0xfff);
                 } else {
                     uint64_t vpn = next_page;
-                    int64_t slot = tlb_base + ((int64_t)FETCH << TBSIM_TLB_BITS | (int64_t)(vpn & (TBSIM_TLB_SIZE - 1)));
-                    if (tlb_tags[slot] == vpn + 1) {
-                        off = tlb_frames[slot] | (pc & 0xfff);
+                    int64_t slot = (int64_t)FETCH << TBSIM_TLB_BITS | (int64_t)(vpn & (TBSIM_TLB_SIZE - 1));
+                    if (tlb[slot] == vpn + 1) {
+                        off = tlb[slot + TBSIM_TLB_FRAMES] | (pc & 0xfff);
                     } else {
                         off = e->fill(e->context, pc, FETCH);
                         clean_page = clean_page2 = ~0ull;

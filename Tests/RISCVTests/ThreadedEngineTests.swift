@@ -83,6 +83,9 @@ struct ThreadedEngineTests {
         #expect(TBSIM_MSTATUS_FS == MStatus.fs)
         #expect(TBSIM_RAM_BASE == MachineMap.ramBase)
         #expect(Int(TBSIM_TLB_BITS) == TranslationCache.bits)
+        #expect(Int(TBSIM_TLB_FRAMES) == TranslationCache.framesOffset)
+        let tlb = TranslationCache()
+        #expect(tlb.frames == tlb.tags + Int(TBSIM_TLB_FRAMES), "a frame is TBSIM_TLB_FRAMES words after its tag")
         #expect(Int(TBSIM_TABLE_BITS) == BlockCache.tableBits)
         #expect(Int(TBSIM_OP_DONE) == 0 && Int(TBSIM_OP_BEFORE) == 1 && Int(TBSIM_OP_AFTER) == 2,
                 "BlockRunner.perform's outcomes")

@@ -109,10 +109,9 @@ typedef struct {
     tbsim_side_link *side_links;
     /// The cache's epoch (moves whenever a block is dropped); callbacks may move it.
     const uint32_t *epoch;
-    // The translation cache (`TranslationCache`): tags and frames, the current bank.
-    const uint64_t *tlb_tags;
-    const uint64_t *tlb_frames;
-    int64_t tlb_base;
+    /// The translation cache (`TranslationCache`): the current bank's first tag. Frames
+    /// are TBSIM_TLB_FRAMES words after their tags (one allocation).
+    const uint64_t *tlb;
     /// Whether data and fetch addresses are translated (Sv39, not M-mode).
     int32_t paging;
     /// Passed to every callback.
@@ -156,6 +155,9 @@ static inline int64_t tbsim_block_slot(uint64_t start) {
 /// Slots per access kind in a translation-cache bank (`TranslationCache.bits`).
 #define TBSIM_TLB_BITS 8
 #define TBSIM_TLB_SIZE (1ull << TBSIM_TLB_BITS)
+/// Words from a translation's tag to its frame: two banks of fetch, load and store tags
+/// (`TranslationCache.framesOffset`).
+enum { TBSIM_TLB_FRAMES = 2 * 3 * (1 << TBSIM_TLB_BITS) };
 
 /// mstatus.FS (Swift's `MStatus.fs`) and the start of RAM (`MachineMap.ramBase`).
 #define TBSIM_MSTATUS_FS 0x6000ull

@@ -42,8 +42,7 @@ struct ThreadedRunner {
                 ops: UnsafeRawPointer(blocks.ops).assumingMemoryBound(to: tbsim_op.self),
                 side_links: UnsafeMutableRawPointer(blocks.cache.sideLinks).assumingMemoryBound(to: tbsim_side_link.self),
                 epoch: UnsafePointer(blocks.cache.epochWord),
-                tlb_tags: UnsafePointer(fast.tlb.tags), tlb_frames: UnsafePointer(fast.tlb.frames),
-                tlb_base: Int64(fast.tlb.base), paging: paging ? 1 : 0,
+                tlb: UnsafePointer(fast.tlb.tags + fast.tlb.base), paging: paging ? 1 : 0,
                 context: UnsafeMutableRawPointer(pointer),
                 build: { context, start, slot in
                     let c = context!.assumingMemoryBound(to: Context.self)

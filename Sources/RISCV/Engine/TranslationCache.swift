@@ -13,8 +13,10 @@ final class TranslationCache {
     static let bankSlots = 3 * size
     /// vpn + 1 per slot (0 = empty): two banks (S, U) of fetch, load, store.
     let tags: UnsafeMutablePointer<UInt64>
-    /// RAM offset of the 4 KiB frame per slot.
+    /// RAM offset of the 4 KiB frame per slot, `framesOffset` words after its tag (one
+    /// allocation, so the threaded engine reaches both from one pointer).
     let frames: UnsafeMutablePointer<UInt64>
+    static let framesOffset = 2 * bankSlots
     /// The current bank's first slot (0 for S-mode, `bankSlots` for U-mode).
     var base = 0
     /// The privilege the current bank is for (the fill's permission checks read it).
@@ -37,16 +39,14 @@ final class TranslationCache {
     var mismatches = 0
 
     init() {
-        tags = .allocate(capacity: 2 * TranslationCache.bankSlots)
-        tags.initialize(repeating: 0, count: 2 * TranslationCache.bankSlots)
-        frames = .allocate(capacity: 2 * TranslationCache.bankSlots)
-        frames.initialize(repeating: 0, count: 2 * TranslationCache.bankSlots)
+        tags = .allocate(capacity: 4 * TranslationCache.bankSlots)
+        tags.initialize(repeating: 0, count: 4 * TranslationCache.bankSlots)
+        frames = tags + TranslationCache.framesOffset
         filled = .allocate(capacity: 2 * TranslationCache.bankSlots)
     }
 
     deinit {
         tags.deallocate()
-        frames.deallocate()
         filled.deallocate()
     }
 
