@@ -8,8 +8,9 @@ public enum Engine: String, CaseIterable, Sendable {
     case reference
     /// One instruction at a time with a decode memo and a translation cache (`FastRunner`).
     case stepwise
-    /// Pre-decoded basic blocks run by Swift (`BlockRunner`); a block that does not fit
-    /// the remaining budget runs one instruction at a time through `stepwise`.
+    /// Pre-decoded blocks, which go on past conditional branches, run by Swift
+    /// (`BlockRunner`); a block that does not fit the remaining budget runs one
+    /// instruction at a time through `stepwise`.
     case blocks
     /// The same blocks run by a C loop with threaded dispatch (`ThreadedRunner`, target
     /// CEngine): each op handler jumps to the next itself, and linked blocks chain
