@@ -93,18 +93,22 @@ static uint64_t RUN_LOOP(const tbsim_engine *e, uint64_t limit, int32_t *how) {
 #define LEAVE_AFTER(next_pc) do { left += blk->count - F_INDEX - 1u; pc = (next_pc); goto stop; } while (0)
 // A block's end: with `taken_` known, follow the link to the next block when it is in the
 // same page, was linked in this epoch and fits the budget; else look the next block up.
+// Runs linked block `nb_` when its whole count fits the budget: 1 <= count <= left (a
+// block of count 0 is for the reference step).
+#define ENTER_IF_FITS(nb_) do { \
+        tbsim_block *b_ = (nb_); \
+        uint64_t c_ = b_->count; \
+        if (LIKELY(c_ - 1 < left)) { \
+            left -= c_; \
+            blk = b_; \
+            op = (const uint64_t *)(ops + b_->first_op) + 1; \
+            DISPATCH; \
+        } \
+    } while (0)
 #define CHAIN(taken_) do { \
         if (LIKELY((!PAGING || (pc >> 12) == page) && blk->link_epoch == epoch)) { \
             /* No link (-1) names the sentinel blocks[-1], whose count is 0. */ \
-            tbsim_block *nb_ = blocks + ((taken_) ? blk->link_taken : blk->link_fall); \
-            uint64_t c_ = nb_->count; \
-            /* 1 <= count <= left (a block of count 0 is for the reference step) */ \
-            if (LIKELY(c_ - 1 < left)) { \
-                left -= c_; \
-                blk = nb_; \
-                op = (const uint64_t *)(ops + nb_->first_op) + 1; \
-                DISPATCH; \
-            } \
+            ENTER_IF_FITS(blocks + ((taken_) ? blk->link_taken : blk->link_fall)); \
         } \
         linked = (taken_); \
         goto next_block; \
@@ -422,34 +426,25 @@ k_jr:
             side = (const tbsim_op *)(op - 1) - ops; \
             if (LIKELY(!PAGING || (pc >> 12) == page)) { \
                 tbsim_side_link l_ = e->side_links[side]; \
-                if (LIKELY(l_.epoch == epoch)) { \
-                    tbsim_block *nb_ = blocks + l_.block; \
-                    uint64_t n_ = nb_->count; \
-                    if (LIKELY(n_ - 1 < left)) { \
-                        left -= n_; \
-                        blk = nb_; \
-                        op = (const uint64_t *)(ops + nb_->first_op) + 1; \
-                        DISPATCH; \
-                    } \
-                } \
+                if (LIKELY(l_.epoch == epoch)) ENTER_IF_FITS(blocks + l_.block); \
             } \
             linked = 2; \
             goto next_block; \
         } \
         NEXT; \
     } while (0)
-k_side_beq: SIDE(RS1 == RS2);
-k_side_bne: SIDE(RS1 != RS2);
-k_side_blt: SIDE((int64_t)RS1 < (int64_t)RS2);
-k_side_bge: SIDE((int64_t)RS1 >= (int64_t)RS2);
-k_side_bltu: SIDE(RS1 < RS2);
-k_side_bgeu: SIDE(RS1 >= RS2);
-k_beq: BRANCH(RS1 == RS2);
-k_bne: BRANCH(RS1 != RS2);
-k_blt: BRANCH((int64_t)RS1 < (int64_t)RS2);
-k_bge: BRANCH((int64_t)RS1 >= (int64_t)RS2);
-k_bltu: BRANCH(RS1 < RS2);
-k_bgeu: BRANCH(RS1 >= RS2);
+// The six branch conditions, once, for both kinds of branch op.
+#define CONDITIONS(X) \
+    X(beq, RS1 == RS2) X(bne, RS1 != RS2) \
+    X(blt, (int64_t)RS1 < (int64_t)RS2) X(bge, (int64_t)RS1 >= (int64_t)RS2) \
+    X(bltu, RS1 < RS2) X(bgeu, RS1 >= RS2)
+#define SIDE_HANDLER(name_, cond_) k_side_##name_: SIDE(cond_);
+#define BRANCH_HANDLER(name_, cond_) k_##name_: BRANCH(cond_);
+CONDITIONS(SIDE_HANDLER)
+CONDITIONS(BRANCH_HANDLER)
+#undef CONDITIONS
+#undef SIDE_HANDLER
+#undef BRANCH_HANDLER
 
 stop:
     core[TBSIM_CORE_PC] = pc;
@@ -471,6 +466,7 @@ stop:
 #undef LEAVE_BEFORE
 #undef LEAVE_AFTER
 #undef CHAIN
+#undef ENTER_IF_FITS
 #undef TRANSLATE
 #undef LOAD_OP
 #undef STORE_OP
