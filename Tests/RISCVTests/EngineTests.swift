@@ -532,6 +532,44 @@ struct BlockEngineTests {
         }
     }
 
+    /// A side exit whose target is in another page, taken untranslated (M-mode, where
+    /// its link is recorded: any offset holds there), then translated with that page
+    /// mapped elsewhere, follows the mapping, not the link. The same physical code runs
+    /// in both modes; its branch leaves the page in both.
+    @Test(arguments: blockEngines, [1, 16, 1000] as [UInt64])
+    func aSideExitLeavingItsPageFollowsTheCurrentMapping(_ engine: Engine, _ stride: UInt64) {
+        let pageA: UInt64 = 0x4000_0000, codeA = TestMachine.base + 0x18_0000
+        let p1 = codeA + 0x1000, p2 = TestMachine.base + 0x18_3000
+        let code: [UInt32] = [
+            addi(a0, a0, 1),         //  0
+            beq(a0, a3, 12),         //  4: → 16 on pass a3
+            bne(a0, a4, 4088),       //  8: → the next page until pass a4
+            jal(0, 0),               // 12: done
+            csrrw(0, 0x341, t5),     // 16: mepc := pageA + 8
+            csrrs(0, 0x300, t6),     // 20: mstatus.MPP := S
+            csrrw(0, 0x180, s2),     // 24: satp
+            mret,                    // 28: on at 8, translated
+        ]
+        let (m, _) = lockstep(engine, steps: Int(200 / stride) + 1, stride: stride) { tm in
+            tm.load(code, at: codeA)
+            // The next page: physically p1 (M-mode), virtually mapped to p2 (S-mode).
+            tm.load([addi(a2, a2, 1), jal(0, -0x1004)], at: p1)
+            tm.load([addi(a2, a2, 100), jal(0, -0x1004)], at: p2)
+            var tables = PageTables(tm)
+            let rwx = PageTables.v | PageTables.r | PageTables.w | PageTables.x | PageTables.a | PageTables.d
+            tables.map(pageA, to: codeA, flags: rwx)
+            tables.map(pageA + 0x1000, to: p2, flags: rwx)
+            tm[x: s2] = tables.satp
+            tm[x: t5] = pageA + 8
+            tm[x: t6] = 1 << 11
+            tm[x: a3] = 5
+            tm[x: a4] = 12
+            tm.pc = codeA
+        }
+        #expect(m.priv == Privilege.supervisor)
+        #expect(m[x: a2] == 4 + 7 * 100, "four passes through p1 untranslated, seven through p2 translated")
+    }
+
     /// A conditional branch that is its block's last instruction (what follows is for the
     /// reference step) ends the block as a terminator, not a side exit.
     @Test func aBranchBeforeAnExitStaysATerminator() {
