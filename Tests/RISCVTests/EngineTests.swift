@@ -449,15 +449,18 @@ struct BlockEngineTests {
         }
     }
 
+    /// Arms the machine timer to fire at instruction 300 (mtimecmp = 3) with MTIE and MIE.
+    static let timerAt300: [UInt32] = [
+        lui(t0, 0x2004), addi(t1, 0, 3), sd(t1, 0, t0),   // mtimecmp = 3 (instruction 300)
+        addi(t1, 0, 0x80), csrrw(0, 0x304, t1),           // mie = MTIE
+        addi(t1, 0, 8), csrrw(0, 0x300, t1),              // mstatus.MIE
+    ]
+
     /// A timer interrupt whose deadline falls inside a block is taken on exactly the same
     /// step as by the reference: the block does not run past it.
     @Test(arguments: blockEngines, [1, 5, 13, 100] as [UInt64])
     func timerInterruptLandsMidBlock(_ engine: Engine, _ stride: UInt64) {
-        var code: [UInt32] = [
-            lui(t0, 0x2004), addi(t1, 0, 3), sd(t1, 0, t0),   // mtimecmp = 3 (instruction 300)
-            addi(t1, 0, 0x80), csrrw(0, 0x304, t1),           // mie = MTIE
-            addi(t1, 0, 8), csrrw(0, 0x300, t1),              // mstatus.MIE
-        ]
+        var code = Self.timerAt300
         // A 10-instruction loop body: 300 does not fall on a block boundary.
         code += (0..<9).map { _ in addi(a0, a0, 1) } + [jal(0, -36)]
         let (m, _) = lockstep(engine, steps: Int(400 / stride), stride: stride) { tm in
@@ -472,12 +475,7 @@ struct BlockEngineTests {
     /// end inside the loop, after it, and far past the deadline.
     @Test(arguments: blockEngines, [1, 7, 100, 1000] as [UInt64])
     func timerInterruptLandsInASelfLoop(_ engine: Engine, _ stride: UInt64) {
-        var code: [UInt32] = [
-            lui(t0, 0x2004), addi(t1, 0, 3), sd(t1, 0, t0),   // mtimecmp = 3 (instruction 300)
-            addi(t1, 0, 0x80), csrrw(0, 0x304, t1),           // mie = MTIE
-            addi(t1, 0, 8), csrrw(0, 0x300, t1),              // mstatus.MIE
-            lui(a1, 1),                                       // the loop's bound: 4096
-        ]
+        var code = Self.timerAt300 + [lui(a1, 1)]                // the loop's bound: 4096
         // A 7-instruction block branching back to its own start.
         code += (0..<6).map { _ in addi(a0, a0, 1) } + [blt(a0, a1, -24)]
         let (m, _) = lockstep(engine, steps: Int(400 / stride) + 1, stride: stride) { tm in

@@ -103,6 +103,19 @@ extension BlockOp.Kind {
         }
     }
 
+    /// Whether a conditional branch of this kind (terminating or side exit) is taken for
+    /// operands `a` (rs1) and `b` (rs2).
+    @inline(__always) func branchTaken(_ a: UInt64, _ b: UInt64) -> Bool {
+        switch self {
+        case .beq, .sideBeq: a == b
+        case .bne, .sideBne: a != b
+        case .blt, .sideBlt: IntegerOps.lt(a, b)
+        case .bge, .sideBge: IntegerOps.ge(a, b)
+        case .bltu, .sideBltu: a < b
+        default: a >= b
+        }
+    }
+
     var terminatingBranch: BlockOp.Kind? {
         switch self {
         case .sideBeq: .beq

@@ -358,49 +358,15 @@ struct BlockRunner {
                     n &+= UInt64(op.index) &+ 1; pc = t; prev = -1; continue blocks
                 case .jr:
                     n &+= UInt64(op.index) &+ 1; pc = (core[rs1] &+ op.imm) & ~1; prev = -1; continue blocks
-                case .beq:
+                case .beq, .bne, .blt, .bge, .bltu, .bgeu:
                     n &+= UInt64(op.index) &+ 1
-                    prevTaken = core[rs1] == core[rs2]
-                    pc = prevTaken ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
-                    continue blocks
-                case .bne:
-                    n &+= UInt64(op.index) &+ 1
-                    prevTaken = core[rs1] != core[rs2]
-                    pc = prevTaken ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
-                    continue blocks
-                case .blt:
-                    n &+= UInt64(op.index) &+ 1
-                    prevTaken = IntegerOps.lt(core[rs1], core[rs2])
-                    pc = prevTaken ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
-                    continue blocks
-                case .bge:
-                    n &+= UInt64(op.index) &+ 1
-                    prevTaken = IntegerOps.ge(core[rs1], core[rs2])
-                    pc = prevTaken ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
-                    continue blocks
-                case .bltu:
-                    n &+= UInt64(op.index) &+ 1
-                    prevTaken = core[rs1] < core[rs2]
-                    pc = prevTaken ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
-                    continue blocks
-                case .bgeu:
-                    n &+= UInt64(op.index) &+ 1
-                    prevTaken = core[rs1] >= core[rs2]
+                    prevTaken = op.kind.branchTaken(core[rs1], core[rs2])
                     pc = prevTaken ? pc &+ op.imm : pc &+ UInt64(op.pcOffset) &+ UInt64(op.rd)
                     continue blocks
                 // Side exits: a taken one leaves the block (not linked here; the
                 // threaded engine links them), a branch not taken goes on.
                 case .sideBeq, .sideBne, .sideBlt, .sideBge, .sideBltu, .sideBgeu:
-                    let a = core[rs1], b = core[rs2]
-                    let taken = switch op.kind {
-                    case .sideBeq: a == b
-                    case .sideBne: a != b
-                    case .sideBlt: IntegerOps.lt(a, b)
-                    case .sideBge: IntegerOps.ge(a, b)
-                    case .sideBltu: a < b
-                    default: a >= b
-                    }
-                    if taken {
+                    if op.kind.branchTaken(core[rs1], core[rs2]) {
                         n &+= UInt64(op.index) &+ 1
                         pc = pc &+ op.imm
                         prev = -1
